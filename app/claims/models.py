@@ -1,0 +1,157 @@
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models.functions import Length
+
+from app.articles.models import Article, Snapshot
+from app.workspaces.models import Workspace
+
+# Context kept on each side of a quote (W3C TextQuoteSelector prefix/suffix).
+QUOTE_CONTEXT_LENGTH = 32
+
+
+class Rating(models.Model):
+    """One step of a workspace's verdict scale."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="ratings")
+    label = models.CharField(max_length=80)
+    # ClaimReview's ratingValue; null for labels outside the scale ("Unverifiable").
+    value = models.PositiveSmallIntegerField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(help_text="Display order within the scale.")
+    colour = models.CharField(max_length=7, default="#777777")
+    description = models.TextField(blank=True)
+    retired = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["workspace_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "id"], name="rating_workspace_id_key"),
+            models.UniqueConstraint(fields=["workspace", "label"], name="rating_unique_label"),
+            models.UniqueConstraint(
+                fields=["workspace", "position"],
+                name="rating_unique_position",
+                deferrable=models.Deferrable.DEFERRED,  # reordering swaps positions
+            ),
+            models.CheckConstraint(condition=~models.Q(label=""), name="rating_label_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(colour__regex=r"^#[0-9a-fA-F]{6}$"), name="rating_colour_hex"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ClaimStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_REVIEW = "in_review", "In review"
+    VERDICT_PROPOSED = "verdict_proposed", "Verdict proposed"
+    PUBLISHED = "published", "Published"
+    CORRECTED = "corrected", "Corrected"
+
+
+class AnchorState(models.TextChoices):
+    ANCHORED = "anchored", "Anchored"
+    FUZZY = "fuzzy", "Re-anchored by quote"
+    ORPHANED = "orphaned", "Orphaned"
+
+
+class Claim(models.Model):
+    """A checkable passage of one snapshot, with its review state and verdict.
+
+    The anchor is stored as both W3C selectors: `start`/`end` (code points, end
+    exclusive) and `exact`/`prefix`/`suffix`. A trigger checks that `exact` is the
+    snapshot's text at `start:end`.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="claims")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="claims")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    exact = models.TextField()
+    prefix = models.CharField(max_length=QUOTE_CONTEXT_LENGTH, blank=True)
+    suffix = models.CharField(max_length=QUOTE_CONTEXT_LENGTH, blank=True)
+    anchor_state = models.CharField(
+        max_length=16, choices=AnchorState.choices, default=AnchorState.ANCHORED
+    )
+    restatement = models.TextField(blank=True)
+    claimant = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.OPEN)
+    rating = models.ForeignKey(
+        Rating, on_delete=models.PROTECT, null=True, blank=True, related_name="claims"
+    )
+    verdict_summary = models.TextField(blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_claims",
+    )
+    tags = ArrayField(models.CharField(max_length=64), default=list, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["article_id", "start", "id"]
+        indexes = [
+            models.Index(fields=["workspace", "status"]),
+            models.Index(fields=["snapshot", "start"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "id"], name="claim_workspace_id_key"),
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="claim_span_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(end=models.F("start") + Length("exact")),
+                name="claim_exact_length_matches_span",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=[s.value for s in ClaimStatus]),
+                name="claim_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(anchor_state__in=[s.value for s in AnchorState]),
+                name="claim_anchor_state_valid",
+            ),
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="claim_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.exact[:80]
+
+    @property
+    def selectors(self) -> list[dict]:
+        """The anchor as W3C Web Annotation selectors."""
+        return [
+            {"type": "TextPositionSelector", "start": self.start, "end": self.end},
+            {
+                "type": "TextQuoteSelector",
+                "exact": self.exact,
+                "prefix": self.prefix,
+                "suffix": self.suffix,
+            },
+        ]
+
+
+class Comment(models.Model):
+    """Discussion on a claim, in Markdown (rendered sanitized)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim_id", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(body=""), name="comment_body_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.body[:80]

@@ -1,0 +1,142 @@
+"""State changes of claims, ratings and comments."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from app.articles.models import Snapshot
+from app.audit.services import audit_append, fields_of
+from app.claims.anchors import anchor_from_offsets
+from app.claims.models import Claim, Comment, Rating
+from app.core.errors import NotFound
+from app.workspaces.access import require_role
+from app.workspaces.models import Role, Workspace
+
+# (label, ClaimReview ratingValue, colour, description); best = highest value.
+DEFAULT_RATING_SCALE = [
+    ("True", 6, "#1a7f37", "Accurate, with nothing significant missing."),
+    ("Mostly true", 5, "#4d9a2a", "Accurate but needs clarification or extra context."),
+    ("Mixed", 4, "#b08800", "Partly accurate, partly not."),
+    ("Misleading", 3, "#c2620a", "Contains accurate facts arranged to mislead."),
+    ("Mostly false", 2, "#cf4a24", "Some accurate elements, but the core is wrong."),
+    ("False", 1, "#b3261e", "Not accurate."),
+    ("Unverifiable", None, "#6e7781", "The available evidence can neither confirm nor refute it."),
+]
+
+TAG_MAX_LENGTH = 64
+_AUDITED_CLAIM_FIELDS = [
+    "article_id", "snapshot_id", "start", "end", "exact", "prefix", "suffix",
+    "restatement", "claimant", "status", "tags",
+]
+
+
+def rating_scale_create_default(*, workspace: Workspace, actor: Any) -> list[Rating]:
+    """Create the default verdict scale of a new workspace (inside its transaction)."""
+    ratings = []
+    for position, (label, value, colour, description) in enumerate(DEFAULT_RATING_SCALE, 1):
+        rating = Rating.objects.create(
+            workspace=workspace,
+            label=label,
+            value=value,
+            position=position,
+            colour=colour,
+            description=description,
+        )
+        audit_append(
+            workspace=workspace,
+            actor=actor,
+            action="rating.created",
+            object_type="rating",
+            object_id=rating.pk,
+            after=fields_of(rating, ["label", "value", "position", "colour", "description"]),
+        )
+        ratings.append(rating)
+    return ratings
+
+
+def clean_tags(tags: Iterable[str]) -> list[str]:
+    """Trim, drop empties and duplicates (case-insensitively), keep the first spelling."""
+    cleaned: list[str] = []
+    seen: set[str] = set()
+    for raw in tags:
+        tag = " ".join(str(raw).split())
+        if not tag:
+            continue
+        if len(tag) > TAG_MAX_LENGTH:
+            raise ValidationError({"tags": f"A tag may have at most {TAG_MAX_LENGTH} characters."})
+        if tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            cleaned.append(tag)
+    return cleaned
+
+
+@transaction.atomic
+def claim_create(
+    *,
+    workspace: Workspace,
+    snapshot: Snapshot,
+    start: int,
+    end: int,
+    exact: str,
+    actor: Any,
+    restatement: str = "",
+    claimant: str = "",
+    tags: Iterable[str] = (),
+) -> Claim:
+    """Anchor a new claim to `snapshot[start:end]`; reviewers and above may.
+
+    Raises `ValidationError` when the offsets or the quote do not fit the snapshot's
+    text, `NotFound` when the snapshot is not the workspace's, `PermissionDenied`.
+    """
+    require_role(workspace=workspace, actor=actor, role=Role.REVIEWER)
+    if snapshot.workspace_id != workspace.pk:
+        raise NotFound("No such snapshot.")
+    anchor = anchor_from_offsets(snapshot.text, start, end, exact)
+    claim = Claim.objects.create(
+        workspace=workspace,
+        article_id=snapshot.article_id,
+        snapshot=snapshot,
+        start=anchor.start,
+        end=anchor.end,
+        exact=anchor.exact,
+        prefix=anchor.prefix,
+        suffix=anchor.suffix,
+        restatement=restatement.strip(),
+        claimant=claimant.strip(),
+        tags=clean_tags(tags),
+        created_by=actor,
+    )
+    audit_append(
+        workspace=workspace,
+        actor=actor,
+        action="claim.created",
+        object_type="claim",
+        object_id=claim.pk,
+        after=fields_of(claim, _AUDITED_CLAIM_FIELDS),
+    )
+    return claim
+
+
+@transaction.atomic
+def comment_add(*, claim: Claim, body: str, actor: Any) -> Comment:
+    """Add a comment to a claim; reviewers and above may.
+
+    Raises `ValidationError` for an empty body, `PermissionDenied`.
+    """
+    workspace = claim.workspace
+    require_role(workspace=workspace, actor=actor, role=Role.REVIEWER)
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": "A comment cannot be empty."})
+    comment = Comment.objects.create(workspace=workspace, claim=claim, author=actor, body=body)
+    audit_append(
+        workspace=workspace,
+        actor=actor,
+        action="comment.added",
+        object_type="comment",
+        object_id=comment.pk,
+        after={"claim": claim.pk, "body": body},
+    )
+    return comment

@@ -1,0 +1,10 @@
+"""Settings for the test suite: the normal settings in `test` mode."""
+
+import os
+
+os.environ.setdefault("SANAD_ENV", "test")
+
+from app.settings import *  # noqa: E402, F403
+
+# Hashing passwords properly costs ~100 ms each; tests create many users.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,30 @@
+from typing import Any
+
+from django.db.models import QuerySet
+
+from app.core.errors import NotFound
+from app.workspaces.access import workspace_ids_for
+from app.workspaces.models import Membership, Workspace
+
+
+def workspace_list(*, user: Any) -> QuerySet[Workspace]:
+    """The workspaces the user belongs to."""
+    return Workspace.objects.filter(pk__in=workspace_ids_for(user)).order_by("name")
+
+
+def workspace_get(*, user: Any, slug: str) -> Workspace:
+    """Return the user's workspace with this slug; raises `NotFound` otherwise."""
+    workspace = workspace_list(user=user).filter(slug=slug).first()
+    if workspace is None:
+        raise NotFound("No such workspace.")
+    return workspace
+
+
+def member_list(*, user: Any, workspace: Workspace) -> QuerySet[Membership]:
+    """Members of a workspace the user belongs to, with their users."""
+    return (
+        Membership.objects.filter(workspace_id__in=workspace_ids_for(user))
+        .filter(workspace=workspace)
+        .select_related("user")
+        .order_by("user__username")
+    )
