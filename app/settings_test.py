@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("SANAD_ENV", "test")
 
-from app.settings import *  # noqa: E402, F403
+from app.settings import *  # noqa: F403
 
 # Hashing passwords properly costs ~100 ms each; tests create many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

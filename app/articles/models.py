@@ -83,7 +83,9 @@ class Snapshot(models.Model):
             models.UniqueConstraint(
                 fields=["workspace", "article", "id"], name="snapshot_workspace_article_id_key"
             ),
-            models.CheckConstraint(condition=models.Q(number__gte=1), name="snapshot_number_positive"),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1), name="snapshot_number_positive"
+            ),
             models.CheckConstraint(
                 condition=models.Q(sha256__regex=r"^[0-9a-f]{64}$"), name="snapshot_sha256_hex"
             ),

@@ -37,7 +37,9 @@ class AuditEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["workspace", "seq"], name="audit_unique_seq"),
             # Two events claiming the same predecessor would be a fork.
-            models.UniqueConstraint(fields=["workspace", "prev_hash"], name="audit_unique_prev_hash"),
+            models.UniqueConstraint(
+                fields=["workspace", "prev_hash"], name="audit_unique_prev_hash"
+            ),
             models.CheckConstraint(condition=models.Q(seq__gte=1), name="audit_seq_positive"),
             models.CheckConstraint(
                 condition=models.Q(hash__regex=r"^[0-9a-f]{64}$")

@@ -132,5 +132,3 @@ def audit_append(
         hash=hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
         canonical=canonical,
     )
-
-

@@ -105,7 +105,9 @@ class Claim(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(fields=["workspace", "id"], name="claim_workspace_id_key"),
-            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="claim_span_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="claim_span_not_empty"
+            ),
             models.CheckConstraint(
                 condition=models.Q(end=models.F("start") + Length("exact")),
                 name="claim_exact_length_matches_span",
@@ -118,7 +120,9 @@ class Claim(models.Model):
                 condition=models.Q(anchor_state__in=[s.value for s in AnchorState]),
                 name="claim_anchor_state_valid",
             ),
-            models.CheckConstraint(condition=models.Q(version__gte=1), name="claim_version_positive"),
+            models.CheckConstraint(
+                condition=models.Q(version__gte=1), name="claim_version_positive"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -27,8 +27,17 @@ DEFAULT_RATING_SCALE = [
 
 TAG_MAX_LENGTH = 64
 _AUDITED_CLAIM_FIELDS = [
-    "article_id", "snapshot_id", "start", "end", "exact", "prefix", "suffix",
-    "restatement", "claimant", "status", "tags",
+    "article_id",
+    "snapshot_id",
+    "start",
+    "end",
+    "exact",
+    "prefix",
+    "suffix",
+    "restatement",
+    "claimant",
+    "status",
+    "tags",
 ]
 
 

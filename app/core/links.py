@@ -7,7 +7,18 @@ from django.core.validators import URLValidator
 
 # Query parameters that only track the reader and never change the page.
 _TRACKING_PARAMS = frozenset(
-    {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "yclid", "_hsenc", "_hsmi"}
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "mc_cid",
+        "mc_eid",
+        "igshid",
+        "yclid",
+        "_hsenc",
+        "_hsmi",
+    }
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _validate_web_url = URLValidator(schemes=["http", "https"])

@@ -17,3 +17,29 @@ class RequestIdMiddleware:
             reset_request_id(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class DomainErrorMiddleware:
+    """Turn a `DomainError` escaping a browser view into its status page.
+
+    `NotFound` becomes Django's 404 (the same page as a URL that does not exist);
+    others render `error.html` with their status.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.http import Http404
+        from django.shortcuts import render
+
+        from app.core.errors import DomainError, NotFound
+
+        if isinstance(exception, NotFound):
+            raise Http404(exception.message) from exception
+        if isinstance(exception, DomainError):
+            return render(request, "error.html", {"error": exception}, status=exception.status)
+        return None

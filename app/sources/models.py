@@ -4,10 +4,7 @@ from django.db import models
 from app.claims.models import Claim
 from app.workspaces.models import Workspace
 
-
-SOURCE_KINDS = [
-    "official_document", "statement", "news_report", "dataset", "expert", "other"
-]
+SOURCE_KINDS = ["official_document", "statement", "news_report", "dataset", "expert", "other"]
 STANCES = ["supports", "refutes", "context"]
 
 
@@ -81,7 +78,9 @@ class Evidence(models.Model):
         ordering = ["claim_id", "created_at", "id"]
         verbose_name_plural = "evidence"
         constraints = [
-            models.UniqueConstraint(fields=["claim", "source"], name="evidence_unique_source_per_claim"),
+            models.UniqueConstraint(
+                fields=["claim", "source"], name="evidence_unique_source_per_claim"
+            ),
             models.CheckConstraint(
                 condition=models.Q(stance__in=STANCES), name="evidence_stance_valid"
             ),

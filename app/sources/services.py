@@ -14,7 +14,15 @@ from app.sources.models import Evidence, Source
 from app.workspaces.access import require_role
 from app.workspaces.models import Role, Workspace
 
-_SOURCE_FIELDS = ["url", "normalized_url", "title", "publisher", "published_on", "archived_url", "kind"]
+_SOURCE_FIELDS = [
+    "url",
+    "normalized_url",
+    "title",
+    "publisher",
+    "published_on",
+    "archived_url",
+    "kind",
+]
 
 
 @transaction.atomic
@@ -99,7 +107,12 @@ def evidence_add(
         action="evidence.added",
         object_type="evidence",
         object_id=evidence.pk,
-        after={"claim": claim.pk, "source": source.pk, "stance": stance,
-               "quote": evidence.quote, "note": evidence.note},
+        after={
+            "claim": claim.pk,
+            "source": source.pk,
+            "stance": stance,
+            "quote": evidence.quote,
+            "note": evidence.note,
+        },
     )
     return evidence

@@ -30,7 +30,8 @@ class Workspace(models.Model):
         constraints = [
             models.CheckConstraint(condition=~models.Q(name=""), name="workspace_name_not_empty"),
             models.CheckConstraint(
-                condition=models.Q(slug__regex=r"^[a-z0-9][a-z0-9-]*$"), name="workspace_slug_format"
+                condition=models.Q(slug__regex=r"^[a-z0-9][a-z0-9-]*$"),
+                name="workspace_slug_format",
             ),
         ]
 

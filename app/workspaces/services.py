@@ -36,9 +36,7 @@ def workspace_create(*, name: str, creator: Any, slug: str = "") -> Workspace:
         raise ValidationError({"name": "A workspace needs a name."})
     if slug:
         if not slug.replace("-", "").isalnum() or slug != slug.lower() or not slug.isascii():
-            raise ValidationError(
-                {"slug": "Use lowercase letters, digits and hyphens only."}
-            )
+            raise ValidationError({"slug": "Use lowercase letters, digits and hyphens only."})
         if Workspace.objects.filter(slug=slug).exists():
             raise ValidationError({"slug": f"The address “{slug}” is taken."})
     else:
@@ -76,7 +74,9 @@ def _check_role(role: str) -> Role:
         return Role(role)
     except ValueError:
         choices = ", ".join(r.value for r in Role)
-        raise ValidationError({"role": f"Unknown role “{role}”; choose one of {choices}."}) from None
+        raise ValidationError(
+            {"role": f"Unknown role “{role}”; choose one of {choices}."}
+        ) from None
 
 
 @transaction.atomic

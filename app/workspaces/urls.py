@@ -1,3 +1,16 @@
 from django.urls import path
 
-urlpatterns = []
+from app.workspaces import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("workspaces/new/", views.workspace_create, name="workspace-create"),
+    path("w/<slug:slug>/", views.workspace_home, name="workspace-home"),
+    path("w/<slug:slug>/members/", views.member_list_view, name="workspace-members"),
+    path("w/<slug:slug>/members/add/", views.member_add_view, name="workspace-member-add"),
+    path(
+        "w/<slug:slug>/members/<int:membership_id>/role/",
+        views.member_role_view,
+        name="workspace-member-role",
+    ),
+]

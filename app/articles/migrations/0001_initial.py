@@ -6,94 +6,186 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('workspaces', '0001_initial'),
+        ("workspaces", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(blank=True, max_length=2000)),
-                ('title', models.CharField(max_length=500)),
-                ('outlet', models.CharField(blank=True, max_length=200)),
-                ('author', models.CharField(blank=True, max_length=300)),
-                ('published_on', models.DateField(blank=True, null=True)),
-                ('language', models.CharField(blank=True, max_length=16)),
-                ('direction', models.CharField(choices=[('ltr', 'Left to right'), ('rtl', 'Right to left')], default='ltr', max_length=3)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='articles', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("url", models.URLField(blank=True, max_length=2000)),
+                ("title", models.CharField(max_length=500)),
+                ("outlet", models.CharField(blank=True, max_length=200)),
+                ("author", models.CharField(blank=True, max_length=300)),
+                ("published_on", models.DateField(blank=True, null=True)),
+                ("language", models.CharField(blank=True, max_length=16)),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("ltr", "Left to right"), ("rtl", "Right to left")],
+                        default="ltr",
+                        max_length=3,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="articles",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Snapshot',
+            name="Snapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(help_text='1 for the first capture of the article.')),
-                ('text', models.TextField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('origin', models.CharField(choices=[('text', 'Pasted text'), ('html', 'HTML upload'), ('url_html', 'URL and saved HTML')], max_length=16)),
-                ('original', models.BinaryField(blank=True, null=True)),
-                ('original_media_type', models.CharField(blank=True, max_length=100)),
-                ('metadata', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='snapshots', to='articles.article')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveIntegerField(
+                        help_text="1 for the first capture of the article."
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("sha256", models.CharField(max_length=64)),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("text", "Pasted text"),
+                            ("html", "HTML upload"),
+                            ("url_html", "URL and saved HTML"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("original", models.BinaryField(blank=True, null=True)),
+                ("original_media_type", models.CharField(blank=True, max_length=100)),
+                ("metadata", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="snapshots",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['article_id', 'number'],
-                'get_latest_by': 'number',
+                "ordering": ["article_id", "number"],
+                "get_latest_by": "number",
             },
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['workspace', '-created_at'], name='articles_ar_workspa_046b99_idx'),
+            model_name="article",
+            index=models.Index(
+                fields=["workspace", "-created_at"], name="articles_ar_workspa_046b99_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.UniqueConstraint(fields=('workspace', 'id'), name='article_workspace_id_key'),
+            model_name="article",
+            constraint=models.UniqueConstraint(
+                fields=("workspace", "id"), name="article_workspace_id_key"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.UniqueConstraint(condition=models.Q(('url', ''), _negated=True), fields=('workspace', 'url'), name='article_unique_url_per_workspace'),
+            model_name="article",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("url", ""), _negated=True),
+                fields=("workspace", "url"),
+                name="article_unique_url_per_workspace",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(('title', ''), _negated=True), name='article_title_not_empty'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("title", ""), _negated=True), name="article_title_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(('direction__in', ['ltr', 'rtl'])), name='article_direction_valid'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("direction__in", ["ltr", "rtl"])),
+                name="article_direction_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='snapshot',
-            constraint=models.UniqueConstraint(fields=('article', 'number'), name='snapshot_unique_number'),
+            model_name="snapshot",
+            constraint=models.UniqueConstraint(
+                fields=("article", "number"), name="snapshot_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='snapshot',
-            constraint=models.UniqueConstraint(fields=('workspace', 'article', 'id'), name='snapshot_workspace_article_id_key'),
+            model_name="snapshot",
+            constraint=models.UniqueConstraint(
+                fields=("workspace", "article", "id"), name="snapshot_workspace_article_id_key"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='snapshot',
-            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='snapshot_number_positive'),
+            model_name="snapshot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__gte", 1)), name="snapshot_number_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='snapshot',
-            constraint=models.CheckConstraint(condition=models.Q(('sha256__regex', '^[0-9a-f]{64}$')), name='snapshot_sha256_hex'),
+            model_name="snapshot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("sha256__regex", "^[0-9a-f]{64}$")), name="snapshot_sha256_hex"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='snapshot',
-            constraint=models.CheckConstraint(condition=models.Q(('origin__in', ['text', 'html', 'url_html'])), name='snapshot_origin_valid'),
+            model_name="snapshot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("origin__in", ["text", "html", "url_html"])),
+                name="snapshot_origin_valid",
+            ),
         ),
     ]

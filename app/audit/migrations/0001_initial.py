@@ -5,38 +5,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('workspaces', '0001_initial'),
+        ("workspaces", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveBigIntegerField()),
-                ('at', models.DateTimeField()),
-                ('actor_user_id', models.BigIntegerField(blank=True, db_index=True, null=True)),
-                ('actor', models.JSONField()),
-                ('action', models.CharField(max_length=64)),
-                ('object_type', models.CharField(max_length=64)),
-                ('object_id', models.CharField(max_length=64)),
-                ('before', models.JSONField(blank=True, null=True)),
-                ('after', models.JSONField(blank=True, null=True)),
-                ('reason', models.TextField(blank=True)),
-                ('request_id', models.CharField(blank=True, max_length=128)),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
-                ('canonical', models.TextField()),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.PositiveBigIntegerField()),
+                ("at", models.DateTimeField()),
+                ("actor_user_id", models.BigIntegerField(blank=True, db_index=True, null=True)),
+                ("actor", models.JSONField()),
+                ("action", models.CharField(max_length=64)),
+                ("object_type", models.CharField(max_length=64)),
+                ("object_id", models.CharField(max_length=64)),
+                ("before", models.JSONField(blank=True, null=True)),
+                ("after", models.JSONField(blank=True, null=True)),
+                ("reason", models.TextField(blank=True)),
+                ("request_id", models.CharField(blank=True, max_length=128)),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
+                ("canonical", models.TextField()),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['workspace_id', 'seq'],
-                'indexes': [models.Index(fields=['workspace', 'object_type', 'object_id'], name='audit_audit_workspa_3b3ce4_idx')],
-                'constraints': [models.UniqueConstraint(fields=('workspace', 'seq'), name='audit_unique_seq'), models.UniqueConstraint(fields=('workspace', 'prev_hash'), name='audit_unique_prev_hash'), models.CheckConstraint(condition=models.Q(('seq__gte', 1)), name='audit_seq_positive'), models.CheckConstraint(condition=models.Q(('hash__regex', '^[0-9a-f]{64}$'), ('prev_hash__regex', '^[0-9a-f]{64}$')), name='audit_hashes_hex'), models.CheckConstraint(condition=models.Q(models.Q(('seq', 1), _negated=True), ('prev_hash', '0000000000000000000000000000000000000000000000000000000000000000'), _connector='OR'), name='audit_first_event_links_to_genesis')],
+                "ordering": ["workspace_id", "seq"],
+                "indexes": [
+                    models.Index(
+                        fields=["workspace", "object_type", "object_id"],
+                        name="audit_audit_workspa_3b3ce4_idx",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("workspace", "seq"), name="audit_unique_seq"),
+                    models.UniqueConstraint(
+                        fields=("workspace", "prev_hash"), name="audit_unique_prev_hash"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("seq__gte", 1)), name="audit_seq_positive"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("hash__regex", "^[0-9a-f]{64}$"),
+                            ("prev_hash__regex", "^[0-9a-f]{64}$"),
+                        ),
+                        name="audit_hashes_hex",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("seq", 1), _negated=True),
+                            (
+                                "prev_hash",
+                                "0000000000000000000000000000000000000000000000000000000000000000",
+                            ),
+                            _connector="OR",
+                        ),
+                        name="audit_first_event_links_to_genesis",
+                    ),
+                ],
             },
         ),
     ]

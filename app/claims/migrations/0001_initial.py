@@ -10,126 +10,296 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('articles', '0001_initial'),
-        ('workspaces', '0001_initial'),
+        ("articles", "0001_initial"),
+        ("workspaces", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Rating',
+            name="Rating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=80)),
-                ('value', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('position', models.PositiveSmallIntegerField(help_text='Display order within the scale.')),
-                ('colour', models.CharField(default='#777777', max_length=7)),
-                ('description', models.TextField(blank=True)),
-                ('retired', models.BooleanField(default=False)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(max_length=80)),
+                ("value", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(help_text="Display order within the scale."),
+                ),
+                ("colour", models.CharField(default="#777777", max_length=7)),
+                ("description", models.TextField(blank=True)),
+                ("retired", models.BooleanField(default=False)),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ratings",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['workspace_id', 'position'],
+                "ordering": ["workspace_id", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Claim',
+            name="Claim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.PositiveIntegerField()),
-                ('end', models.PositiveIntegerField()),
-                ('exact', models.TextField()),
-                ('prefix', models.CharField(blank=True, max_length=32)),
-                ('suffix', models.CharField(blank=True, max_length=32)),
-                ('anchor_state', models.CharField(choices=[('anchored', 'Anchored'), ('fuzzy', 'Re-anchored by quote'), ('orphaned', 'Orphaned')], default='anchored', max_length=16)),
-                ('restatement', models.TextField(blank=True)),
-                ('claimant', models.CharField(blank=True, max_length=300)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('in_review', 'In review'), ('verdict_proposed', 'Verdict proposed'), ('published', 'Published'), ('corrected', 'Corrected')], default='open', max_length=20)),
-                ('verdict_summary', models.TextField(blank=True)),
-                ('tags', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=64), blank=True, default=list, size=None)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claims', to='articles.article')),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_claims', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('snapshot', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='articles.snapshot')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claims', to='workspaces.workspace')),
-                ('rating', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='claims.rating')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.PositiveIntegerField()),
+                ("end", models.PositiveIntegerField()),
+                ("exact", models.TextField()),
+                ("prefix", models.CharField(blank=True, max_length=32)),
+                ("suffix", models.CharField(blank=True, max_length=32)),
+                (
+                    "anchor_state",
+                    models.CharField(
+                        choices=[
+                            ("anchored", "Anchored"),
+                            ("fuzzy", "Re-anchored by quote"),
+                            ("orphaned", "Orphaned"),
+                        ],
+                        default="anchored",
+                        max_length=16,
+                    ),
+                ),
+                ("restatement", models.TextField(blank=True)),
+                ("claimant", models.CharField(blank=True, max_length=300)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("in_review", "In review"),
+                            ("verdict_proposed", "Verdict proposed"),
+                            ("published", "Published"),
+                            ("corrected", "Corrected"),
+                        ],
+                        default="open",
+                        max_length=20,
+                    ),
+                ),
+                ("verdict_summary", models.TextField(blank=True)),
+                (
+                    "tags",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=64),
+                        blank=True,
+                        default=list,
+                        size=None,
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="claims",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_claims",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "snapshot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claims",
+                        to="articles.snapshot",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="claims",
+                        to="workspaces.workspace",
+                    ),
+                ),
+                (
+                    "rating",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claims",
+                        to="claims.rating",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['article_id', 'start', 'id'],
+                "ordering": ["article_id", "start", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='claims.claim')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("body", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="claims.claim",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['claim_id', 'created_at', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('body', ''), _negated=True), name='comment_body_not_empty')],
+                "ordering": ["claim_id", "created_at", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("body", ""), _negated=True),
+                        name="comment_body_not_empty",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='rating',
-            constraint=models.UniqueConstraint(fields=('workspace', 'id'), name='rating_workspace_id_key'),
+            model_name="rating",
+            constraint=models.UniqueConstraint(
+                fields=("workspace", "id"), name="rating_workspace_id_key"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rating',
-            constraint=models.UniqueConstraint(fields=('workspace', 'label'), name='rating_unique_label'),
+            model_name="rating",
+            constraint=models.UniqueConstraint(
+                fields=("workspace", "label"), name="rating_unique_label"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rating',
-            constraint=models.UniqueConstraint(deferrable=django.db.models.constraints.Deferrable['DEFERRED'], fields=('workspace', 'position'), name='rating_unique_position'),
+            model_name="rating",
+            constraint=models.UniqueConstraint(
+                deferrable=django.db.models.constraints.Deferrable["DEFERRED"],
+                fields=("workspace", "position"),
+                name="rating_unique_position",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rating',
-            constraint=models.CheckConstraint(condition=models.Q(('label', ''), _negated=True), name='rating_label_not_empty'),
+            model_name="rating",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("label", ""), _negated=True), name="rating_label_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rating',
-            constraint=models.CheckConstraint(condition=models.Q(('colour__regex', '^#[0-9a-fA-F]{6}$')), name='rating_colour_hex'),
+            model_name="rating",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("colour__regex", "^#[0-9a-fA-F]{6}$")), name="rating_colour_hex"
+            ),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['workspace', 'status'], name='claims_clai_workspa_0d1952_idx'),
+            model_name="claim",
+            index=models.Index(
+                fields=["workspace", "status"], name="claims_clai_workspa_0d1952_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['snapshot', 'start'], name='claims_clai_snapsho_bb8aec_idx'),
+            model_name="claim",
+            index=models.Index(fields=["snapshot", "start"], name="claims_clai_snapsho_bb8aec_idx"),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.UniqueConstraint(fields=('workspace', 'id'), name='claim_workspace_id_key'),
+            model_name="claim",
+            constraint=models.UniqueConstraint(
+                fields=("workspace", "id"), name="claim_workspace_id_key"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('end__gt', models.F('start'))), name='claim_span_not_empty'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end__gt", models.F("start"))), name="claim_span_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('end', django.db.models.expressions.CombinedExpression(models.F('start'), '+', django.db.models.functions.text.Length('exact')))), name='claim_exact_length_matches_span'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "end",
+                        django.db.models.expressions.CombinedExpression(
+                            models.F("start"), "+", django.db.models.functions.text.Length("exact")
+                        ),
+                    )
+                ),
+                name="claim_exact_length_matches_span",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'in_review', 'verdict_proposed', 'published', 'corrected'])), name='claim_status_valid'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        ["open", "in_review", "verdict_proposed", "published", "corrected"],
+                    )
+                ),
+                name="claim_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('anchor_state__in', ['anchored', 'fuzzy', 'orphaned'])), name='claim_anchor_state_valid'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("anchor_state__in", ["anchored", "fuzzy", "orphaned"])),
+                name="claim_anchor_state_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='claim_version_positive'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("version__gte", 1)), name="claim_version_positive"
+            ),
         ),
     ]

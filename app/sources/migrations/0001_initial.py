@@ -6,79 +6,187 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('claims', '0001_initial'),
-        ('workspaces', '0001_initial'),
+        ("claims", "0001_initial"),
+        ("workspaces", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(max_length=2000)),
-                ('normalized_url', models.CharField(max_length=2000)),
-                ('title', models.CharField(blank=True, max_length=500)),
-                ('publisher', models.CharField(blank=True, max_length=300)),
-                ('published_on', models.DateField(blank=True, null=True)),
-                ('archived_url', models.URLField(blank=True, max_length=2000)),
-                ('kind', models.CharField(choices=[('official_document', 'Official document'), ('statement', 'Statement'), ('news_report', 'News report'), ('dataset', 'Dataset'), ('expert', 'Expert'), ('other', 'Other')], default='other', max_length=32)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sources', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("url", models.URLField(max_length=2000)),
+                ("normalized_url", models.CharField(max_length=2000)),
+                ("title", models.CharField(blank=True, max_length=500)),
+                ("publisher", models.CharField(blank=True, max_length=300)),
+                ("published_on", models.DateField(blank=True, null=True)),
+                ("archived_url", models.URLField(blank=True, max_length=2000)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("official_document", "Official document"),
+                            ("statement", "Statement"),
+                            ("news_report", "News report"),
+                            ("dataset", "Dataset"),
+                            ("expert", "Expert"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=32,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sources",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stance', models.CharField(choices=[('supports', 'Supports'), ('refutes', 'Refutes'), ('context', 'Context')], max_length=16)),
-                ('quote', models.TextField(blank=True)),
-                ('note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('added_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='claims.claim')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.workspace')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence', to='sources.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "stance",
+                    models.CharField(
+                        choices=[
+                            ("supports", "Supports"),
+                            ("refutes", "Refutes"),
+                            ("context", "Context"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("quote", models.TextField(blank=True)),
+                ("note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="claims.claim",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="workspaces.workspace",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evidence",
+                        to="sources.source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'evidence',
-                'ordering': ['claim_id', 'created_at', 'id'],
+                "verbose_name_plural": "evidence",
+                "ordering": ["claim_id", "created_at", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.UniqueConstraint(fields=('workspace', 'id'), name='source_workspace_id_key'),
+            model_name="source",
+            constraint=models.UniqueConstraint(
+                fields=("workspace", "id"), name="source_workspace_id_key"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.UniqueConstraint(fields=('workspace', 'normalized_url'), name='source_unique_normalized_url'),
+            model_name="source",
+            constraint=models.UniqueConstraint(
+                fields=("workspace", "normalized_url"), name="source_unique_normalized_url"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.CheckConstraint(condition=models.Q(('url__regex', '^https?://')), name='source_url_http'),
+            model_name="source",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("url__regex", "^https?://")), name="source_url_http"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.CheckConstraint(condition=models.Q(('archived_url', ''), ('archived_url__regex', '^https?://'), _connector='OR'), name='source_archived_url_http'),
+            model_name="source",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("archived_url", ""), ("archived_url__regex", "^https?://"), _connector="OR"
+                ),
+                name="source_archived_url_http",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['official_document', 'statement', 'news_report', 'dataset', 'expert', 'other'])), name='source_kind_valid'),
+            model_name="source",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "official_document",
+                            "statement",
+                            "news_report",
+                            "dataset",
+                            "expert",
+                            "other",
+                        ],
+                    )
+                ),
+                name="source_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.UniqueConstraint(fields=('claim', 'source'), name='evidence_unique_source_per_claim'),
+            model_name="evidence",
+            constraint=models.UniqueConstraint(
+                fields=("claim", "source"), name="evidence_unique_source_per_claim"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.CheckConstraint(condition=models.Q(('stance__in', ['supports', 'refutes', 'context'])), name='evidence_stance_valid'),
+            model_name="evidence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("stance__in", ["supports", "refutes", "context"])),
+                name="evidence_stance_valid",
+            ),
         ),
     ]

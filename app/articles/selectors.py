@@ -1,0 +1,41 @@
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from app.articles.models import Article, Snapshot
+from app.core.errors import NotFound
+from app.workspaces.access import workspace_ids_for
+from app.workspaces.models import Workspace
+
+
+def article_list(*, user: Any, workspace: Workspace) -> QuerySet[Article]:
+    """The workspace's articles, newest first, with their claim counts."""
+    return (
+        Article.objects.filter(workspace_id__in=workspace_ids_for(user), workspace=workspace)
+        .annotate(claim_count=Count("claims", distinct=True))
+        .order_by("-created_at", "-id")
+    )
+
+
+def article_get(*, user: Any, workspace: Workspace, pk: int) -> Article:
+    """Return one of the workspace's articles; raises `NotFound` for any other."""
+    article = article_list(user=user, workspace=workspace).filter(pk=pk).first()
+    if article is None:
+        raise NotFound("No such article.")
+    return article
+
+
+def snapshot_latest(*, article: Article) -> Snapshot | None:
+    return article.snapshots.order_by("-number").first()
+
+
+def snapshot_get(*, user: Any, workspace: Workspace, pk: int) -> Snapshot:
+    """Return one of the workspace's snapshots; raises `NotFound` for any other."""
+    snapshot = (
+        Snapshot.objects.filter(workspace_id__in=workspace_ids_for(user), workspace=workspace)
+        .filter(pk=pk)
+        .first()
+    )
+    if snapshot is None:
+        raise NotFound("No such snapshot.")
+    return snapshot

@@ -1,0 +1,148 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from app.articles.selectors import article_list
+from app.claims.selectors import claim_list
+from app.core.errors import Conflict, NotFound
+from app.core.forms import add_service_errors
+from app.workspaces import services
+from app.workspaces.access import membership_of
+from app.workspaces.forms import MemberAddForm, RoleChangeForm, WorkspaceCreateForm
+from app.workspaces.models import Role, Workspace
+from app.workspaces.selectors import member_list, workspace_get, workspace_list
+
+SESSION_WORKSPACE_KEY = "sanad_workspace"
+
+
+def enter_workspace(request: HttpRequest, slug: str) -> Workspace:
+    """Resolve the URL's workspace for the signed-in user and remember it as current.
+
+    Raises `NotFound` when the user is not a member.
+    """
+    workspace = workspace_get(user=request.user, slug=slug)
+    request.workspace = workspace
+    request.membership = membership_of(request.user, workspace)
+    request.session[SESSION_WORKSPACE_KEY] = workspace.slug
+    return workspace
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send the user to their current workspace, or offer to create their first."""
+    workspaces = workspace_list(user=request.user)
+    # `?w=` comes from the header's workspace switcher.
+    wanted = request.GET.get("w") or request.session.get(SESSION_WORKSPACE_KEY)
+    target = workspaces.filter(slug=wanted).first() or workspaces.first()
+    if target is not None:
+        return redirect("workspace-home", slug=target.slug)
+    return render(request, "workspaces/no_workspace.html", {"form": WorkspaceCreateForm()})
+
+
+@login_required
+def workspace_create(request: HttpRequest) -> HttpResponse:
+    form = WorkspaceCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workspace = services.workspace_create(
+                name=form.cleaned_data["name"], slug=form.cleaned_data["slug"], creator=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Workspace “{workspace.name}” created.")
+            return redirect("workspace-home", slug=workspace.slug)
+    return render(request, "workspaces/create.html", {"form": form})
+
+
+@login_required
+def workspace_home(request: HttpRequest, slug: str) -> HttpResponse:
+    workspace = enter_workspace(request, slug)
+    return render(
+        request,
+        "workspaces/home.html",
+        {
+            "workspace": workspace,
+            "articles": article_list(user=request.user, workspace=workspace)[:50],
+            "claims": claim_list(user=request.user, workspace=workspace).order_by(
+                "-created_at", "-id"
+            )[:50],
+        },
+    )
+
+
+@login_required
+def member_list_view(request: HttpRequest, slug: str) -> HttpResponse:
+    workspace = enter_workspace(request, slug)
+    is_admin = request.membership.role == Role.ADMIN
+    return render(
+        request,
+        "workspaces/members.html",
+        {
+            "workspace": workspace,
+            "members": member_list(user=request.user, workspace=workspace),
+            "is_admin": is_admin,
+            "add_form": MemberAddForm() if is_admin else None,
+            "roles": Role.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def member_add_view(request: HttpRequest, slug: str) -> HttpResponse:
+    workspace = enter_workspace(request, slug)
+    form = MemberAddForm(request.POST)
+    if form.is_valid():
+        user = get_user_model().objects.filter(username=form.cleaned_data["username"]).first()
+        if user is None:
+            messages.error(request, "No user has that username.")
+        else:
+            try:
+                services.member_add(
+                    workspace=workspace,
+                    user=user,
+                    role=form.cleaned_data["role"],
+                    actor=request.user,
+                )
+            except (ValidationError, Conflict) as error:
+                messages.error(request, _message_of(error))
+            else:
+                messages.success(request, f"{user.get_username()} added.")
+    else:
+        messages.error(request, "Give a username and a role.")
+    return redirect("workspace-members", slug=workspace.slug)
+
+
+@login_required
+@require_POST
+def member_role_view(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    workspace = enter_workspace(request, slug)
+    membership = (
+        member_list(user=request.user, workspace=workspace).filter(pk=membership_id).first()
+    )
+    if membership is None:
+        raise NotFound("No such member.")
+    form = RoleChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.member_change_role(
+                membership=membership, role=form.cleaned_data["role"], actor=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, _message_of(error))
+        else:
+            messages.success(request, f"{membership.user.get_username()} is now {membership.role}.")
+    else:
+        messages.error(request, "Choose a role.")
+    return redirect("workspace-members", slug=workspace.slug)
+
+
+def _message_of(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)

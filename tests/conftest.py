@@ -1,0 +1,77 @@
+"""Shared fixtures: users, and workspaces set up through the same services the app uses."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from app.articles.services import article_import_text
+from app.workspaces.models import Role
+from app.workspaces.services import member_add, workspace_create
+from tests.factories import UserFactory
+
+PERSIAN_SAMPLE = (
+    "گزارش\u00a0ویژه: وزیر گفت:قرارداد در ۱۸ ژوئن ۲۰۲۴ (٢۹ خرداد ۱۴۰۳) امضا شد.\n"
+    "\u00a0\n"
+    "این گفتوگو یکی از طولانیترین نشست‌های دو کشور بود و «پیمان» را تکمیل کرد.\n"
+)
+ENGLISH_SAMPLE = (
+    "The mayor said ridership rose 12% in 2025.\n\n"
+    "A post read: “Best commute ever 🚇” and drew 4,000 replies.\n"
+)
+
+
+@dataclass
+class Team:
+    """A workspace with one member of each role."""
+
+    workspace: object
+    admin: object
+    editor: object
+    reviewer: object
+    viewer: object
+
+    def member(self, role: str):
+        return getattr(self, role)
+
+
+def make_team(prefix: str) -> Team:
+    admin = UserFactory(username=f"{prefix}-admin")
+    workspace = workspace_create(name=f"Desk {prefix.upper()}", creator=admin)
+    members = {}
+    for role in (Role.EDITOR, Role.REVIEWER, Role.VIEWER):
+        user = UserFactory(username=f"{prefix}-{role.value}")
+        member_add(workspace=workspace, user=user, role=role, actor=admin)
+        members[role.value] = user
+    return Team(workspace=workspace, admin=admin, **members)
+
+
+@pytest.fixture
+def team(db) -> Team:
+    return make_team("a")
+
+
+@pytest.fixture
+def other_team(db) -> Team:
+    return make_team("b")
+
+
+@pytest.fixture
+def persian_article(team):
+    """A Persian article with the traits of real imports (NBSP, mixed digits, no ZWNJ)."""
+    return article_import_text(
+        workspace=team.workspace,
+        text=PERSIAN_SAMPLE,
+        title="قرارداد همکاری",
+        url="https://example.org/fa/agreement",
+        actor=team.reviewer,
+    )
+
+
+@pytest.fixture
+def english_article(team):
+    return article_import_text(
+        workspace=team.workspace,
+        text=ENGLISH_SAMPLE,
+        title="Ridership report",
+        actor=team.reviewer,
+    )
