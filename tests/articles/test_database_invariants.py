@@ -15,12 +15,15 @@ pytestmark = pytest.mark.django_db
 
 def test_database_refuses_to_update_snapshot_text(persian_article):
     snapshot = persian_article.snapshot
-    with pytest.raises(IntegrityError, match="immutable"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE articles_snapshot SET text = %s, sha256 = %s WHERE id = %s",
-                ["rewritten", text_sha256("rewritten"), snapshot.pk],
-            )
+    with (
+        pytest.raises(IntegrityError, match="immutable"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "UPDATE articles_snapshot SET text = %s, sha256 = %s WHERE id = %s",
+            ["rewritten", text_sha256("rewritten"), snapshot.pk],
+        )
     snapshot.refresh_from_db()
     assert snapshot.text == persian_article.snapshot.text
 
@@ -33,8 +36,12 @@ def test_database_refuses_orm_updates_of_snapshots(english_article):
 def test_database_refuses_a_snapshot_whose_hash_is_not_its_text(english_article, team):
     with pytest.raises(IntegrityError, match="sha256"), transaction.atomic():
         Snapshot.objects.create(
-            workspace=team.workspace, article=english_article.article, number=2,
-            text="new text", sha256=text_sha256("other text"), origin="text",
+            workspace=team.workspace,
+            article=english_article.article,
+            number=2,
+            text="new text",
+            sha256=text_sha256("other text"),
+            origin="text",
         )
 
 
@@ -42,8 +49,12 @@ def test_database_refuses_non_nfc_snapshot_text(english_article, team):
     text = "Cafe\u0301"
     with pytest.raises(IntegrityError, match="NFC"), transaction.atomic():
         Snapshot.objects.create(
-            workspace=team.workspace, article=english_article.article, number=2,
-            text=text, sha256=text_sha256(text), origin="text",
+            workspace=team.workspace,
+            article=english_article.article,
+            number=2,
+            text=text,
+            sha256=text_sha256(text),
+            origin="text",
         )
 
 
@@ -52,8 +63,12 @@ def test_database_refuses_a_snapshot_in_another_workspace_than_its_article(
 ):
     with pytest.raises(IntegrityError), transaction.atomic():
         Snapshot.objects.create(
-            workspace=other_team.workspace, article=english_article.article, number=2,
-            text="x", sha256=text_sha256("x"), origin="text",
+            workspace=other_team.workspace,
+            article=english_article.article,
+            number=2,
+            text="x",
+            sha256=text_sha256("x"),
+            origin="text",
         )
 
 
@@ -61,8 +76,12 @@ def test_database_refuses_a_claim_whose_quote_is_not_the_text(english_article, t
     snapshot = english_article.snapshot
     with pytest.raises(IntegrityError, match="anchor"), transaction.atomic():
         Claim.objects.create(
-            workspace=team.workspace, article=english_article.article, snapshot=snapshot,
-            start=0, end=3, exact="Thx",
+            workspace=team.workspace,
+            article=english_article.article,
+            snapshot=snapshot,
+            start=0,
+            end=3,
+            exact="Thx",
         )
 
 
@@ -71,15 +90,23 @@ def test_database_refuses_a_claim_in_another_workspace_than_its_snapshot(
 ):
     with pytest.raises(IntegrityError), transaction.atomic():
         Claim.objects.create(
-            workspace=other_team.workspace, article=english_article.article,
-            snapshot=english_article.snapshot, start=0, end=3, exact="The",
+            workspace=other_team.workspace,
+            article=english_article.article,
+            snapshot=english_article.snapshot,
+            start=0,
+            end=3,
+            exact="The",
         )
 
 
 def test_database_refuses_evidence_across_workspaces(english_article, team, other_team):
     claim = claim_create(
-        workspace=team.workspace, snapshot=english_article.snapshot, start=0, end=3,
-        exact="The", actor=team.reviewer,
+        workspace=team.workspace,
+        snapshot=english_article.snapshot,
+        start=0,
+        end=3,
+        exact="The",
+        actor=team.reviewer,
     )
     foreign, _ = source_add(
         workspace=other_team.workspace, url="https://example.org/x", actor=other_team.reviewer

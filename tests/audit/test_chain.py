@@ -28,9 +28,13 @@ def test_each_workspace_has_a_gapless_chain_of_hashed_events(team, other_team):
 def test_canonical_text_is_sorted_compact_utf8(team):
     with transaction.atomic():
         event = audit_append(
-            workspace=team.workspace, actor=team.admin, action="test.recorded",
-            object_type="workspace", object_id=team.workspace.pk,
-            after={"zeta": "گفت‌وگو ۱۸", "alpha": 1}, reason="why",
+            workspace=team.workspace,
+            actor=team.admin,
+            action="test.recorded",
+            object_type="workspace",
+            object_id=team.workspace.pk,
+            after={"zeta": "گفت‌وگو ۱۸", "alpha": 1},
+            reason="why",
         )
     assert '"after":{"alpha":1,"zeta":"گفت‌وگو ۱۸"}' in event.canonical
     assert ", " not in event.canonical and ": " not in event.canonical
@@ -43,8 +47,11 @@ def test_events_carry_the_request_id(team):
     try:
         with transaction.atomic():
             event = audit_append(
-                workspace=team.workspace, actor=None, action="test.recorded",
-                object_type="workspace", object_id=1,
+                workspace=team.workspace,
+                actor=None,
+                action="test.recorded",
+                object_type="workspace",
+                object_id=1,
             )
     finally:
         reset_request_id(token)
@@ -56,8 +63,11 @@ def test_events_carry_the_request_id(team):
 def test_audit_append_outside_a_transaction_is_refused(team):
     with pytest.raises(RuntimeError):
         audit_append(
-            workspace=team.workspace, actor=None, action="test.recorded",
-            object_type="workspace", object_id=1,
+            workspace=team.workspace,
+            actor=None,
+            action="test.recorded",
+            object_type="workspace",
+            object_id=1,
         )
 
 
@@ -70,8 +80,11 @@ def test_audit_append_outside_a_transaction_is_refused(team):
 )
 def test_database_refuses_to_change_or_remove_events(team, statement):
     count = AuditEvent.objects.filter(workspace=team.workspace).count()
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(statement, [team.workspace.pk])
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement, [team.workspace.pk])
     assert AuditEvent.objects.filter(workspace=team.workspace).count() == count
     assert not AuditEvent.objects.filter(reason="edited").exists()

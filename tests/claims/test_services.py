@@ -51,7 +51,11 @@ def test_claim_offsets_after_an_emoji_count_code_points_not_utf16_units(english_
     assert emoji_at < start  # the astral character sits before the quote
 
     claim = claim_create(
-        workspace=team.workspace, snapshot=snapshot, start=start, end=end, exact=quote,
+        workspace=team.workspace,
+        snapshot=snapshot,
+        start=start,
+        end=end,
+        exact=quote,
         actor=team.reviewer,
     )
     assert claim.exact == quote
@@ -59,8 +63,12 @@ def test_claim_offsets_after_an_emoji_count_code_points_not_utf16_units(english_
     # A client that counted UTF-16 units would be one off after the emoji.
     with pytest.raises(ValidationError) as caught:
         claim_create(
-            workspace=team.workspace, snapshot=snapshot, start=start + 1, end=end + 1,
-            exact=quote, actor=team.reviewer,
+            workspace=team.workspace,
+            snapshot=snapshot,
+            start=start + 1,
+            end=end + 1,
+            exact=quote,
+            actor=team.reviewer,
         )
     assert "exact" in caught.value.message_dict
 
@@ -72,8 +80,12 @@ def test_claim_offsets_after_an_emoji_count_code_points_not_utf16_units(english_
 def test_claim_create_refuses_bad_offsets(english_article, team, start, end, field):
     with pytest.raises(ValidationError) as caught:
         claim_create(
-            workspace=team.workspace, snapshot=english_article.snapshot, start=start, end=end,
-            exact="x", actor=team.reviewer,
+            workspace=team.workspace,
+            snapshot=english_article.snapshot,
+            start=start,
+            end=end,
+            exact="x",
+            actor=team.reviewer,
         )
     assert field in caught.value.message_dict
     assert not Claim.objects.exists()
@@ -83,8 +95,12 @@ def test_claim_create_refuses_a_quote_that_differs_and_writes_nothing(english_ar
     events_before = AuditEvent.objects.count()
     with pytest.raises(ValidationError) as caught:
         claim_create(
-            workspace=team.workspace, snapshot=english_article.snapshot, start=0, end=9,
-            exact="The major", actor=team.reviewer,
+            workspace=team.workspace,
+            snapshot=english_article.snapshot,
+            start=0,
+            end=9,
+            exact="The major",
+            actor=team.reviewer,
         )
     assert list(caught.value.message_dict) == ["exact"]
     assert not Claim.objects.exists()
@@ -94,8 +110,12 @@ def test_claim_create_refuses_a_quote_that_differs_and_writes_nothing(english_ar
 def test_claim_create_refuses_a_snapshot_of_another_workspace(english_article, team, other_team):
     with pytest.raises(NotFound):
         claim_create(
-            workspace=other_team.workspace, snapshot=english_article.snapshot, start=0, end=3,
-            exact="The", actor=other_team.reviewer,
+            workspace=other_team.workspace,
+            snapshot=english_article.snapshot,
+            start=0,
+            end=3,
+            exact="The",
+            actor=other_team.reviewer,
         )
     assert not Claim.objects.exists()
 
@@ -103,21 +123,31 @@ def test_claim_create_refuses_a_snapshot_of_another_workspace(english_article, t
 def test_viewers_cannot_create_claims(english_article, team):
     with pytest.raises(PermissionDenied):
         claim_create(
-            workspace=team.workspace, snapshot=english_article.snapshot, start=0, end=3,
-            exact="The", actor=team.viewer,
+            workspace=team.workspace,
+            snapshot=english_article.snapshot,
+            start=0,
+            end=3,
+            exact="The",
+            actor=team.viewer,
         )
 
 
 @pytest.fixture
 def claim(english_article, team):
     return claim_create(
-        workspace=team.workspace, snapshot=english_article.snapshot, start=0, end=9,
-        exact="The mayor", actor=team.reviewer,
+        workspace=team.workspace,
+        snapshot=english_article.snapshot,
+        start=0,
+        end=9,
+        exact="The mayor",
+        actor=team.reviewer,
     )
 
 
 def test_comment_add_keeps_the_body_and_records_it(claim, team):
-    comment = comment_add(claim=claim, body="  منبع رسمی؟ **check** the 2025 report  ", actor=team.editor)
+    comment = comment_add(
+        claim=claim, body="  منبع رسمی؟ **check** the 2025 report  ", actor=team.editor
+    )
     assert comment.body == "منبع رسمی؟ **check** the 2025 report"
     assert comment.author == team.editor
     event = AuditEvent.objects.filter(workspace=team.workspace).latest("seq")

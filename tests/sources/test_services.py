@@ -13,8 +13,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def claim(english_article, team):
     return claim_create(
-        workspace=team.workspace, snapshot=english_article.snapshot, start=0, end=9,
-        exact="The mayor", actor=team.reviewer,
+        workspace=team.workspace,
+        snapshot=english_article.snapshot,
+        start=0,
+        end=9,
+        exact="The mayor",
+        actor=team.reviewer,
     )
 
 
@@ -39,7 +43,9 @@ def test_source_add_creates_then_reuses_by_normalized_url(team):
 
 
 def test_the_same_url_is_a_separate_source_in_another_workspace(team, other_team):
-    first, _ = source_add(workspace=team.workspace, url="https://example.org/a", actor=team.reviewer)
+    first, _ = source_add(
+        workspace=team.workspace, url="https://example.org/a", actor=team.reviewer
+    )
     second, created = source_add(
         workspace=other_team.workspace, url="https://example.org/a", actor=other_team.reviewer
     )
@@ -63,21 +69,33 @@ def test_source_add_refuses_bad_input_and_writes_nothing(team, fields, bad_field
 
 
 def test_evidence_add_links_source_and_claim(claim, team):
-    source, _ = source_add(workspace=team.workspace, url="https://example.org/a", actor=team.reviewer)
+    source, _ = source_add(
+        workspace=team.workspace, url="https://example.org/a", actor=team.reviewer
+    )
 
     evidence = evidence_add(
-        claim=claim, source=source, stance="refutes", quote=" Ridership fell ", note="Official",
+        claim=claim,
+        source=source,
+        stance="refutes",
+        quote=" Ridership fell ",
+        note="Official",
         actor=team.reviewer,
     )
 
-    assert (evidence.stance, evidence.quote, evidence.added_by) == ("refutes", "Ridership fell", team.reviewer)
+    assert (evidence.stance, evidence.quote, evidence.added_by) == (
+        "refutes",
+        "Ridership fell",
+        team.reviewer,
+    )
     event = AuditEvent.objects.filter(workspace=team.workspace).latest("seq")
     assert event.action == "evidence.added"
     assert event.after["source"] == source.pk
 
 
 def test_evidence_add_refuses_bad_stance_duplicates_and_foreign_sources(claim, team, other_team):
-    source, _ = source_add(workspace=team.workspace, url="https://example.org/a", actor=team.reviewer)
+    source, _ = source_add(
+        workspace=team.workspace, url="https://example.org/a", actor=team.reviewer
+    )
     with pytest.raises(ValidationError) as caught:
         evidence_add(claim=claim, source=source, stance="maybe", actor=team.reviewer)
     assert "stance" in caught.value.message_dict
@@ -97,6 +115,8 @@ def test_evidence_add_refuses_bad_stance_duplicates_and_foreign_sources(claim, t
 def test_viewers_cannot_add_sources_or_evidence(claim, team):
     with pytest.raises(PermissionDenied):
         source_add(workspace=team.workspace, url="https://example.org/a", actor=team.viewer)
-    source, _ = source_add(workspace=team.workspace, url="https://example.org/a", actor=team.reviewer)
+    source, _ = source_add(
+        workspace=team.workspace, url="https://example.org/a", actor=team.reviewer
+    )
     with pytest.raises(PermissionDenied):
         evidence_add(claim=claim, source=source, stance="supports", actor=team.viewer)

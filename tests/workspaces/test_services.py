@@ -31,7 +31,9 @@ def test_workspace_create_makes_creator_admin_and_default_scale():
         ("Unverifiable", None),
     ]
     actions = list(
-        AuditEvent.objects.filter(workspace=workspace).order_by("seq").values_list("action", flat=True)
+        AuditEvent.objects.filter(workspace=workspace)
+        .order_by("seq")
+        .values_list("action", flat=True)
     )
     assert actions[:2] == ["workspace.created", "member.added"]
     assert actions.count("rating.created") == 7
@@ -90,7 +92,9 @@ def test_member_add_needs_an_admin(team, role):
 
 def test_member_add_by_an_outsider_is_not_found(team, other_team):
     with pytest.raises(NotFound):
-        member_add(workspace=team.workspace, user=UserFactory(), role="viewer", actor=other_team.admin)
+        member_add(
+            workspace=team.workspace, user=UserFactory(), role="viewer", actor=other_team.admin
+        )
 
 
 def test_member_add_refuses_unknown_role_and_duplicates(team):
