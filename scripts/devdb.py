@@ -35,7 +35,7 @@ Standard library only, Python 3.11+.
 # Every subprocess runs a fixed PostgreSQL/OS tool with arguments built here, never via a shell;
 # the SQL is built from the constants below only; the socket fallback directory lives in /tmp on
 # purpose (short path, ownership checked).
-# ruff: noqa: S603, S608, S108
+# ruff: noqa: S608, S108
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ import contextlib
 import fcntl
 import hashlib
 import importlib.util
+import itertools
 import locale
 import os
 import pwd
@@ -437,37 +438,45 @@ def chown_to(path: Path, user: OsUser) -> None:
 
 @dataclass(frozen=True)
 class PidFile:
+    """postmaster.pid, or a socket's .lock file (same layout)."""
+
     pid: int
+    data_dir: Path | None
     start_time: int | None
     port: int | None
     socket_dir: Path | None
     status: str
 
 
+def parse_lock_file(text: str) -> PidFile:
+    lines = [line.strip() for line in text.splitlines()]
+
+    def line(number: int) -> str:
+        return lines[number - 1] if len(lines) >= number else ""
+
+    if not line(1).lstrip("-").isdigit():
+        return PidFile(0, None, None, None, None, "")  # being written, or garbage
+    socket_dirs = line(5)
+    return PidFile(
+        pid=abs(int(line(1))),
+        data_dir=Path(line(2)) if line(2) else None,
+        start_time=int(line(3)) if line(3).isdigit() else None,
+        port=int(line(4)) if line(4).isdigit() else None,
+        socket_dir=Path(socket_dirs.split(",")[0].strip()) if socket_dirs else None,
+        status=line(8),
+    )
+
+
 def read_pidfile(cluster: Cluster) -> PidFile | None:
     path = cluster.data / "postmaster.pid"
     try:
-        lines = path.read_text().splitlines()
+        return parse_lock_file(path.read_text())
     except FileNotFoundError:
         return None
     except PermissionError:
         raise DevDbError(
             f"cannot read {path} (the cluster belongs to {_owner_name(cluster.data)})"
         ) from None
-
-    def line(number: int) -> str:
-        return lines[number - 1].strip() if len(lines) >= number else ""
-
-    if not line(1).lstrip("-").isdigit():
-        return PidFile(0, None, None, None, "")  # being written, or garbage
-    socket_dirs = line(5)
-    return PidFile(
-        pid=abs(int(line(1))),
-        start_time=int(line(3)) if line(3).isdigit() else None,
-        port=int(line(4)) if line(4).isdigit() else None,
-        socket_dir=Path(socket_dirs.split(",")[0].strip()) if socket_dirs else None,
-        status=line(8),
-    )
 
 
 def socket_file(info: PidFile) -> Path | None:
@@ -549,15 +558,76 @@ def wait_until_settled(cluster: Cluster) -> tuple[str, PidFile | None]:
 
 def remove_stale_pidfile(cluster: Cluster, info: PidFile) -> None:
     log(f"removing stale {cluster.data / 'postmaster.pid'} (pid {info.pid} is not its server)")
-    sock = socket_file(info)
-    if sock is not None:
-        lock = sock.with_name(sock.name + ".lock")
-        with contextlib.suppress(OSError):
-            if lock.read_text().splitlines()[0].strip().lstrip("-") == str(info.pid):
-                lock.unlink()
-                with contextlib.suppress(FileNotFoundError):
-                    sock.unlink()
     (cluster.data / "postmaster.pid").unlink(missing_ok=True)
+
+
+def wait_for_exit(pid: int, timeout: float = START_TIMEOUT) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def stop_orphans(cluster: Cluster) -> None:
+    """Stop postmasters still running on this data directory path without a postmaster.pid.
+
+    That happens when the data directory is deleted or replaced while its server runs. Such an
+    orphan must be gone before a new cluster is created there: it writes pg_control by absolute
+    path, so it would corrupt the new cluster when it shuts down. (Linux: found through /proc.)
+    """
+    target = str(cluster.data)
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if (entry / "comm").read_text().strip() not in ("postgres", "postmaster"):
+                continue
+            args = (entry / "cmdline").read_bytes().decode(errors="replace").split("\0")
+        except OSError:
+            continue
+        if not any(a == "-D" and b == target for a, b in itertools.pairwise(args)):
+            continue
+        pid = int(entry.name)
+        log(
+            f"stopping an orphaned server (pid {pid}) of {target}, deleted or replaced while it ran"
+        )
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGINT)
+        if not wait_for_exit(pid):
+            raise DevDbError(f"the orphaned server (pid {pid}) did not stop")
+
+
+def clear_socket(cluster: Cluster, socket_dir: Path) -> None:
+    """Before a start: deal with a socket lock left by a dead or orphaned server.
+
+    PostgreSQL refuses to start if the pid in the lock is alive, which after a reboot can be an
+    unrelated process. A live postmaster of this very data directory path whose postmaster.pid
+    is gone is an orphan (its data directory was deleted or replaced while it ran): stop it.
+    """
+    lock = socket_dir / f".s.PGSQL.{PORT}.lock"
+    try:
+        holder = parse_lock_file(lock.read_text())
+    except FileNotFoundError:
+        return
+    if not _is_live_postmaster(holder):
+        log(f"removing stale {lock} (pid {holder.pid} is not its server)")
+        lock.unlink(missing_ok=True)
+        (socket_dir / f".s.PGSQL.{PORT}").unlink(missing_ok=True)
+        return
+    if holder.data_dir != cluster.data:
+        raise DevDbError(
+            f"{socket_dir} is used by another PostgreSQL server (pid {holder.pid}, "
+            f"data directory {holder.data_dir})"
+        )
+    log(
+        f"stopping an orphaned server (pid {holder.pid}) whose data directory "
+        f"{cluster.data} was deleted or replaced while it ran"
+    )
+    os.kill(holder.pid, signal.SIGINT)
+    if not wait_for_exit(holder.pid):
+        raise DevDbError(f"the orphaned server (pid {holder.pid}) did not stop")
 
 
 def connection_url(info: PidFile) -> str:
@@ -692,6 +762,7 @@ def start(cluster: Cluster, bins: Binaries, user: OsUser) -> None:
         )
     socket_dir = cluster.default_socket_dir()
     prepare_socket_dir(cluster, socket_dir, user)
+    clear_socket(cluster, socket_dir)
     ensure_traversable(cluster.data, user)
     ensure_traversable(bins.bindir, user)
     write_settings(cluster, socket_dir, user)
@@ -833,6 +904,7 @@ def ensure() -> str:
         bins = binaries(cluster, install=True)
         if state != "running":
             user = server_user(cluster)
+            stop_orphans(cluster)
             if not cluster.initialized():
                 initialize(cluster, bins, user)
             elif not read_marker(cluster.root):
