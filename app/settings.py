@@ -177,6 +177,12 @@ STORAGES = {
     },
 }
 
+# Largest article accepted by an import (text as UTF-8, or the HTML page), in bytes.
+SANAD_IMPORT_MAX_BYTES = int(os.environ.get("SANAD_IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
+# Room for a pasted page plus the form around it; larger bodies get Django's 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = SANAD_IMPORT_MAX_BYTES * 2 + 512 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = SANAD_IMPORT_MAX_BYTES + 512 * 1024
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

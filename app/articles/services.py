@@ -1,22 +1,31 @@
-"""Bringing articles in: each import adds an immutable snapshot of the clean text."""
+"""Bringing articles in: each import adds an immutable snapshot of the clean text.
+
+Three ways in — pasted text, an HTML page (uploaded or pasted) and URL + saved HTML —
+end in one function, `_snapshot_import`, so that the rules (size limit, NFC, one
+snapshot per distinct text, re-anchoring of existing claims, audit events) hold the
+same way for all of them.
+"""
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from app.articles.extraction import decode_html, extract_article, propose_trim
 from app.articles.models import Article, Snapshot
 from app.audit.services import audit_append, fields_of
+from app.claims.services import claims_reanchor
 from app.core.links import validate_web_url
 from app.core.text import direction_for, guess_language, normalize_text
 from app.workspaces.access import require_role
 from app.workspaces.models import Role, Workspace
 
-TEXT_MAX_CHARACTERS = 2_000_000
 _ARTICLE_FIELDS = ["url", "title", "outlet", "author", "published_on", "language", "direction"]
+TITLE_MAX_LENGTH = 500
 
 
 @dataclass(frozen=True)
@@ -25,6 +34,8 @@ class ImportResult:
     snapshot: Snapshot
     created_article: bool
     created_snapshot: bool
+    # Re-anchoring of the previous snapshot's claims: {"anchored": n, "fuzzy": n, "orphaned": n}.
+    reanchored: dict = field(default_factory=dict)
 
     @property
     def unchanged(self) -> bool:
@@ -32,8 +43,31 @@ class ImportResult:
         return not self.created_snapshot
 
 
+@dataclass(frozen=True)
+class ArticleDetails:
+    """What the person importing says about the article; empty fields are filled from the page."""
+
+    title: str = ""
+    url: str = ""
+    outlet: str = ""
+    author: str = ""
+    published_on: dt.date | None = None
+    language: str = ""
+
+
 def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def import_max_bytes() -> int:
+    return int(settings.SANAD_IMPORT_MAX_BYTES)
+
+
+def _check_size(size: int, *, field_name: str) -> None:
+    limit = import_max_bytes()
+    if size > limit:
+        message = f"This is {size:,} bytes; the limit is {limit:,} bytes ({limit // 1024:,} KB)."
+        raise ValidationError({field_name: message})
 
 
 def _first_line(text: str) -> str:
@@ -41,6 +75,10 @@ def _first_line(text: str) -> str:
         if line.strip():
             return " ".join(line.split())[:200]
     return ""
+
+
+def _clean_title(title: str) -> str:
+    return " ".join(normalize_text(title).split())[:TITLE_MAX_LENGTH]
 
 
 @transaction.atomic
@@ -55,43 +93,137 @@ def article_import_text(
     author: str = "",
     published_on: dt.date | None = None,
     language: str = "",
+    trim: bool = False,
 ) -> ImportResult:
     """Import pasted plain text as a snapshot, kept exactly as given apart from NFC.
 
-    An import with the URL of an article already in the workspace adds a snapshot to
-    that article, unless its text equals the latest snapshot (then nothing is added
-    and the result says so). Without a title the first line of the text is used.
-    Reviewers and above may import. Raises `ValidationError` naming the field at fault.
+    With `trim` — which the person asks for after seeing `extraction.propose_trim`'s
+    proposal — the lines that proposal marks as site chrome are left out, and the
+    whole paste is kept on the snapshot as its original. Without it nothing is
+    dropped. Without a title the first line of the text is used. Reviewers and above
+    may import. Raises `ValidationError` naming the field at fault (`text`, `url`).
     """
     require_role(workspace=workspace, actor=actor, role=Role.REVIEWER)
     if not isinstance(text, str) or not text.strip():
         raise ValidationError({"text": "The article text is empty."})
+    _check_size(len(text.encode("utf-8")), field_name="text")
     text = normalize_text(text)
-    if len(text) > TEXT_MAX_CHARACTERS:
-        raise ValidationError(
-            {"text": f"The text is longer than {TEXT_MAX_CHARACTERS:,} characters."}
-        )
-    url = validate_web_url(url, field="url") if url.strip() else ""
-    title = " ".join(normalize_text(title).split())[:500] or _first_line(text)
-    language = language.strip().lower() or guess_language(text)
-    digest = text_sha256(text)
+    original, metadata = None, {}
+    if trim:
+        proposal = propose_trim(text)
+        original, text = text.encode("utf-8"), proposal.kept_text()
+        metadata = {"trimmed": True, "dropped_lines": proposal.dropped_count}
+        if not text.strip():
+            raise ValidationError({"text": "Trimming would leave no text; import it as pasted."})
+    details = ArticleDetails(
+        title=_clean_title(title) or _first_line(text),
+        url=url,
+        outlet=outlet,
+        author=author,
+        published_on=published_on,
+        language=language.strip().lower() or guess_language(text),
+    )
+    return _snapshot_import(
+        workspace=workspace,
+        actor=actor,
+        text=text,
+        origin=Snapshot.Origin.TEXT,
+        details=details,
+        metadata={"characters": len(text), **metadata},
+        original=original,
+        original_media_type="text/plain; charset=utf-8" if original else "",
+    )
 
+
+@transaction.atomic
+def article_import_html(
+    *,
+    workspace: Workspace,
+    html: bytes | str,
+    actor: Any,
+    url: str = "",
+    require_url: bool = False,
+    declared_charset: str | None = None,
+    title: str = "",
+    outlet: str = "",
+    author: str = "",
+    published_on: dt.date | None = None,
+    language: str = "",
+) -> ImportResult:
+    """Import an HTML page: the article's main text becomes the snapshot.
+
+    The page's bytes are kept on the snapshot as evidence (never rendered). With
+    `require_url` (the "URL + saved HTML" form) the URL is mandatory; otherwise the
+    page's canonical URL is used when none is given. Details the person gives win
+    over the page's own metadata. Raises `ValidationError` on `html` (undecodable,
+    binary, too large, no article text) or `url`.
+    """
+    require_role(workspace=workspace, actor=actor, role=Role.REVIEWER)
+    raw = html.encode("utf-8") if isinstance(html, str) else bytes(html)
+    if not raw.strip():
+        raise ValidationError({"html": "The HTML is empty."})
+    _check_size(len(raw), field_name="html")
+    if require_url and not url.strip():
+        raise ValidationError({"url": "Give the address the page was saved from."})
+    url = validate_web_url(url, field="url") if url.strip() else ""
+    page = decode_html(raw, declared_charset=declared_charset)
+    extracted = extract_article(page, url=url)
+    _check_size(len(extracted.text.encode("utf-8")), field_name="html")
+    details = ArticleDetails(
+        title=_clean_title(title) or _clean_title(extracted.title) or _first_line(extracted.text),
+        url=url or extracted.canonical_url,
+        outlet=outlet.strip() or extracted.site_name,
+        author=author.strip() or extracted.author,
+        published_on=published_on or extracted.published_on,
+        language=language.strip().lower() or extracted.language,
+    )
+    return _snapshot_import(
+        workspace=workspace,
+        actor=actor,
+        text=extracted.text,
+        origin=Snapshot.Origin.URL_HTML if require_url else Snapshot.Origin.HTML,
+        details=details,
+        metadata=extracted.metadata,
+        original=raw,
+        original_media_type="text/html",
+    )
+
+
+def _snapshot_import(
+    *,
+    workspace: Workspace,
+    actor: Any,
+    text: str,
+    origin: str,
+    details: ArticleDetails,
+    metadata: dict,
+    original: bytes | None = None,
+    original_media_type: str = "",
+) -> ImportResult:
+    """Find or create the article, then add a snapshot unless the text is unchanged.
+
+    An article is the same article when it has the same URL in the workspace.
+    Must run inside the caller's transaction.
+    """
+    url = validate_web_url(details.url, field="url") if details.url.strip() else ""
+    digest = text_sha256(text)
     article = (
         Article.objects.select_for_update().filter(workspace=workspace, url=url).first()
         if url
         else None
     )
     created_article = article is None
+    previous = None
     if article is None:
         article = Article.objects.create(
             workspace=workspace,
             url=url,
-            title=title,
-            outlet=outlet.strip(),
-            author=author.strip(),
-            published_on=published_on,
-            language=language,
-            direction=direction_for(language, text),
+            title=details.title or _first_line(text),
+            outlet=details.outlet.strip()[:200],
+            author=details.author.strip()[:300],
+            published_on=details.published_on,
+            language=details.language[:16],
+            direction=direction_for(details.language, text),
             created_by=actor,
         )
         audit_append(
@@ -102,21 +234,21 @@ def article_import_text(
             object_id=article.pk,
             after=fields_of(article, _ARTICLE_FIELDS),
         )
-        number = 1
     else:
-        latest = article.snapshots.order_by("-number").first()
-        if latest is not None and latest.sha256 == digest:
-            return ImportResult(article, latest, created_article=False, created_snapshot=False)
-        number = (latest.number + 1) if latest else 1
+        previous = article.snapshots.order_by("-number").first()
+        if previous is not None and previous.sha256 == digest:
+            return ImportResult(article, previous, created_article=False, created_snapshot=False)
 
     snapshot = Snapshot.objects.create(
         workspace=workspace,
         article=article,
-        number=number,
+        number=(previous.number + 1) if previous else 1,
         text=text,
         sha256=digest,
-        origin=Snapshot.Origin.TEXT,
-        metadata={"characters": len(text)},
+        origin=origin,
+        original=original,
+        original_media_type=original_media_type,
+        metadata=metadata,
         created_by=actor,
     )
     audit_append(
@@ -127,10 +259,16 @@ def article_import_text(
         object_id=snapshot.pk,
         after={
             "article": article.pk,
-            "number": number,
+            "number": snapshot.number,
             "sha256": digest,
-            "origin": snapshot.origin,
+            "origin": origin,
             "characters": len(text),
+            "original_bytes": len(original) if original is not None else 0,
         },
     )
-    return ImportResult(article, snapshot, created_article, created_snapshot=True)
+    reanchored = (
+        claims_reanchor(previous=previous, snapshot=snapshot, actor=actor) if previous else {}
+    )
+    return ImportResult(
+        article, snapshot, created_article, created_snapshot=True, reanchored=reanchored
+    )

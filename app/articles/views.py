@@ -1,24 +1,108 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
+from app.articles import services
+from app.articles.extraction import propose_trim
+from app.articles.forms import HtmlImportForm, TextImportForm
 from app.articles.selectors import article_get, snapshot_latest
+from app.claims.models import AnchorState
 from app.claims.selectors import claim_list
+from app.core.dates import format_both
+from app.core.forms import add_service_errors
+from app.workspaces.access import require_role
+from app.workspaces.models import Role
 from app.workspaces.views import enter_workspace
+
+IMPORT_MODES = {
+    "text": "Pasted text",
+    "html": "HTML page",
+    "url_html": "URL and saved page",
+}
 
 
 @login_required
 def article_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     workspace = enter_workspace(request, slug)
     article = article_get(user=request.user, workspace=workspace, pk=pk)
+    claims = list(
+        claim_list(user=request.user, workspace=workspace, article=article).select_related(
+            "snapshot"
+        )
+    )
     return render(
         request,
         "articles/detail.html",
         {
             "workspace": workspace,
             "article": article,
+            "published_display": format_both(article.published_on, article.language)
+            if article.published_on
+            else "",
             "snapshot": snapshot_latest(article=article),
             "snapshots": article.snapshots.order_by("number"),
-            "claims": claim_list(user=request.user, workspace=workspace, article=article),
+            "claims": [c for c in claims if c.anchor_state != AnchorState.ORPHANED],
+            "orphaned_claims": [c for c in claims if c.anchor_state == AnchorState.ORPHANED],
         },
     )
+
+
+@login_required
+def article_import(request: HttpRequest, slug: str) -> HttpResponse:
+    """One page, three ways in; pasted text may first be shown trimmed for confirmation."""
+    workspace = enter_workspace(request, slug)
+    require_role(workspace=workspace, actor=request.user, role=Role.REVIEWER)
+    mode = request.GET.get("mode", "text")
+    if mode not in IMPORT_MODES:
+        mode = "text"
+    data = request.POST if request.method == "POST" else None
+    if mode == "text":
+        form = TextImportForm(data)
+    else:
+        form = HtmlImportForm(data, request.FILES or None, require_url=mode == "url_html")
+    context = {"workspace": workspace, "form": form, "mode": mode, "modes": IMPORT_MODES}
+
+    if request.method == "POST" and form.is_valid():
+        action = request.POST.get("action", "import")
+        if mode == "text" and action == "preview_trim":
+            context["proposal"] = propose_trim(form.cleaned_data["text"])
+            return render(request, "articles/import.html", context)
+        try:
+            if mode == "text":
+                result = services.article_import_text(
+                    workspace=workspace,
+                    text=form.cleaned_data["text"],
+                    trim=action == "import_trimmed",
+                    actor=request.user,
+                    **form.details(),
+                )
+            else:
+                page, charset = form.page()
+                result = services.article_import_html(
+                    workspace=workspace,
+                    html=page,
+                    declared_charset=charset,
+                    require_url=mode == "url_html",
+                    actor=request.user,
+                    **form.details(),
+                )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _import_summary(result))
+            return redirect("article-detail", slug=workspace.slug, pk=result.article.pk)
+    return render(request, "articles/import.html", context)
+
+
+def _import_summary(result: services.ImportResult) -> str:
+    if result.unchanged:
+        return f"Nothing added: the text equals snapshot #{result.snapshot.number} of this article."
+    if result.created_article:
+        return "Article imported."
+    counts = result.reanchored
+    moved = ", ".join(
+        f"{counts.get(state, 0)} {state}" for state in ("anchored", "fuzzy", "orphaned")
+    )
+    return f"Snapshot #{result.snapshot.number} added. Claims re-anchored: {moved}."

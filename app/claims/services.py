@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from app.articles.models import Snapshot
+from app.articles.reanchor import reanchor
 from app.audit.services import audit_append, fields_of
 from app.claims.anchors import anchor_from_offsets
-from app.claims.models import Claim, Comment, Rating
+from app.claims.models import AnchorState, Claim, Comment, Rating
 from app.core.errors import NotFound
 from app.workspaces.access import require_role
 from app.workspaces.models import Role, Workspace
@@ -149,3 +150,51 @@ def comment_add(*, claim: Claim, body: str, actor: Any) -> Comment:
         after={"claim": claim.pk, "body": body},
     )
     return comment
+
+
+def claims_reanchor(*, previous: Snapshot, snapshot: Snapshot, actor: Any) -> dict:
+    """Move the claims of `previous` onto the article's new `snapshot`.
+
+    Each claim lands where its quote still is (anchored), where a changed version of
+    it is (fuzzy: its quote becomes the new text there, the old one stays in the audit
+    event), or nowhere (orphaned: it stays on `previous`, where its anchor is still
+    true, and is shown as orphaned). No claim is dropped. Runs inside the import's
+    transaction; returns how many claims ended in each state.
+    """
+    counts = {state.value: 0 for state in AnchorState}
+    claims = Claim.objects.select_for_update().filter(snapshot=previous).order_by("start", "id")
+    for claim in claims:
+        before = fields_of(claim, ["snapshot_id", "start", "end", "exact", "anchor_state"])
+        found = reanchor(
+            snapshot.text,
+            start=claim.start,
+            end=claim.end,
+            exact=claim.exact,
+            prefix=claim.prefix,
+            suffix=claim.suffix,
+            old_text=previous.text,
+        )
+        if found.state == AnchorState.ORPHANED:
+            claim.anchor_state = AnchorState.ORPHANED
+        else:
+            claim.snapshot = snapshot
+            claim.start, claim.end, claim.exact = found.start, found.end, found.exact
+            claim.prefix, claim.suffix = found.prefix, found.suffix
+            claim.anchor_state = found.state
+        claim.version += 1
+        claim.save()
+        counts[found.state] += 1
+        audit_append(
+            workspace=snapshot.workspace,
+            actor=actor,
+            action="claim.reanchored",
+            object_type="claim",
+            object_id=claim.pk,
+            before=before,
+            after={
+                **fields_of(claim, ["snapshot_id", "start", "end", "exact", "anchor_state"]),
+                "method": found.method,
+                "score": round(found.score, 4),
+            },
+        )
+    return counts

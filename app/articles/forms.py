@@ -1,0 +1,112 @@
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from app.core.dates import parse_date
+
+LANGUAGE_CHOICES = [
+    ("", "Detect"),
+    ("fa", "Persian (فارسی)"),
+    ("ar", "Arabic (العربية)"),
+    ("en", "English"),
+    ("ur", "Urdu (اردو)"),
+    ("he", "Hebrew (עברית)"),
+    ("ru", "Russian"),
+    ("fr", "French"),
+    ("de", "German"),
+    ("es", "Spanish"),
+    ("tr", "Turkish"),
+]
+
+
+class ArticleDetailsForm(forms.Form):
+    """The optional details of any import; empty ones come from the page or the text."""
+
+    title = forms.CharField(
+        max_length=500, required=False, widget=forms.TextInput(attrs={"dir": "auto"})
+    )
+    url = forms.CharField(
+        label="URL",
+        max_length=2000,
+        required=False,
+        widget=forms.URLInput(attrs={"dir": "ltr", "placeholder": "https://"}),
+    )
+    outlet = forms.CharField(
+        max_length=200, required=False, widget=forms.TextInput(attrs={"dir": "auto"})
+    )
+    author = forms.CharField(
+        max_length=300, required=False, widget=forms.TextInput(attrs={"dir": "auto"})
+    )
+    published = forms.CharField(
+        label="Publication date",
+        max_length=100,
+        required=False,
+        help_text=(
+            "Any common form: 2024-06-18, 18.06.2024, 18 June 2024, "
+            "۱۸ ژوئن ۲۰۲۴, ٢۹ خرداد ۱۴۰۳."
+        ),
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+    )
+    language = forms.ChoiceField(choices=LANGUAGE_CHOICES, required=False)
+
+    def clean_published(self) -> dt.date | None:
+        value = self.cleaned_data["published"].strip()
+        if not value:
+            return None
+        parsed = parse_date(value)
+        if parsed is None:
+            raise ValidationError("This is not a date Sanad can read; try 2024-06-18.")
+        return parsed
+
+    def details(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "url": data["url"],
+            "outlet": data["outlet"],
+            "author": data["author"],
+            "published_on": data["published"],
+            "language": data["language"],
+        }
+
+
+class TextImportForm(ArticleDetailsForm):
+    text = forms.CharField(
+        label="Article text",
+        strip=False,  # the text is kept exactly as pasted
+        widget=forms.Textarea(attrs={"dir": "auto", "rows": 16}),
+    )
+    field_order = ["text", "title", "url", "outlet", "author", "published", "language"]
+
+
+class HtmlImportForm(ArticleDetailsForm):
+    html_file = forms.FileField(label="HTML file", required=False)
+    html = forms.CharField(
+        label="…or paste the page's HTML",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"dir": "ltr", "rows": 8, "spellcheck": "false"}),
+    )
+    field_order = ["html_file", "html", "url", "title", "outlet", "author", "published", "language"]
+
+    def __init__(self, *args, require_url: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.require_url = require_url
+        if require_url:
+            self.fields["url"].required = True
+            self.fields["url"].help_text = "The address the page was saved from."
+            self.fields["html_file"].label = "Saved page (HTML file)"
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("html_file") and not (data.get("html") or "").strip():
+            raise ValidationError("Choose an HTML file or paste the page's HTML.")
+        return data
+
+    def page(self) -> tuple[bytes, str | None]:
+        """The page's bytes and the charset the upload declared, if any."""
+        upload = self.cleaned_data.get("html_file")
+        if upload:
+            return upload.read(), getattr(upload, "charset", None)
+        return self.cleaned_data["html"].encode("utf-8"), "utf-8"

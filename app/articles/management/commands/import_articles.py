@@ -1,0 +1,170 @@
+"""Import a folder (or list) of .html/.txt articles, each in its own transaction."""
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from app.articles.services import article_import_html, article_import_text
+from app.core.dates import parse_date
+from app.core.errors import DomainError
+from app.workspaces.models import Workspace
+
+ARTICLE_SUFFIXES = {".html": "html", ".htm": "html", ".txt": "text"}
+MANIFEST_NAME = "manifest.jsonl"
+DETAIL_KEYS = ("title", "url", "outlet", "author", "language")
+
+
+@dataclass
+class Outcome:
+    path: Path
+    status: str  # imported | snapshot_added | unchanged | failed
+    detail: str = ""
+
+
+class Command(BaseCommand):
+    help = (
+        "Import articles from .html/.htm/.txt files or folders into a workspace. Details per "
+        "file (url, title, outlet, author, published, language, trim) may come from a JSON Lines "
+        f"manifest ({MANIFEST_NAME} in a folder, or --manifest). A bad file is reported and "
+        "skipped; the exit code is 1 if any file failed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", type=Path, help="files or folders")
+        parser.add_argument("--workspace", required=True, help="the workspace's slug")
+        parser.add_argument(
+            "--as",
+            dest="username",
+            help="import as this member (reviewer or above); without it the system imports",
+        )
+        parser.add_argument("--manifest", type=Path, help="a JSON Lines file of per-file details")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    def handle(self, *args, paths, workspace, username, manifest, no_progress, **options):
+        target = Workspace.objects.filter(slug=workspace).first()
+        if target is None:
+            raise CommandError(f"No workspace with the slug {workspace!r}.")
+        actor = None
+        if username:
+            actor = get_user_model().objects.filter(username=username).first()
+            if actor is None:
+                raise CommandError(f"No user named {username!r}.")
+        files = self._collect(paths)
+        details = self._manifest(manifest, paths)
+        if not files:
+            raise CommandError("No .html, .htm or .txt files found in the given paths.")
+
+        outcomes = []
+        progress = tqdm(files, unit="article", disable=no_progress, file=sys.stderr)
+        for path in progress:
+            progress.set_postfix_str(path.name[-30:], refresh=False)
+            outcomes.append(self._import_one(path, target, actor, details))
+        self._report(outcomes)
+
+    def _collect(self, paths: list[Path]) -> list[Path]:
+        files: list[Path] = []
+        for path in paths:
+            if path.is_dir():
+                files.extend(
+                    sorted(p for p in path.rglob("*") if p.suffix.lower() in ARTICLE_SUFFIXES)
+                )
+            elif path.is_file():
+                files.append(path)
+            else:
+                raise CommandError(f"{path} does not exist.")
+        return files
+
+    def _manifest(self, manifest: Path | None, paths: list[Path]) -> dict[Path, dict]:
+        sources = [manifest] if manifest else [p / MANIFEST_NAME for p in paths if p.is_dir()]
+        details: dict[Path, dict] = {}
+        for source in sources:
+            if not source.is_file():
+                if manifest:
+                    raise CommandError(f"Manifest {source} does not exist.")
+                continue
+            for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
+                if not line.strip():
+                    continue
+                try:
+                    entry = json.loads(line)
+                    file_path = (source.parent / entry["file"]).resolve()
+                except (json.JSONDecodeError, KeyError, TypeError) as error:
+                    raise CommandError(
+                        f'{source}:{number}: not a JSON object with a "file" ({error}).'
+                    ) from error
+                details[file_path] = entry
+        return details
+
+    def _import_one(self, path: Path, workspace, actor, manifest: dict) -> Outcome:
+        entry = manifest.get(path.resolve(), {})
+        try:
+            kwargs = {key: str(entry[key]) for key in DETAIL_KEYS if entry.get(key)}
+            if entry.get("published"):
+                published = parse_date(str(entry["published"]))
+                if published is None:
+                    raise ValidationError({"published": f"Unreadable date {entry['published']!r}."})
+                kwargs["published_on"] = published
+            data = path.read_bytes()
+            if ARTICLE_SUFFIXES.get(path.suffix.lower()) == "html":
+                result = article_import_html(
+                    workspace=workspace,
+                    html=data,
+                    actor=actor,
+                    require_url=bool(entry.get("url")),
+                    **kwargs,
+                )
+            else:
+                try:
+                    text = data.decode("utf-8-sig")
+                except UnicodeDecodeError as error:
+                    raise ValidationError(
+                        {"text": f"The file is not UTF-8 text (byte {error.start})."}
+                    ) from None
+                result = article_import_text(
+                    workspace=workspace,
+                    text=text,
+                    actor=actor,
+                    trim=bool(entry.get("trim")),
+                    **kwargs,
+                )
+        except ValidationError as error:
+            return Outcome(path, "failed", _describe(error))
+        except DomainError as error:
+            return Outcome(path, "failed", error.message)
+        except OSError as error:
+            return Outcome(path, "failed", f"cannot read: {error.strerror}")
+        if result.unchanged:
+            return Outcome(path, "unchanged", f"same as snapshot #{result.snapshot.number}")
+        if result.created_article:
+            return Outcome(path, "imported", f"article {result.article.pk}")
+        return Outcome(path, "snapshot_added", f"snapshot #{result.snapshot.number}")
+
+    def _report(self, outcomes: list[Outcome]) -> None:
+        for outcome in outcomes:
+            if outcome.status == "failed":
+                self.stderr.write(f"FAILED {outcome.path}: {outcome.detail}")
+        counts = {
+            status: sum(1 for o in outcomes if o.status == status)
+            for status in ("imported", "snapshot_added", "unchanged", "failed")
+        }
+        self.stdout.write(
+            f"{counts['imported']} imported, {counts['snapshot_added']} with a new snapshot, "
+            f"{counts['unchanged']} unchanged, {counts['failed']} failed "
+            f"(of {len(outcomes)} files)."
+        )
+        if counts["failed"]:
+            raise CommandError(f"{counts['failed']} file(s) failed; see above.")
+
+
+def _describe(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return "; ".join(
+            f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
+        )
+    return " ".join(error.messages)
