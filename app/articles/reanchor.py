@@ -59,11 +59,12 @@ The rules, tried in order:
    In both cases the span is trimmed so it neither starts nor ends in whitespace,
    an end that was between words and now falls inside one is widened to the whole
    word (a diff can align letters of a changed word with the old one's: "ten
-   officials" → "state officials" would otherwise give "te officials"), and the span is accepted only if its similarity to `exact` is at least
-   `min_similarity` (default 0.75). Similarity is the length-normalised indel
-   ratio 2·LCS / (len(a) + len(b)) in 0..1 (as difflib's ratio, but with an
-   exact LCS): one changed digit in a 12-character date scores 0.92; a rewritten
-   sentence scores far below 0.75.
+   officials" → "state officials" would otherwise give "te officials"), and the
+   span is accepted only if its similarity to `exact` is at least `min_similarity`
+   (default 0.75). Similarity is the length-normalised indel ratio
+   2·LCS / (len(a) + len(b)) in 0..1 (difflib's ratio, but with an exact LCS): one
+   changed digit in a 12-character date scores 0.92; a rewritten sentence scores
+   far below 0.75.
 
 4. **Orphaned** (state "orphaned", method "none", score 0.0, no offsets). Nothing
    similar enough was found: the claim is shown as orphaned — never silently dropped
@@ -335,7 +336,7 @@ class _Reanchorer:
             end -= 1
         if start >= end:
             return None
-        if False:
+        if words[0]:
             while start > 0 and not _between_words(text[start - 1], text[start]):
                 start -= 1
         if words[1]:

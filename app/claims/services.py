@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from app.articles.models import Snapshot
-from app.articles.reanchor import reanchor
+from app.articles.reanchor import reanchor_many
 from app.audit.services import audit_append, fields_of
 from app.claims.anchors import anchor_from_offsets
 from app.claims.models import AnchorState, Claim, Comment, Rating
@@ -162,18 +162,13 @@ def claims_reanchor(*, previous: Snapshot, snapshot: Snapshot, actor: Any) -> di
     transaction; returns how many claims ended in each state.
     """
     counts = {state.value: 0 for state in AnchorState}
-    claims = Claim.objects.select_for_update().filter(snapshot=previous).order_by("start", "id")
-    for claim in claims:
+    claims = list(
+        Claim.objects.select_for_update().filter(snapshot=previous).order_by("start", "id")
+    )
+    # One diff of the two texts serves every claim.
+    relocations = reanchor_many(snapshot.text, claims, old_text=previous.text)
+    for claim, found in zip(claims, relocations, strict=True):
         before = fields_of(claim, ["snapshot_id", "start", "end", "exact", "anchor_state"])
-        found = reanchor(
-            snapshot.text,
-            start=claim.start,
-            end=claim.end,
-            exact=claim.exact,
-            prefix=claim.prefix,
-            suffix=claim.suffix,
-            old_text=previous.text,
-        )
         if found.state == AnchorState.ORPHANED:
             claim.anchor_state = AnchorState.ORPHANED
         else:
