@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import pytest
 
 from app.articles.services import article_import_text
+from app.claims.services import claim_create
 from app.workspaces.models import Role
 from app.workspaces.services import member_add, workspace_create
 from tests.factories import UserFactory
@@ -73,5 +74,18 @@ def english_article(team):
         workspace=team.workspace,
         text=ENGLISH_SAMPLE,
         title="Ridership report",
+        actor=team.reviewer,
+    )
+
+
+@pytest.fixture
+def claim(english_article, team):
+    """A claim on the first words of the English article."""
+    return claim_create(
+        workspace=team.workspace,
+        snapshot=english_article.snapshot,
+        start=0,
+        end=9,
+        exact="The mayor",
         actor=team.reviewer,
     )

@@ -132,18 +132,6 @@ def test_viewers_cannot_create_claims(english_article, team):
         )
 
 
-@pytest.fixture
-def claim(english_article, team):
-    return claim_create(
-        workspace=team.workspace,
-        snapshot=english_article.snapshot,
-        start=0,
-        end=9,
-        exact="The mayor",
-        actor=team.reviewer,
-    )
-
-
 def test_comment_add_keeps_the_body_and_records_it(claim, team):
     comment = comment_add(
         claim=claim, body="  منبع رسمی؟ **check** the 2025 report  ", actor=team.editor

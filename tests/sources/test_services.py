@@ -2,24 +2,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from app.audit.models import AuditEvent
-from app.claims.services import claim_create
 from app.core.errors import Conflict, NotFound, PermissionDenied
 from app.sources.models import Evidence, Source
 from app.sources.services import evidence_add, source_add
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def claim(english_article, team):
-    return claim_create(
-        workspace=team.workspace,
-        snapshot=english_article.snapshot,
-        start=0,
-        end=9,
-        exact="The mayor",
-        actor=team.reviewer,
-    )
 
 
 def test_source_add_creates_then_reuses_by_normalized_url(team):
