@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("w/<slug:slug>/articles/", include("app.articles.urls")),
+    path("w/<slug:slug>/claims/", include("app.claims.urls")),
     path("", include("app.workspaces.urls")),
 ]

@@ -43,8 +43,7 @@ class ArticleDetailsForm(forms.Form):
         max_length=100,
         required=False,
         help_text=(
-            "Any common form: 2024-06-18, 18.06.2024, 18 June 2024, "
-            "۱۸ ژوئن ۲۰۲۴, ٢۹ خرداد ۱۴۰۳."
+            "Any common form: 2024-06-18, 18.06.2024, 18 June 2024, ۱۸ ژوئن ۲۰۲۴, ٢۹ خرداد ۱۴۰۳."
         ),
         widget=forms.TextInput(attrs={"dir": "auto"}),
     )

@@ -1,8 +1,10 @@
 from django.urls import path
 
 from app.articles import views
+from app.claims import views as claim_views
 
 urlpatterns = [
     path("import/", views.article_import, name="article-import"),
     path("<int:pk>/", views.article_detail, name="article-detail"),
+    path("<int:article_pk>/claims/new/", claim_views.claim_create, name="claim-create"),
 ]

@@ -3,11 +3,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from app.articles import services
 from app.articles.extraction import propose_trim
 from app.articles.forms import HtmlImportForm, TextImportForm
-from app.articles.selectors import article_get, snapshot_latest
+from app.articles.reading import paragraphs
+from app.articles.selectors import article_get, snapshot_get
+from app.claims.forms import ClaimCreateForm
 from app.claims.models import AnchorState
 from app.claims.selectors import claim_list
 from app.core.dates import format_both
@@ -25,13 +28,25 @@ IMPORT_MODES = {
 
 @login_required
 def article_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The reader: one snapshot's text, its claims highlighted, the claim panel beside it."""
     workspace = enter_workspace(request, slug)
     article = article_get(user=request.user, workspace=workspace, pk=pk)
-    claims = list(
-        claim_list(user=request.user, workspace=workspace, article=article).select_related(
-            "snapshot"
-        )
+    snapshots = list(article.snapshots.order_by("number").defer("text", "original"))
+    wanted = request.GET.get("snapshot", "")
+    shown = next((s for s in snapshots if str(s.number) == wanted), None) or (
+        snapshots[-1] if snapshots else None
     )
+    snapshot = snapshot_get(user=request.user, workspace=workspace, pk=shown.pk) if shown else None
+    claims = list(
+        claim_list(user=request.user, workspace=workspace, article=article)
+        .select_related("snapshot")
+        .defer("snapshot__text", "snapshot__original")
+    )
+    here = [
+        c
+        for c in claims
+        if snapshot and c.snapshot_id == snapshot.pk and c.anchor_state != "orphaned"
+    ]
     return render(
         request,
         "articles/detail.html",
@@ -41,12 +56,46 @@ def article_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "published_display": format_both(article.published_on, article.language)
             if article.published_on
             else "",
-            "snapshot": snapshot_latest(article=article),
-            "snapshots": article.snapshots.order_by("number"),
-            "claims": [c for c in claims if c.anchor_state != AnchorState.ORPHANED],
+            "snapshot": snapshot,
+            "snapshots": snapshots,
+            "is_latest": bool(snapshots)
+            and snapshot is not None
+            and snapshot.pk == snapshots[-1].pk,
+            "paragraphs": paragraphs(snapshot.text) if snapshot else [],
+            "claims": here,
+            "claims_data": [_claim_data(workspace, claim) for claim in here],
+            "selected_claim": request.GET.get("claim", ""),
             "orphaned_claims": [c for c in claims if c.anchor_state == AnchorState.ORPHANED],
+            "claims_elsewhere": sum(
+                1
+                for c in claims
+                if snapshot and c.snapshot_id != snapshot.pk and c.anchor_state != "orphaned"
+            ),
+            "can_annotate": _can_annotate(request),
+            "create_form": ClaimCreateForm(initial={"snapshot": snapshot.pk if snapshot else None}),
         },
     )
+
+
+def _can_annotate(request: HttpRequest) -> bool:
+    membership = getattr(request, "membership", None)
+    return membership is not None and membership.role_enum.includes(Role.REVIEWER)
+
+
+def _claim_data(workspace, claim) -> dict:
+    """What the reader's script needs to highlight and open a claim."""
+    return {
+        "id": claim.pk,
+        "start": claim.start,
+        "end": claim.end,
+        "exact": claim.exact,
+        "status": claim.status,
+        "rating": {"label": claim.rating.label, "colour": claim.rating.colour}
+        if claim.rating
+        else None,
+        "url": reverse("claim-detail", kwargs={"slug": workspace.slug, "pk": claim.pk}),
+        "label": (claim.restatement or claim.exact)[:120],
+    }
 
 
 @login_required

@@ -11,7 +11,7 @@ from app.articles.reanchor import reanchor_many
 from app.audit.services import audit_append, fields_of
 from app.claims.anchors import anchor_from_offsets
 from app.claims.models import AnchorState, Claim, Comment, Rating
-from app.core.errors import NotFound
+from app.core.errors import Conflict, NotFound
 from app.workspaces.access import require_role
 from app.workspaces.models import Role, Workspace
 
@@ -127,6 +127,63 @@ def claim_create(
         after=fields_of(claim, _AUDITED_CLAIM_FIELDS),
     )
     return claim
+
+
+class StaleVersion(Conflict):
+    """The claim changed after the caller read it; their edit would overwrite that change."""
+
+    code = "stale_version"
+    status = 409
+
+
+@transaction.atomic
+def claim_update(
+    *,
+    claim: Claim,
+    version: int,
+    actor: Any,
+    restatement: str | None = None,
+    claimant: str | None = None,
+    tags: Iterable[str] | None = None,
+) -> Claim:
+    """Change a claim's restatement, claimant or tags, if nobody changed it since `version`.
+
+    The claim's row is locked while its version is compared, so of two editors saving
+    at once exactly one wins and the other gets `StaleVersion`. Reviewers and above may edit. Raises
+    `StaleVersion` when the claim has moved on, `PermissionDenied`, `ValidationError`.
+    """
+    require_role(workspace=claim.workspace, actor=actor, role=Role.REVIEWER)
+    changes: dict[str, Any] = {}
+    if restatement is not None:
+        changes["restatement"] = restatement.strip()
+    if claimant is not None:
+        changes["claimant"] = claimant.strip()
+    if tags is not None:
+        changes["tags"] = clean_tags(tags)
+    current = Claim.objects.select_for_update().get(pk=claim.pk)
+    if current.version != version:
+        raise StaleVersion(
+            f"This claim was changed since you opened it (version {version}; it is now at "
+            f"version {current.version}). Reload to see the current claim."
+        )
+    changed = {field: value for field, value in changes.items() if getattr(current, field) != value}
+    if not changed:
+        return current
+    before = {field: getattr(current, field) for field in changed}
+    for field, value in changed.items():
+        setattr(current, field, value)
+    current.version = version + 1
+    current.save(update_fields=[*changed, "version", "updated_at"])
+    audit_append(
+        workspace=current.workspace,
+        actor=actor,
+        action="claim.updated",
+        object_type="claim",
+        object_id=current.pk,
+        before={**before, "version": version},
+        after={**changed, "version": current.version},
+    )
+    return current
 
 
 @transaction.atomic

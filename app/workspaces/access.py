@@ -5,6 +5,8 @@ Services call `require_role`; selectors scope reads through `workspace_ids_for`.
 
 from typing import Any
 
+from django.db.models import QuerySet
+
 from app.core.errors import NotFound, PermissionDenied
 from app.workspaces.models import Membership, Role, Workspace
 
@@ -37,8 +39,12 @@ def require_role(*, workspace: Workspace, actor: Any, role: Role) -> Membership 
     return membership
 
 
-def workspace_ids_for(user: Any) -> list[int]:
-    """Ids of the workspaces the user belongs to (empty for anonymous users)."""
+def workspace_ids_for(user: Any) -> QuerySet | list:
+    """Ids of the workspaces the user belongs to (empty for anonymous users).
+
+    A lazy subquery, so that `filter(workspace_id__in=...)` scopes a read without a
+    round trip of its own.
+    """
     if user is None or not getattr(user, "is_authenticated", False):
         return []
-    return list(Membership.objects.filter(user_id=user.pk).values_list("workspace_id", flat=True))
+    return Membership.objects.filter(user_id=user.pk).values("workspace_id")

@@ -27,7 +27,8 @@ def enter_workspace(request: HttpRequest, slug: str) -> Workspace:
     workspace = workspace_get(user=request.user, slug=slug)
     request.workspace = workspace
     request.membership = membership_of(request.user, workspace)
-    request.session[SESSION_WORKSPACE_KEY] = workspace.slug
+    if request.session.get(SESSION_WORKSPACE_KEY) != workspace.slug:
+        request.session[SESSION_WORKSPACE_KEY] = workspace.slug
     return workspace
 
 

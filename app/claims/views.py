@@ -1,0 +1,114 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from app.articles.selectors import article_get, snapshot_get
+from app.audit.selectors import events_for_claim
+from app.claims import services
+from app.claims.forms import ClaimCreateForm, ClaimEditForm
+from app.claims.selectors import claim_get
+from app.core.errors import NotFound
+from app.core.forms import add_service_errors
+from app.sources.selectors import evidence_for_claim
+from app.workspaces.views import enter_workspace
+
+
+@login_required
+@require_POST
+def claim_create(request: HttpRequest, slug: str, article_pk: int) -> HttpResponse:
+    """Save a claim selected in the reader; errors go back to the reader as messages."""
+    workspace = enter_workspace(request, slug)
+    article = article_get(user=request.user, workspace=workspace, pk=article_pk)
+    reader = reverse("article-detail", kwargs={"slug": workspace.slug, "pk": article.pk})
+    form = ClaimCreateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The selection did not come through; select the passage again.")
+        return redirect(reader)
+    snapshot = snapshot_get(
+        user=request.user, workspace=workspace, pk=form.cleaned_data["snapshot"]
+    )
+    if snapshot.article_id != article.pk:
+        raise NotFound("No such snapshot.")
+    try:
+        claim = services.claim_create(
+            workspace=workspace,
+            snapshot=snapshot,
+            start=form.cleaned_data["start"],
+            end=form.cleaned_data["end"],
+            exact=form.cleaned_data["exact"],
+            restatement=form.cleaned_data["restatement"],
+            claimant=form.cleaned_data["claimant"],
+            tags=form.cleaned_data["tags"],
+            actor=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, "Claim not saved: " + " ".join(error.messages))
+        return redirect(f"{reader}?snapshot={snapshot.number}")
+    messages.success(request, "Claim saved.")
+    return redirect(f"{reader}?snapshot={snapshot.number}&claim={claim.pk}#claim-{claim.pk}")
+
+
+def _claim_page(request, workspace, claim, form, status=200, stale=False) -> HttpResponse:
+    return render(
+        request,
+        "claims/detail.html",
+        {
+            "workspace": workspace,
+            "claim": claim,
+            "article": claim.article,
+            "form": form,
+            "stale": stale,
+            "evidence": evidence_for_claim(user=request.user, claim=claim),
+            "comments": claim.comments.select_related("author").order_by("created_at", "id"),
+            "history": events_for_claim(user=request.user, claim=claim),
+        },
+        status=status,
+    )
+
+
+@login_required
+def claim_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = enter_workspace(request, slug)
+    claim = claim_get(user=request.user, workspace=workspace, pk=pk)
+    form = ClaimEditForm(
+        initial={
+            "restatement": claim.restatement,
+            "claimant": claim.claimant,
+            "tags": ", ".join(claim.tags),
+            "version": claim.version,
+        }
+    )
+    return _claim_page(request, workspace, claim, form)
+
+
+@login_required
+@require_POST
+def claim_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    workspace = enter_workspace(request, slug)
+    claim = claim_get(user=request.user, workspace=workspace, pk=pk)
+    form = ClaimEditForm(request.POST)
+    if form.is_valid():
+        try:
+            services.claim_update(
+                claim=claim,
+                version=form.cleaned_data["version"],
+                restatement=form.cleaned_data["restatement"],
+                claimant=form.cleaned_data["claimant"],
+                tags=form.cleaned_data["tags"],
+                actor=request.user,
+            )
+        except services.StaleVersion as error:
+            # Keep what they typed; show the current claim beside it.
+            messages.error(request, error.message)
+            claim.refresh_from_db()
+            return _claim_page(request, workspace, claim, form, status=409, stale=True)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Claim updated.")
+            return redirect("claim-detail", slug=workspace.slug, pk=claim.pk)
+    return _claim_page(request, workspace, claim, form, status=400)
