@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models.functions import Length
 
@@ -101,7 +102,11 @@ class Claim(models.Model):
         ordering = ["article_id", "start", "id"]
         indexes = [
             models.Index(fields=["workspace", "status"]),
+            models.Index(fields=["workspace", "assignee"]),
+            models.Index(fields=["workspace", "rating"]),
+            models.Index(fields=["workspace", "-updated_at"]),
             models.Index(fields=["snapshot", "start"]),
+            GinIndex(fields=["tags"], name="claim_tags_gin"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["workspace", "id"], name="claim_workspace_id_key"),
@@ -140,6 +145,69 @@ class Claim(models.Model):
                 "suffix": self.suffix,
             },
         ]
+
+
+class Verdict(models.Model):
+    """One verdict a claim was given or proposed: the claim's published history.
+
+    A proposal waits for an editor other than its proposer (the database refuses a
+    row decided by its own proposer). Publishing supersedes the verdict published
+    before; a correction is a proposal with a mandatory note.
+    """
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        PUBLISHED = "published", "Published"
+        SUPERSEDED = "superseded", "Superseded by a correction"
+        RETURNED = "returned", "Returned for more work"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="verdicts")
+    rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="+")
+    summary = models.TextField()
+    correction_note = models.TextField(blank=True)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PROPOSED)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["claim_id", "proposed_at", "id"]
+        indexes = [models.Index(fields=["workspace", "state"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=models.Q(state="proposed"),
+                name="verdict_one_pending_per_claim",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=["proposed", "published", "superseded", "returned"]),
+                name="verdict_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decided_by__isnull=True)
+                | ~models.Q(decided_by=models.F("proposed_by"))
+                | models.Q(state="returned"),
+                name="verdict_four_eyes",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(summary=""), name="verdict_summary_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating} ({self.state})"
+
+    @property
+    def is_correction(self) -> bool:
+        return bool(self.correction_note)
 
 
 class Comment(models.Model):

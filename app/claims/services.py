@@ -136,6 +136,21 @@ class StaleVersion(Conflict):
     status = 409
 
 
+def lock_claim(claim: Claim, version: int) -> Claim:
+    """Lock the claim's row for this transaction and check it is still at `version`.
+
+    Every write to a claim goes through here: of two people acting on the same
+    version, the second waits for the first's transaction, then gets `StaleVersion`.
+    """
+    current = Claim.objects.select_for_update().select_related("workspace").get(pk=claim.pk)
+    if current.version != version:
+        raise StaleVersion(
+            f"This claim was changed since you opened it (version {version}; it is now at "
+            f"version {current.version}). Reload to see the current claim."
+        )
+    return current
+
+
 @transaction.atomic
 def claim_update(
     *,
@@ -153,6 +168,7 @@ def claim_update(
     `StaleVersion` when the claim has moved on, `PermissionDenied`, `ValidationError`.
     """
     require_role(workspace=claim.workspace, actor=actor, role=Role.REVIEWER)
+    current = lock_claim(claim, version)
     changes: dict[str, Any] = {}
     if restatement is not None:
         changes["restatement"] = restatement.strip()
@@ -160,12 +176,6 @@ def claim_update(
         changes["claimant"] = claimant.strip()
     if tags is not None:
         changes["tags"] = clean_tags(tags)
-    current = Claim.objects.select_for_update().get(pk=claim.pk)
-    if current.version != version:
-        raise StaleVersion(
-            f"This claim was changed since you opened it (version {version}; it is now at "
-            f"version {current.version}). Reload to see the current claim."
-        )
     changed = {field: value for field, value in changes.items() if getattr(current, field) != value}
     if not changed:
         return current
