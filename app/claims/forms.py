@@ -36,3 +36,43 @@ class ClaimCreateForm(ClaimFieldsForm):
 
 class ClaimEditForm(ClaimFieldsForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class VersionForm(forms.Form):
+    """Every workflow action names the version of the claim the person saw."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ProposeForm(VersionForm):
+    rating = forms.ModelChoiceField(queryset=None, empty_label="Choose a rating")
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"dir": "auto", "rows": 4}),
+        help_text="What the evidence shows, in a few sentences readers will see.",
+    )
+    correction_note = forms.CharField(
+        required=False,
+        label="Correction note",
+        widget=forms.Textarea(attrs={"dir": "auto", "rows": 2}),
+        help_text="Required when correcting a published verdict: what changed and why.",
+    )
+
+    def __init__(self, *args, ratings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rating"].queryset = ratings
+
+
+class ReturnForm(VersionForm):
+    reason = forms.CharField(
+        label="Why it goes back", widget=forms.Textarea(attrs={"dir": "auto", "rows": 2})
+    )
+
+
+class AssignForm(VersionForm):
+    assignee = forms.ChoiceField(required=False, label="Assign to")
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [("", "Nobody")] + [
+            (str(m.user_id), f"{m.user} ({m.user.username})") for m in members
+        ]

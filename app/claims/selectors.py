@@ -37,3 +37,61 @@ def rating_list(
     if not include_retired:
         ratings = ratings.filter(retired=False)
     return ratings.order_by("position")
+
+
+def rating_get(*, user: Any, workspace: Workspace, pk: int) -> Rating:
+    """Return one rating of the workspace's scale; raises `NotFound` for any other."""
+    rating = rating_list(user=user, workspace=workspace).filter(pk=pk).first()
+    if rating is None:
+        raise NotFound("No such rating.")
+    return rating
+
+
+CLAIM_SORTS = {
+    "updated": ("-updated_at", "-id"),
+    "created": ("-created_at", "-id"),
+    "oldest": ("created_at", "id"),
+    "status": ("status", "-updated_at", "-id"),
+    "article": ("article__title", "start", "id"),
+}
+
+
+def claim_search(
+    *,
+    user: Any,
+    workspace: Workspace,
+    status: str = "",
+    rating: int | None = None,
+    assignee: int | None = None,
+    tag: str = "",
+    article: int | None = None,
+    assigned_to_me: bool = False,
+    awaiting_my_approval: bool = False,
+    sort: str = "updated",
+) -> QuerySet[Claim]:
+    """The workspace's claims filtered as the claims list asks, with what a row shows.
+
+    "Awaiting my approval" is a pending verdict proposed by someone else; whether the
+    user may approve at all (editors) is the caller's to decide.
+    """
+    from app.claims.models import Verdict
+
+    claims = claim_list(user=user, workspace=workspace).select_related("assignee", "rating")
+    if status:
+        claims = claims.filter(status=status)
+    if rating:
+        claims = claims.filter(rating_id=rating)
+    if assignee:
+        claims = claims.filter(assignee_id=assignee)
+    if tag:
+        claims = claims.filter(tags__contains=[tag])
+    if article:
+        claims = claims.filter(article_id=article)
+    if assigned_to_me:
+        claims = claims.filter(assignee_id=user.pk)
+    if awaiting_my_approval:
+        pending = Verdict.objects.filter(workspace=workspace, state=Verdict.State.PROPOSED).exclude(
+            proposed_by_id=user.pk
+        )
+        claims = claims.filter(pk__in=pending.values("claim_id"))
+    return claims.order_by(*CLAIM_SORTS.get(sort, CLAIM_SORTS["updated"]))

@@ -8,9 +8,11 @@ from django.views.decorators.http import require_POST
 
 from app.articles.selectors import article_get, snapshot_get
 from app.audit.selectors import events_for_claim
-from app.claims import services
-from app.claims.forms import ClaimCreateForm, ClaimEditForm
-from app.claims.selectors import claim_get
+from app.claims import services, workflow
+from app.claims.forms import AssignForm, ClaimCreateForm, ClaimEditForm, ProposeForm, ReturnForm
+from app.claims.models import Verdict
+from app.claims.selectors import claim_get, rating_list
+from app.claims.workflow_views import assignable_members
 from app.core.errors import NotFound
 from app.core.forms import add_service_errors
 from app.sources.selectors import evidence_for_claim
@@ -53,6 +55,8 @@ def claim_create(request: HttpRequest, slug: str, article_pk: int) -> HttpRespon
 
 
 def _claim_page(request, workspace, claim, form, status=200, stale=False) -> HttpResponse:
+    actions = workflow.available_actions(claim=claim, user=request.user)
+    version = {"version": claim.version}
     return render(
         request,
         "claims/detail.html",
@@ -62,6 +66,24 @@ def _claim_page(request, workspace, claim, form, status=200, stale=False) -> Htt
             "article": claim.article,
             "form": form,
             "stale": stale,
+            "actions": actions,
+            "pending": workflow.pending_verdict(claim),
+            "verdicts": claim.verdicts.exclude(state=Verdict.State.PROPOSED)
+            .select_related("rating", "proposed_by", "decided_by")
+            .order_by("proposed_at", "id"),
+            "propose_form": ProposeForm(
+                initial=version,
+                ratings=rating_list(user=request.user, workspace=workspace, include_retired=False),
+            )
+            if actions & {workflow.PROPOSE, workflow.PROPOSE_CORRECTION}
+            else None,
+            "return_form": ReturnForm(initial=version) if workflow.RETURN in actions else None,
+            "assign_form": AssignForm(
+                initial={**version, "assignee": claim.assignee_id or ""},
+                members=assignable_members(user=request.user, workspace=workspace),
+            )
+            if workflow.ASSIGN in actions
+            else None,
             "evidence": evidence_for_claim(user=request.user, claim=claim),
             "comments": claim.comments.select_related("author").order_by("created_at", "id"),
             "history": events_for_claim(user=request.user, claim=claim),

@@ -1,0 +1,119 @@
+"""The workflow in the browser: only the buttons a person may use, and the server agrees."""
+
+import pytest
+from django.urls import reverse
+
+from app.claims.models import Claim, Rating
+from app.claims.workflow import claim_start_review, verdict_propose
+from app.sources.services import evidence_add, source_add
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(client, team, claim):
+    return client.get(reverse("claim-detail", kwargs={"slug": team.workspace.slug, "pk": claim.pk}))
+
+
+def _post(client, team, claim, action, **data):
+    url = reverse(
+        "claim-transition", kwargs={"slug": team.workspace.slug, "pk": claim.pk, "action": action}
+    )
+    return client.post(url, {"version": Claim.objects.get(pk=claim.pk).version, **data}, follow=True)
+
+
+@pytest.fixture
+def proposed(claim, team):
+    source, _ = source_add(workspace=team.workspace, url="https://example.org/s", actor=team.reviewer)
+    evidence_add(claim=claim, source=source, stance="refutes", actor=team.reviewer)
+    claim = claim_start_review(claim=claim, version=claim.version, actor=team.reviewer)
+    verdict_propose(
+        claim=claim,
+        version=claim.version,
+        rating=Rating.objects.get(workspace=team.workspace, label="False"),
+        summary="Ridership fell.",
+        actor=team.reviewer,
+    )
+    return Claim.objects.get(pk=claim.pk)
+
+
+def test_the_proposer_sees_no_approve_button_and_the_server_refuses_anyway(client, team, proposed):
+    client.force_login(team.reviewer)
+    assert b"Approve and publish" not in _page(client, team, proposed).content
+    response = _post(client, team, proposed, "approve")
+    assert response.status_code == 403
+    assert Claim.objects.get(pk=proposed.pk).status == "verdict_proposed"
+
+
+def test_an_editor_approves_and_the_verdict_shows(client, team, proposed):
+    client.force_login(team.editor)
+    assert b"Approve and publish" in _page(client, team, proposed).content
+    response = _post(client, team, proposed, "approve")
+    page = response.content.decode()
+    assert "Verdict approved and published." in page
+    assert "Published" in page and "False" in page
+    assert Claim.objects.get(pk=proposed.pk).status == "published"
+
+
+def test_viewers_see_no_workflow_controls(client, team, claim):
+    client.force_login(team.viewer)
+    page = _page(client, team, claim).content.decode()
+    for label in ("Start review", "Propose a verdict", "Assign to"):
+        assert label not in page
+    assert _post(client, team, claim, "start-review").status_code == 403
+
+
+def test_a_stale_action_shows_the_conflict_message(client, team, claim):
+    client.force_login(team.reviewer)
+    url = reverse(
+        "claim-transition",
+        kwargs={"slug": team.workspace.slug, "pk": claim.pk, "action": "start-review"},
+    )
+    client.post(url, {"version": 1})
+    response = client.post(url, {"version": 1}, follow=True)
+    assert "changed since you opened it" in response.content.decode()
+
+
+def test_proposing_without_evidence_shows_the_rule(client, team, claim):
+    client.force_login(team.reviewer)
+    _post(client, team, claim, "start-review")
+    rating = Rating.objects.get(workspace=team.workspace, label="True")
+    page = _post(client, team, claim, "propose", rating=rating.pk, summary="s").content.decode()
+    assert "Link at least one source" in page
+    assert Claim.objects.get(pk=claim.pk).status == "in_review"
+
+
+def test_claims_list_filters_and_pins_its_query_count(
+    client, team, english_article, django_assert_num_queries
+):
+    from app.claims.services import claim_create
+
+    text = english_article.snapshot.text
+    for n, word in enumerate(["The", "mayor", "said", "ridership", "rose"]):
+        start = text.index(word)
+        claim = claim_create(
+            workspace=team.workspace, snapshot=english_article.snapshot, start=start,
+            end=start + len(word), exact=word, tags=["transit"] if n % 2 else [],
+            actor=team.reviewer,
+        )
+        if n == 0:
+            claim_start_review(claim=claim, version=1, actor=team.editor)
+    client.force_login(team.editor)
+    url = reverse("claim-list", kwargs={"slug": team.workspace.slug})
+    assert client.get(url).context["page"].paginator.count == 5
+    assert client.get(url, {"tag": "transit"}).context["page"].paginator.count == 2
+    assert client.get(url, {"status": "in_review"}).context["page"].paginator.count == 1
+    mine = client.get(url, {"assigned_to_me": "on"}).context["page"]
+    assert [c.exact for c in mine] == ["The"]
+    client.get(url)
+    with django_assert_num_queries(10):
+        client.get(url, {"sort": "created"})
+
+
+def test_waiting_for_my_approval_lists_proposals_by_others(client, team, proposed):
+    url = reverse("claim-list", kwargs={"slug": team.workspace.slug})
+    client.force_login(team.editor)
+    assert [c.pk for c in client.get(url, {"awaiting_my_approval": "on"}).context["page"]] == [
+        proposed.pk
+    ]
+    client.force_login(team.reviewer)  # the proposer, and not an editor: nothing waits for them
+    assert list(client.get(url, {"awaiting_my_approval": "on"}).context["page"]) == []
