@@ -1,8 +1,14 @@
 from django.urls import path
 
-from app.claims import views
+from app.claims import list_views, views, workflow_views
 
 urlpatterns = [
+    path("", list_views.claim_list_view, name="claim-list"),
     path("<int:pk>/", views.claim_detail, name="claim-detail"),
     path("<int:pk>/edit/", views.claim_edit, name="claim-edit"),
+    path(
+        "<int:pk>/workflow/<slug:action>/",
+        workflow_views.claim_transition,
+        name="claim-transition",
+    ),
 ]
