@@ -6,5 +6,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("w/<slug:slug>/articles/", include("app.articles.urls")),
     path("w/<slug:slug>/claims/", include("app.claims.urls")),
+    path("w/<slug:slug>/ratings/", include("app.claims.rating_urls")),
+    path("w/<slug:slug>/sources/", include("app.sources.urls")),
     path("", include("app.workspaces.urls")),
 ]

@@ -15,7 +15,9 @@ from app.claims.selectors import claim_get, rating_list
 from app.claims.workflow_views import assignable_members
 from app.core.errors import NotFound
 from app.core.forms import add_service_errors
+from app.sources.forms import EvidenceAddForm
 from app.sources.selectors import evidence_for_claim
+from app.workspaces.models import Role
 from app.workspaces.views import enter_workspace
 
 
@@ -67,6 +69,8 @@ def _claim_page(request, workspace, claim, form, status=200, stale=False) -> Htt
             "form": form,
             "stale": stale,
             "actions": actions,
+            "can_edit": request.membership.role_enum.includes(Role.REVIEWER),
+            "evidence_form": EvidenceAddForm(),
             "pending": workflow.pending_verdict(claim),
             "verdicts": claim.verdicts.exclude(state=Verdict.State.PROPOSED)
             .select_related("rating", "proposed_by", "decided_by")

@@ -116,3 +116,41 @@ def evidence_add(
         },
     )
     return evidence
+
+
+@transaction.atomic
+def evidence_add_with_source(
+    *,
+    claim: Claim,
+    url: str,
+    stance: str,
+    actor: Any,
+    title: str = "",
+    publisher: str = "",
+    published_on: dt.date | None = None,
+    archived_url: str = "",
+    kind: str = Source.Kind.OTHER,
+    quote: str = "",
+    note: str = "",
+) -> Evidence:
+    """Cite `url` on `claim`: find or create the source, then link it, all or nothing.
+
+    The form in the browser gives both at once; doing them in one transaction means a
+    refused link (bad stance, already linked) leaves no orphan source behind. An
+    existing source (same normalized URL) is reused as it is: the title and other
+    details given here do not overwrite it. Raises what `source_add` and
+    `evidence_add` raise.
+    """
+    source, _ = source_add(
+        workspace=claim.workspace,
+        url=url,
+        title=title,
+        publisher=publisher,
+        published_on=published_on,
+        archived_url=archived_url,
+        kind=kind,
+        actor=actor,
+    )
+    return evidence_add(
+        claim=claim, source=source, stance=stance, quote=quote, note=note, actor=actor
+    )
