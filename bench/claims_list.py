@@ -71,7 +71,7 @@ def main() -> None:
     with bench_database():
         from django.db import connection
         from django.test import Client
-        from django.test.utils import CaptureQueriesContext
+        from django.test.utils import CaptureQueriesContext, setup_test_environment
         from django.urls import reverse
 
         from app.claims.selectors import claim_search
@@ -81,6 +81,7 @@ def main() -> None:
         print(
             f"populated 5 workspaces x {per_workspace:,} claims in {time.perf_counter() - started:.1f} s"
         )
+        setup_test_environment()  # so that responses carry their template context
         client = Client()
         client.force_login(editor)
         url = reverse("claim-list", kwargs={"slug": workspace.slug})

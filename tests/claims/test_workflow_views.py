@@ -18,12 +18,16 @@ def _post(client, team, claim, action, **data):
     url = reverse(
         "claim-transition", kwargs={"slug": team.workspace.slug, "pk": claim.pk, "action": action}
     )
-    return client.post(url, {"version": Claim.objects.get(pk=claim.pk).version, **data}, follow=True)
+    return client.post(
+        url, {"version": Claim.objects.get(pk=claim.pk).version, **data}, follow=True
+    )
 
 
 @pytest.fixture
 def proposed(claim, team):
-    source, _ = source_add(workspace=team.workspace, url="https://example.org/s", actor=team.reviewer)
+    source, _ = source_add(
+        workspace=team.workspace, url="https://example.org/s", actor=team.reviewer
+    )
     evidence_add(claim=claim, source=source, stance="refutes", actor=team.reviewer)
     claim = claim_start_review(claim=claim, version=claim.version, actor=team.reviewer)
     verdict_propose(
@@ -91,8 +95,12 @@ def test_claims_list_filters_and_pins_its_query_count(
     for n, word in enumerate(["The", "mayor", "said", "ridership", "rose"]):
         start = text.index(word)
         claim = claim_create(
-            workspace=team.workspace, snapshot=english_article.snapshot, start=start,
-            end=start + len(word), exact=word, tags=["transit"] if n % 2 else [],
+            workspace=team.workspace,
+            snapshot=english_article.snapshot,
+            start=start,
+            end=start + len(word),
+            exact=word,
+            tags=["transit"] if n % 2 else [],
             actor=team.reviewer,
         )
         if n == 0:
@@ -117,3 +125,39 @@ def test_waiting_for_my_approval_lists_proposals_by_others(client, team, propose
     ]
     client.force_login(team.reviewer)  # the proposer, and not an editor: nothing waits for them
     assert list(client.get(url, {"awaiting_my_approval": "on"}).context["page"]) == []
+
+
+def test_claims_list_with_ten_thousand_claims_keeps_the_same_query_count(
+    client, team, django_assert_num_queries
+):
+    from app.articles.services import article_import_text
+
+    words = [f"w{n}" for n in range(10_000)]
+    text = " ".join(words)
+    snapshot = article_import_text(
+        workspace=team.workspace, text=text, actor=team.reviewer
+    ).snapshot
+    claims, position = [], 0
+    for n, word in enumerate(words):
+        claims.append(
+            Claim(
+                workspace=team.workspace,
+                article_id=snapshot.article_id,
+                snapshot=snapshot,
+                start=position,
+                end=position + len(word),
+                exact=word,
+                status="in_review" if n % 3 else "open",
+                tags=["bulk"] if n % 2 else [],
+                assignee=team.reviewer if n % 5 == 0 else None,
+            )
+        )
+        position += len(word) + 1
+    Claim.objects.bulk_create(claims, batch_size=2500)
+    client.force_login(team.editor)
+    url = reverse("claim-list", kwargs={"slug": team.workspace.slug})
+    client.get(url)
+    for params in ({}, {"status": "in_review", "tag": "bulk"}, {"assignee": team.reviewer.pk}):
+        with django_assert_num_queries(10):
+            response = client.get(url, {**params, "page": 3})
+        assert len(response.context["page"].object_list) == 50
