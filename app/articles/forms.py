@@ -78,6 +78,12 @@ class TextImportForm(ArticleDetailsForm):
     )
     field_order = ["text", "title", "url", "outlet", "author", "published", "language"]
 
+    def clean_text(self) -> str:
+        # A textarea's value has LF line breaks; only form submission turns them into
+        # CRLF. Undoing that keeps the text as the person pasted it, and gives the same
+        # snapshot (and hash) as the same text sent through the API.
+        return self.cleaned_data["text"].replace("\r\n", "\n")
+
 
 class HtmlImportForm(ArticleDetailsForm):
     html_file = forms.FileField(label="HTML file", required=False)

@@ -33,6 +33,20 @@ class ClaimCreateForm(ClaimFieldsForm):
     end = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     exact = forms.CharField(widget=forms.HiddenInput, strip=False)
 
+    def quote_for(self, stored_text: str) -> str:
+        """The submitted quote, with the browser's line-break encoding undone.
+
+        Form submission sends every line break as CRLF, so a quote that spans
+        paragraphs of LF-only text arrives with CRs the text never had. When the
+        quote matches the stored span once those are removed, that is what the
+        reader sent; anything else goes to the service unchanged, to be refused.
+        """
+        exact = self.cleaned_data["exact"]
+        stored = stored_text[self.cleaned_data["start"] : self.cleaned_data["end"]]
+        if exact != stored and exact.replace("\r\n", "\n") == stored:
+            return stored
+        return exact
+
 
 class ClaimEditForm(ClaimFieldsForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -43,7 +43,7 @@ def claim_create(request: HttpRequest, slug: str, article_pk: int) -> HttpRespon
             snapshot=snapshot,
             start=form.cleaned_data["start"],
             end=form.cleaned_data["end"],
-            exact=form.cleaned_data["exact"],
+            exact=form.quote_for(snapshot.text),
             restatement=form.cleaned_data["restatement"],
             claimant=form.cleaned_data["claimant"],
             tags=form.cleaned_data["tags"],

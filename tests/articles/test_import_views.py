@@ -46,6 +46,13 @@ def test_pasted_text_imports_as_is_with_a_persian_date(client, team):
     assert "۱۸ ژوئن ۲۰۲۴ (۲۹ خرداد ۱۴۰۳)" in page  # both calendars for a Persian article
 
 
+def test_the_forms_crlf_line_breaks_are_stored_as_the_pasted_lf(client, team):
+    """Browsers submit a textarea's LF line breaks as CRLF; the snapshot keeps the LF."""
+    client.force_login(team.reviewer)
+    client.post(_url(team), {"text": PASTE.replace("\n", "\r\n"), "action": "import"})
+    assert Snapshot.objects.get().text == PASTE
+
+
 def test_trim_is_shown_first_and_applied_only_when_chosen(client, team):
     client.force_login(team.reviewer)
     preview = client.post(_url(team), {"text": PASTE, "action": "preview_trim"})

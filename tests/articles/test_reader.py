@@ -129,6 +129,24 @@ def test_creating_a_claim_from_the_reader_checks_the_quote(client, team, english
     assert good.redirect_chain[-1][0].endswith(f"claim={claim.pk}#claim-{claim.pk}")
 
 
+def test_a_quote_across_paragraphs_survives_the_forms_crlf(client, team, english_article):
+    """The reader's hidden quote field is submitted with CRLF line breaks."""
+    snapshot = english_article.snapshot
+    client.force_login(team.reviewer)
+    url = reverse(
+        "claim-create",
+        kwargs={"slug": team.workspace.slug, "article_pk": english_article.article.pk},
+    )
+    paragraph_break = snapshot.text.index("\n\n")
+    start, end = paragraph_break - 5, paragraph_break + 6
+    quote = snapshot.text[start:end]
+    wrong = quote.replace("\n", "\r\n").replace(quote[0], "#", 1)
+    for exact in (wrong, quote.replace("\n", "\r\n")):
+        client.post(url, {"snapshot": snapshot.pk, "start": start, "end": end, "exact": exact})
+    claim = Claim.objects.get()  # the altered quote was refused, the CRLF one saved
+    assert claim.exact == quote and "\r" not in claim.exact
+
+
 def test_viewers_cannot_create_claims_from_the_reader(client, team, english_article):
     client.force_login(team.viewer)
     url = reverse(
