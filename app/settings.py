@@ -11,6 +11,7 @@
 environment does not.
 """
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
+    "axes",
     "app.core",
     "app.accounts",
     "app.workspaces",
@@ -103,7 +105,48 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "app.core.middleware.DomainErrorMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a lockout into its response.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out username/address never reaches the password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login guessing: after 5 failures for one username from one address, that pair is
+# locked out for 15 minutes (a success resets the count). Keying on the pair, not the
+# address alone, keeps one newsroom's shared NAT address from locking everyone out.
+AXES_FAILURE_LIMIT = int(os.environ.get("SANAD_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("SANAD_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The client address comes from REMOTE_ADDR unless the operator names the header a
+# trusted proxy sets (e.g. SANAD_CLIENT_IP_HEADERS=HTTP_X_FORWARDED_FOR): trusting a
+# header no proxy overwrites would let a guesser pick a fresh address per try.
+AXES_IPWARE_META_PRECEDENCE_ORDER = _env_list("SANAD_CLIENT_IP_HEADERS", ["REMOTE_ADDR"])
+
+# Content Security Policy: scripts, styles, images and fonts from this origin only,
+# no inline script or style anywhere (templates use none), no plugins, no framing,
+# forms post only here. Imported articles are shown as escaped text, so even a
+# mistake there cannot bring its own code: the browser refuses to run it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 if IS_PRODUCTION:
     # Serves collected static files; development and tests use Django's own handlers.
