@@ -97,6 +97,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "app.core.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "app.core.middleware.RequestIdMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -225,6 +226,8 @@ SANAD_IMPORT_MAX_BYTES = int(os.environ.get("SANAD_IMPORT_MAX_BYTES", str(2 * 10
 # Room for a pasted page plus the form around it; larger bodies get Django's 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = SANAD_IMPORT_MAX_BYTES * 2 + 512 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = SANAD_IMPORT_MAX_BYTES + 512 * 1024
+# Any request body declared larger than this is refused with 413 before it is read.
+SANAD_MAX_REQUEST_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

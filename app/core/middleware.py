@@ -43,3 +43,45 @@ class DomainErrorMiddleware:
         if isinstance(exception, DomainError):
             return render(request, "error.html", {"error": exception}, status=exception.status)
         return None
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose declared body is larger than the site accepts: 413.
+
+    Django itself refuses oversized form data only when a view reads it, with a 400
+    that does not say why; checking `Content-Length` first answers at once, before
+    anything is read or written, with a status and message a client can act on.
+    Bodies sent without a length still meet Django's own limit.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        limit = settings.SANAD_MAX_REQUEST_BYTES
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > limit:
+            return _too_large(request, declared, limit)
+        return self.get_response(request)
+
+
+def _too_large(request, declared: int, limit: int):
+    from django.http import JsonResponse
+    from django.shortcuts import render
+
+    from app.core.errors import DomainError
+
+    message = (
+        f"The request is {declared:,} bytes; Sanad accepts at most {limit:,} bytes per request."
+    )
+    if request.path.startswith("/api/"):
+        body = {"error": {"status": 413, "code": "too_large", "message": message, "fields": {}}}
+        return JsonResponse(body, status=413)
+    error = DomainError(message, code="too_large")
+    error.status = 413
+    return render(request, "error.html", {"error": error}, status=413)
