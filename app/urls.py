@@ -8,5 +8,7 @@ urlpatterns = [
     path("w/<slug:slug>/claims/", include("app.claims.urls")),
     path("w/<slug:slug>/ratings/", include("app.claims.rating_urls")),
     path("w/<slug:slug>/sources/", include("app.sources.urls")),
+    path("w/<slug:slug>/exports/", include("app.exports.urls")),
+    path("api/v1/exports/", include("app.exports.api_urls")),
     path("", include("app.workspaces.urls")),
 ]

@@ -1,0 +1,138 @@
+"""Turning a validated export request into a streaming download.
+
+The browser page and the API both end here, so the audit event, the file name and the
+content type of an export are the same whichever way it was asked for.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+
+from app.core.errors import NotFound
+from app.exports import streams
+from app.exports.forms import ANNOTATIONS, CLAIMREVIEW, CSV, JSONL, ExportFilters, ExportForm
+from app.exports.records import ExportContext
+from app.exports.selectors import export_claims, rating_bounds
+from app.exports.services import export_create
+from app.workspaces.models import Workspace
+
+
+@dataclass(frozen=True)
+class _Kind:
+    content_type: str
+    extension: str
+    stem: str
+
+
+KINDS = {
+    CSV: _Kind("text/csv; charset=utf-8", "csv", "claims"),
+    JSONL: _Kind("application/jsonl; charset=utf-8", "jsonl", "claims"),
+    CLAIMREVIEW: _Kind("application/ld+json; charset=utf-8", "jsonld", "claimreview"),
+    ANNOTATIONS: _Kind(
+        'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"; charset=utf-8',
+        "jsonld",
+        "annotations",
+    ),
+}
+
+
+def export_filename(workspace: Workspace, format: str, page: int | None = None) -> str:
+    kind = KINDS[format]
+    suffix = f"-page{page}" if page is not None else ""
+    return (
+        f"sanad-{workspace.slug}-{kind.stem}{suffix}-{timezone.localdate().isoformat()}"
+        f".{kind.extension}"
+    )
+
+
+def _query(workspace: Workspace, filters: ExportFilters) -> dict[str, Any]:
+    query: dict[str, Any] = {"workspace": workspace.slug}
+    for key, value in filters.as_audit().items():
+        query[key] = value.isoformat() if hasattr(value, "isoformat") else value
+    return query
+
+
+def export_response(
+    *, request: Any, user: Any, workspace: Workspace, form: ExportForm
+) -> StreamingHttpResponse:
+    """Record the export, then stream it as an attachment.
+
+    `form` must be valid. Raises `NotFound` for a Web Annotation page past the last.
+    """
+    data = form.cleaned_data
+    format, filters, page = data["format"], form.filters(), data.get("page")
+    claims = export_claims(
+        user=user,
+        workspace=workspace,
+        filters=filters,
+        published_only=format == CLAIMREVIEW,
+        with_evidence=format in (CSV, JSONL),
+        with_verdicts=format in (JSONL, CLAIMREVIEW),
+        with_comments=format == JSONL and data.get("comments", False),
+    )
+    context = ExportContext(
+        workspace_slug=workspace.slug,
+        workspace_name=workspace.name,
+        base_url=request.build_absolute_uri("/").rstrip("/"),
+    )
+    total = None
+    if format == ANNOTATIONS and page is not None:
+        total = claims.count()
+        if page >= streams.annotation_page_count(total):
+            raise NotFound("No such page.")
+    if format == CLAIMREVIEW:
+        context.worst_rating, context.best_rating = rating_bounds(user=user, workspace=workspace)
+
+    options = {}
+    if format == CSV:
+        options["bom"] = bool(data.get("bom"))
+    if format == JSONL:
+        options["comments"] = bool(data.get("comments"))
+    if page is not None:
+        options["page"] = page
+    event = export_create(
+        workspace=workspace, actor=user, format=format, filters=filters, options=options
+    )
+
+    if format == CSV:
+        chunks = streams.csv_stream(claims, context, bom=bool(data.get("bom")))
+    elif format == JSONL:
+        chunks = streams.jsonl_stream(claims, context, with_comments=bool(data.get("comments")))
+    elif format == CLAIMREVIEW:
+        chunks = streams.claimreview_stream(claims, context)
+    else:
+        collection = request.build_absolute_uri(reverse("exports-api-annotations"))
+        query = _query(workspace, filters)
+        collection_id = f"{collection}?{urlencode(query)}"
+
+        def page_url(number: int) -> str:
+            return f"{collection}?{urlencode({**query, 'page': number})}"
+
+        if page is None:
+            chunks = streams.annotation_collection_stream(
+                claims,
+                context,
+                collection_id=collection_id,
+                page_url=page_url,
+                label=f"Claims of {workspace.name}",
+            )
+        else:
+            chunks = streams.annotation_page_stream(
+                claims,
+                context,
+                page=page,
+                total=total,
+                collection_id=collection_id,
+                page_url=page_url,
+            )
+    response = StreamingHttpResponse(chunks, content_type=KINDS[format].content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=export_filename(workspace, format, page)
+    )
+    response["X-Export-ID"] = event.object_id
+    return response

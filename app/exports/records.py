@@ -1,0 +1,315 @@
+"""One claim in each export format: plain functions from a loaded claim to a record.
+
+The claim must come from `selectors.export_claims` with the relations the format
+needs prefetched; nothing here queries the database.
+"""
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+from app.claims.models import Claim, Verdict
+from app.sources.models import Evidence
+
+ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+SCHEMA_CONTEXT = "https://schema.org"
+# Non-W3C term on an annotation's target: the SHA-256 of the snapshot text the
+# selectors count in. An absolute IRI key (the unregistered `sanad:` scheme), so that
+# JSON-LD processors keep it; the importer uses it to find the same text elsewhere.
+TEXT_SHA256_KEY = "sanad:textSha256"
+
+CSV_COLUMNS = [
+    "claim_id",
+    "claim_url",
+    "article_id",
+    "article_title",
+    "article_url",
+    "snapshot_number",
+    "start",
+    "end",
+    "exact",
+    "restatement",
+    "claimant",
+    "status",
+    "rating",
+    "verdict_summary",
+    "tags",
+    "assignee",
+    "evidence",
+    "source_urls",
+    "created_at",
+    "updated_at",
+]
+# Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class ExportContext:
+    """What every record of one export shares: where links point and the rating scale."""
+
+    workspace_slug: str
+    workspace_name: str
+    base_url: str  # scheme and host, no trailing slash
+    worst_rating: int | None = None
+    best_rating: int | None = None
+    _prefixes: dict = field(default_factory=dict, repr=False)
+
+    def _path(self, name: str, pk: int) -> str:
+        # One reverse() per export, not per row: 100,000 reverses cost seconds.
+        if name not in self._prefixes:
+            path = reverse(name, kwargs={"slug": self.workspace_slug, "pk": 1})
+            self._prefixes[name] = path[: -len("1/")]
+        return f"{self.base_url}{self._prefixes[name]}{pk}/"
+
+    def claim_url(self, pk: int) -> str:
+        return self._path("claim-detail", pk)
+
+    def article_url(self, pk: int) -> str:
+        return self._path("article-detail", pk)
+
+    @property
+    def workspace_url(self) -> str:
+        return f"{self.base_url}{reverse('workspace-home', kwargs={'slug': self.workspace_slug})}"
+
+
+def iso(moment: dt.datetime | dt.date | None) -> str | None:
+    """ISO 8601; datetimes in UTC with a `Z` and whole seconds."""
+    if moment is None:
+        return None
+    if isinstance(moment, dt.datetime):
+        return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return moment.isoformat()
+
+
+def spreadsheet_safe(value: str) -> str:
+    """Neutralise a cell a spreadsheet would run as a formula by prefixing an apostrophe.
+
+    Excel, LibreOffice and Google Sheets evaluate a cell starting with = + - @ (and
+    tab or carriage return), so a quote like `=HYPERLINK(...)` pasted into a claim
+    could run when a colleague opens the CSV. The apostrophe makes it text; readers
+    that need the raw value strip one leading apostrophe from such cells.
+    """
+    if value and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def evidence_summary(evidence: list[Evidence]) -> str:
+    """E.g. "2 supports, 1 refutes", in a fixed stance order."""
+    counts = Counter(item.stance for item in evidence)
+    return ", ".join(
+        f"{counts[stance]} {stance}" for stance in Evidence.Stance.values if counts[stance]
+    )
+
+
+def article_link(claim: Claim, context: ExportContext) -> str:
+    """The article's own address, or its page in Sanad when it came in without one."""
+    return claim.article.url or context.article_url(claim.article_id)
+
+
+def csv_row(claim: Claim, context: ExportContext) -> list:
+    evidence = list(claim.evidence.all())
+    text_cells = {
+        "article_title": claim.article.title,
+        "article_url": claim.article.url,
+        "exact": claim.exact,
+        "restatement": claim.restatement,
+        "claimant": claim.claimant,
+        "rating": claim.rating.label if claim.rating else "",
+        "verdict_summary": claim.verdict_summary,
+        "tags": "; ".join(claim.tags),
+        "assignee": claim.assignee.get_username() if claim.assignee else "",
+        "source_urls": " ".join(item.source.url for item in evidence),
+    }
+    row = {
+        "claim_id": claim.pk,
+        "claim_url": context.claim_url(claim.pk),
+        "article_id": claim.article_id,
+        "snapshot_number": claim.snapshot.number,
+        "start": claim.start,
+        "end": claim.end,
+        "status": claim.status,
+        "evidence": evidence_summary(evidence),
+        "created_at": iso(claim.created_at),
+        "updated_at": iso(claim.updated_at),
+        **{name: spreadsheet_safe(value) for name, value in text_cells.items()},
+    }
+    return [row[column] for column in CSV_COLUMNS]
+
+
+def _person(user) -> dict | None:
+    if user is None:
+        return None
+    return {"id": user.pk, "username": user.get_username(), "name": str(user)}
+
+
+def _verdict_record(verdict: Verdict) -> dict:
+    return {
+        "id": verdict.pk,
+        "state": verdict.state,
+        "rating": {"label": verdict.rating.label, "value": verdict.rating.value},
+        "summary": verdict.summary,
+        "correction_note": verdict.correction_note,
+        "proposed_by": _person(verdict.proposed_by),
+        "proposed_at": iso(verdict.proposed_at),
+        "decided_by": _person(verdict.decided_by),
+        "decided_at": iso(verdict.decided_at),
+        "published_at": iso(verdict.published_at),
+        "return_reason": verdict.return_reason,
+    }
+
+
+def _evidence_record(item: Evidence) -> dict:
+    source = item.source
+    return {
+        "stance": item.stance,
+        "quote": item.quote,
+        "note": item.note,
+        "added_at": iso(item.created_at),
+        "source": {
+            "url": source.url,
+            "title": source.title,
+            "publisher": source.publisher,
+            "published_on": iso(source.published_on),
+            "archived_url": source.archived_url,
+            "kind": source.kind,
+        },
+    }
+
+
+def jsonl_record(claim: Claim, context: ExportContext, *, with_comments: bool = False) -> dict:
+    """The claim as one self-contained JSON object (a line of the JSON Lines export)."""
+    article, snapshot = claim.article, claim.snapshot
+    record = {
+        "id": claim.pk,
+        "url": context.claim_url(claim.pk),
+        "workspace": context.workspace_slug,
+        "article": {
+            "id": article.pk,
+            "title": article.title,
+            "url": article.url,
+            "outlet": article.outlet,
+            "author": article.author,
+            "published_on": iso(article.published_on),
+            "language": article.language,
+            "direction": article.direction,
+        },
+        "snapshot": {"id": snapshot.pk, "number": snapshot.number, "sha256": snapshot.sha256},
+        "selectors": claim.selectors,
+        "anchor_state": claim.anchor_state,
+        "restatement": claim.restatement,
+        "claimant": claim.claimant,
+        "status": claim.status,
+        "rating": (
+            {"label": claim.rating.label, "value": claim.rating.value} if claim.rating else None
+        ),
+        "verdict_summary": claim.verdict_summary,
+        "verdicts": [_verdict_record(verdict) for verdict in claim.verdicts.all()],
+        "evidence": [_evidence_record(item) for item in claim.evidence.all()],
+        "tags": list(claim.tags),
+        "assignee": _person(claim.assignee),
+        "created_by": _person(claim.created_by),
+        "version": claim.version,
+        "created_at": iso(claim.created_at),
+        "updated_at": iso(claim.updated_at),
+    }
+    if with_comments:
+        record["comments"] = [
+            {"author": _person(c.author), "body": c.body, "created_at": iso(c.created_at)}
+            for c in claim.comments.all()
+        ]
+    return record
+
+
+def claim_review(claim: Claim, context: ExportContext) -> dict:
+    """The published verdict as a schema.org ClaimReview.
+
+    `datePublished` is when the first verdict was published; after a correction,
+    `dateModified` says when the current one was. A rating outside the ordered scale
+    (no value, e.g. "Unverifiable") keeps only its label as `alternateName`.
+    """
+    article = claim.article
+    published = [v for v in claim.verdicts.all() if v.published_at is not None]
+    rating = {"@type": "Rating", "alternateName": claim.rating.label if claim.rating else ""}
+    if claim.rating and claim.rating.value is not None:
+        rating["ratingValue"] = claim.rating.value
+        if context.best_rating is not None:
+            rating["bestRating"] = context.best_rating
+            rating["worstRating"] = context.worst_rating
+    appearance = {
+        "@type": "NewsArticle",
+        "url": article_link(claim, context),
+        "headline": article.title,
+    }
+    if article.outlet:
+        appearance["publisher"] = {"@type": "Organization", "name": article.outlet}
+    item_reviewed = {"@type": "Claim", "appearance": appearance}
+    if claim.claimant:
+        # Sanad keeps the claimant as a name only; Person is the common case.
+        item_reviewed["author"] = {"@type": "Person", "name": claim.claimant}
+    if article.published_on:
+        item_reviewed["datePublished"] = iso(article.published_on)
+    review = {
+        "@context": SCHEMA_CONTEXT,
+        "@type": "ClaimReview",
+        "url": context.claim_url(claim.pk),
+        "claimReviewed": claim.restatement or claim.exact,
+        "reviewRating": rating,
+        "itemReviewed": item_reviewed,
+        "author": {
+            "@type": "Organization",
+            "name": context.workspace_name,
+            "url": context.workspace_url,
+        },
+    }
+    if claim.verdict_summary:
+        review["reviewBody"] = claim.verdict_summary
+    if published:
+        first, latest = (
+            min(v.published_at for v in published),
+            max(v.published_at for v in published),
+        )
+        review["datePublished"] = iso(first)
+        if latest != first:
+            review["dateModified"] = iso(latest)
+    if article.language:
+        review["inLanguage"] = article.language
+    return review
+
+
+def annotation(claim: Claim, context: ExportContext) -> dict:
+    """The claim as a W3C Web Annotation assessing a passage of the article."""
+    language = claim.article.language
+    body = []
+    if claim.restatement:
+        described = {"type": "TextualBody", "value": claim.restatement, "purpose": "describing"}
+        if language:
+            described["language"] = language
+        body.append(described)
+    if claim.rating:
+        body.append({"type": "TextualBody", "value": claim.rating.label, "purpose": "assessing"})
+    body.extend({"type": "TextualBody", "value": tag, "purpose": "tagging"} for tag in claim.tags)
+    record = {
+        "id": context.claim_url(claim.pk),
+        "type": "Annotation",
+        "motivation": "assessing",
+        "created": iso(claim.created_at),
+        "modified": iso(claim.updated_at),
+    }
+    if claim.created_by is not None:
+        record["creator"] = {
+            "type": "Person",
+            "name": str(claim.created_by),
+            "nickname": claim.created_by.get_username(),
+        }
+    if body:
+        record["body"] = body
+    record["target"] = {
+        "source": article_link(claim, context),
+        "selector": claim.selectors,
+        TEXT_SHA256_KEY: claim.snapshot.sha256,
+    }
+    return record

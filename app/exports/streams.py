@@ -1,0 +1,206 @@
+"""Exports as streams of UTF-8 byte chunks, in constant memory whatever the claim count.
+
+query → format → write: each generator takes a queryset from
+`selectors.export_claims`, walks it with `iterator(chunk_size=CHUNK_SIZE)` (a
+server-side cursor on PostgreSQL, with the prefetches run once per chunk), turns each
+claim into a record (`records`), and yields about `FLUSH_BYTES` at a time. Nothing
+holds more than one chunk of claims. The browser view, the API and the bench all
+drive these same generators.
+"""
+
+import csv
+import io
+import json
+import math
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
+
+from django.db.models import QuerySet
+
+from app.exports import records
+from app.exports.records import ExportContext
+
+CHUNK_SIZE = 500
+FLUSH_BYTES = 64 * 1024
+# Annotations per AnnotationPage. Fixed, so that a page address always means the same slice.
+ANNOTATION_PAGE_SIZE = 1000
+BOM = "\ufeff"
+
+
+def _rows(claims: QuerySet) -> Iterator:
+    return claims.iterator(chunk_size=CHUNK_SIZE)
+
+
+def _compact(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _flushed(pieces: Iterable[str]) -> Iterator[bytes]:
+    """Join small strings into chunks of about `FLUSH_BYTES`, encoded as UTF-8."""
+    buffer: list[str] = []
+    size = 0
+    for piece in pieces:
+        buffer.append(piece)
+        size += len(piece)
+        if size >= FLUSH_BYTES:
+            yield "".join(buffer).encode("utf-8")
+            buffer, size = [], 0
+    if buffer:
+        yield "".join(buffer).encode("utf-8")
+
+
+def csv_stream(claims: QuerySet, context: ExportContext, *, bom: bool = False) -> Iterator[bytes]:
+    """One header row, then one row per claim (RFC 4180 quoting, CRLF line ends)."""
+
+    def lines() -> Iterator[str]:
+        line = io.StringIO()
+        writer = csv.writer(line)
+        writer.writerow(records.CSV_COLUMNS)
+        yield (BOM if bom else "") + line.getvalue()
+        for claim in _rows(claims):
+            line.seek(0)
+            line.truncate()
+            writer.writerow(records.csv_row(claim, context))
+            yield line.getvalue()
+
+    return _flushed(lines())
+
+
+def jsonl_stream(
+    claims: QuerySet, context: ExportContext, *, with_comments: bool = False
+) -> Iterator[bytes]:
+    """One complete JSON object per line."""
+    return _flushed(
+        _compact(records.jsonl_record(claim, context, with_comments=with_comments)) + "\n"
+        for claim in _rows(claims)
+    )
+
+
+def _json_array(items: Iterable[dict]) -> Iterator[str]:
+    """The items as the elements of a JSON array, one per line, written as they come."""
+    yield "["
+    first = True
+    for item in items:
+        yield ("\n" if first else ",\n") + _compact(item)
+        first = False
+    yield "\n]" if not first else "]"
+
+
+def claimreview_stream(claims: QuerySet, context: ExportContext) -> Iterator[bytes]:
+    """A JSON array of ClaimReview objects: one JSON-LD document, each item self-contained.
+
+    An array rather than JSON Lines because JSON-LD tools and search-engine validators
+    read a document, and each element can be pasted as is into a page's
+    `<script type="application/ld+json">` since it carries its own `@context`.
+    """
+    reviews = (records.claim_review(claim, context) for claim in _rows(claims))
+    return _flushed(chain(_json_array(reviews), ["\n"]))
+
+
+def _object_without_end(value: dict) -> str:
+    """A JSON object's text with its closing brace left off, so more members can follow."""
+    text = _compact(value)
+    return text[:-1]
+
+
+def annotation_page_count(total: int) -> int:
+    return max(1, math.ceil(total / ANNOTATION_PAGE_SIZE))
+
+
+def _page_slice(claims: QuerySet, page: int) -> QuerySet:
+    start = page * ANNOTATION_PAGE_SIZE
+    return claims[start : start + ANNOTATION_PAGE_SIZE]
+
+
+def _page_pieces(
+    claims: QuerySet,
+    context: ExportContext,
+    *,
+    page: int,
+    total: int,
+    collection_id: str,
+    page_url: Callable[[int], str],
+    standalone: bool,
+) -> Iterator[str]:
+    last = annotation_page_count(total) - 1
+    head: dict = {"@context": records.ANNOTATION_CONTEXT} if standalone else {}
+    head.update(id=page_url(page), type="AnnotationPage")
+    if standalone:
+        head["partOf"] = {"id": collection_id, "type": "AnnotationCollection", "total": total}
+    head["startIndex"] = page * ANNOTATION_PAGE_SIZE
+    if page > 0:
+        head["prev"] = page_url(page - 1)
+    if page < last:
+        head["next"] = page_url(page + 1)
+    yield _object_without_end(head) + ',"items":'
+    yield from _json_array(
+        records.annotation(claim, context) for claim in _rows(_page_slice(claims, page))
+    )
+    yield "}"
+
+
+def annotation_collection_stream(
+    claims: QuerySet,
+    context: ExportContext,
+    *,
+    collection_id: str,
+    page_url: Callable[[int], str],
+    label: str = "",
+) -> Iterator[bytes]:
+    """The AnnotationCollection with its first page embedded (W3C Annotation Protocol §4).
+
+    Further pages are separate documents at `page_url(n)` (see `annotation_page_stream`),
+    linked by `next`/`last`, so that a client walks any collection page by page.
+    """
+    total = claims.count()
+
+    def pieces() -> Iterator[str]:
+        head = {
+            "@context": records.ANNOTATION_CONTEXT,
+            "id": collection_id,
+            "type": "AnnotationCollection",
+        }
+        if label:
+            head["label"] = label
+        head["total"] = total
+        if total == 0:
+            yield _compact(head) + "\n"
+            return
+        head["last"] = page_url(annotation_page_count(total) - 1)
+        yield _object_without_end(head) + ',"first":'
+        yield from _page_pieces(
+            claims,
+            context,
+            page=0,
+            total=total,
+            collection_id=collection_id,
+            page_url=page_url,
+            standalone=False,
+        )
+        yield "}\n"
+
+    return _flushed(pieces())
+
+
+def annotation_page_stream(
+    claims: QuerySet,
+    context: ExportContext,
+    *,
+    page: int,
+    collection_id: str,
+    page_url: Callable[[int], str],
+    total: int | None = None,
+) -> Iterator[bytes]:
+    """AnnotationPage number `page` (from 0) as a document of its own."""
+    if total is None:
+        total = claims.count()
+    page_pieces = _page_pieces(
+        claims,
+        context,
+        page=page,
+        total=total,
+        collection_id=collection_id,
+        page_url=page_url,
+        standalone=True,
+    )
+    return _flushed(chain(page_pieces, ["\n"]))
