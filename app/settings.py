@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "app.claims",
     "app.sources",
     "app.audit",
+    "app.exports",
 ]
 
 MIDDLEWARE = [
