@@ -257,4 +257,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes logs every sign-in and sign-out at INFO; keep its lockouts (WARNING).
+    "loggers": {"axes": {"level": "WARNING"}},
 }

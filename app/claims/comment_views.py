@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from app.claims import services
 from app.claims.selectors import claim_get
+from app.workspaces.models import Role
 from app.workspaces.views import enter_workspace
 
 
@@ -17,7 +18,7 @@ from app.workspaces.views import enter_workspace
 @require_POST
 def comment_add_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Add the comment and go back to the claim's comments; refusals come as messages."""
-    workspace = enter_workspace(request, slug)
+    workspace = enter_workspace(request, slug, role=Role.REVIEWER)
     claim = claim_get(user=request.user, workspace=workspace, pk=pk)
     try:
         # The service decides what an empty comment is; nothing to shape beforehand.

@@ -25,7 +25,7 @@ from app.workspaces.views import enter_workspace
 @require_POST
 def claim_create(request: HttpRequest, slug: str, article_pk: int) -> HttpResponse:
     """Save a claim selected in the reader; errors go back to the reader as messages."""
-    workspace = enter_workspace(request, slug)
+    workspace = enter_workspace(request, slug, role=Role.REVIEWER)
     article = article_get(user=request.user, workspace=workspace, pk=article_pk)
     reader = reverse("article-detail", kwargs={"slug": workspace.slug, "pk": article.pk})
     form = ClaimCreateForm(request.POST)
@@ -114,7 +114,7 @@ def claim_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def claim_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    workspace = enter_workspace(request, slug)
+    workspace = enter_workspace(request, slug, role=Role.REVIEWER)
     claim = claim_get(user=request.user, workspace=workspace, pk=pk)
     form = ClaimEditForm(request.POST)
     if form.is_valid():

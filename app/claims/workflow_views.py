@@ -59,7 +59,7 @@ def _run(request, workspace, claim, form, action) -> str:
 @login_required
 @require_POST
 def claim_transition(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
-    workspace = enter_workspace(request, slug)
+    workspace = enter_workspace(request, slug, role=Role.REVIEWER)
     claim = claim_get(user=request.user, workspace=workspace, pk=pk)
     if action == "propose":
         form = ProposeForm(

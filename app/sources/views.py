@@ -50,7 +50,7 @@ def source_detail_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 @require_POST
 def evidence_add_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Cite a source on a claim; a refused input comes back as the form with its errors."""
-    workspace = enter_workspace(request, slug)
+    workspace = enter_workspace(request, slug, role=Role.REVIEWER)
     claim = claim_get(user=request.user, workspace=workspace, pk=pk)
     # Viewers are refused before their input is even looked at.
     require_role(workspace=workspace, actor=request.user, role=Role.REVIEWER)

@@ -11,7 +11,7 @@ from app.claims.selectors import claim_list
 from app.core.errors import Conflict, NotFound
 from app.core.forms import add_service_errors
 from app.workspaces import services
-from app.workspaces.access import membership_of
+from app.workspaces.access import membership_of, require_role
 from app.workspaces.forms import MemberAddForm, RoleChangeForm, WorkspaceCreateForm
 from app.workspaces.models import Role, Workspace
 from app.workspaces.selectors import member_list, workspace_get, workspace_list
@@ -19,12 +19,16 @@ from app.workspaces.selectors import member_list, workspace_get, workspace_list
 SESSION_WORKSPACE_KEY = "sanad_workspace"
 
 
-def enter_workspace(request: HttpRequest, slug: str) -> Workspace:
+def enter_workspace(request: HttpRequest, slug: str, role: Role | None = None) -> Workspace:
     """Resolve the URL's workspace for the signed-in user and remember it as current.
 
-    Raises `NotFound` when the user is not a member.
+    Raises `NotFound` when the user is not a member, and `PermissionDenied` when
+    `role` is given and the member's role is lower: a view that writes names its role
+    here, so it refuses before it reads any input.
     """
     workspace = workspace_get(user=request.user, slug=slug)
+    if role is not None:
+        require_role(workspace=workspace, actor=request.user, role=role)
     request.workspace = workspace
     request.membership = membership_of(request.user, workspace)
     if request.session.get(SESSION_WORKSPACE_KEY) != workspace.slug:
@@ -96,7 +100,7 @@ def member_list_view(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def member_add_view(request: HttpRequest, slug: str) -> HttpResponse:
-    workspace = enter_workspace(request, slug)
+    workspace = enter_workspace(request, slug, role=Role.ADMIN)
     form = MemberAddForm(request.POST)
     if form.is_valid():
         user = get_user_model().objects.filter(username=form.cleaned_data["username"]).first()
@@ -122,7 +126,7 @@ def member_add_view(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def member_role_view(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
-    workspace = enter_workspace(request, slug)
+    workspace = enter_workspace(request, slug, role=Role.ADMIN)
     membership = (
         member_list(user=request.user, workspace=workspace).filter(pk=membership_id).first()
     )

@@ -1,0 +1,294 @@
+"""Who may reach what: every URL pattern of the app × every kind of caller.
+
+The patterns come from the URL resolver, so a new endpoint is covered the day it is
+added: one missing from RULES below fails `test_every_url_pattern_is_classified`.
+For each classified pattern and method, each caller gets the outcome its role
+allows:
+
+- anonymous: the browser is sent to the sign-in page, the API answers 401/403;
+- a member of another workspace: 404, exactly as for a workspace that does not exist;
+- a member whose role is too low: 403 (never data);
+- a member whose role suffices: anything but 401/403/404 (200, a redirect, or a 400
+  for the empty request body these probes send);
+- and for every workspace-scoped object: the id of another workspace's object under
+  the caller's own workspace answers 404.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from app.articles.services import article_import_text
+from app.claims.models import Rating
+from app.claims.services import claim_create, comment_add
+from app.sources.services import evidence_add_with_source
+from app.workspaces.models import Membership
+from tests.conftest import make_team
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["viewer", "reviewer", "editor", "admin"]
+ANYONE = "anyone"  # public: no sign-in needed
+SIGNED_IN = "signed-in"  # any signed-in person, no workspace needed
+STAFF = "staff"  # Django's admin site
+
+
+@dataclass
+class Rule:
+    """What a pattern needs, per method: a role name, ANYONE, SIGNED_IN or STAFF."""
+
+    methods: dict[str, str]
+    # Objects named in the URL: kwarg → key in the `World` objects of a workspace.
+    objects: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, str] = field(default_factory=dict)  # fixed kwargs, e.g. an action
+    api: bool = False
+
+
+RULES: dict[str, Rule] = {
+    # Django's own sign-in pages.
+    "login": Rule({"GET": ANYONE}),
+    "logout": Rule({"POST": ANYONE}),
+    "password_change": Rule({"GET": SIGNED_IN}),
+    "password_change_done": Rule({"GET": SIGNED_IN}),
+    "password_reset": Rule({"GET": ANYONE}),
+    "password_reset_done": Rule({"GET": ANYONE}),
+    "password_reset_confirm": Rule({"GET": ANYONE}, extra={"uidb64": "MQ", "token": "x-y"}),
+    "password_reset_complete": Rule({"GET": ANYONE}),
+    # Workspaces and members.
+    "home": Rule({"GET": SIGNED_IN}),
+    "workspace-create": Rule({"GET": SIGNED_IN}),
+    "workspace-home": Rule({"GET": "viewer"}),
+    "workspace-members": Rule({"GET": "viewer"}),
+    "workspace-member-add": Rule({"POST": "admin"}),
+    "workspace-member-role": Rule({"POST": "admin"}, objects={"membership_id": "membership"}),
+    # Articles, the reader, claims.
+    "article-import": Rule({"GET": "reviewer", "POST": "reviewer"}),
+    "article-detail": Rule({"GET": "viewer"}, objects={"pk": "article"}),
+    "claim-create": Rule({"POST": "reviewer"}, objects={"article_pk": "article"}),
+    "claim-list": Rule({"GET": "viewer"}),
+    "claim-detail": Rule({"GET": "viewer"}, objects={"pk": "claim"}),
+    "claim-edit": Rule({"POST": "reviewer"}, objects={"pk": "claim"}),
+    "claim-comment-add": Rule({"POST": "reviewer"}, objects={"pk": "claim"}),
+    "claim-evidence-add": Rule({"POST": "reviewer"}, objects={"pk": "claim"}),
+    "claim-transition": Rule(
+        {"POST": "reviewer"}, objects={"pk": "claim"}, extra={"action": "start-review"}
+    ),
+    # Sources and the rating scale.
+    "source-list": Rule({"GET": "viewer"}),
+    "source-detail": Rule({"GET": "viewer"}, objects={"pk": "source"}),
+    "rating-list": Rule({"GET": "viewer"}),
+    "rating-add": Rule({"POST": "admin"}),
+    "rating-reorder": Rule({"POST": "admin"}),
+    "rating-edit": Rule({"POST": "admin"}, objects={"rating_id": "rating"}),
+    "rating-retire": Rule({"POST": "admin"}, objects={"rating_id": "rating"}),
+    "rating-restore": Rule({"POST": "admin"}, objects={"rating_id": "rating"}),
+}
+# Patterns that are not endpoints of their own (static files in development).
+NOT_ENDPOINTS = {"django.views.static.serve"}
+
+
+def url_patterns() -> list[tuple[str, URLPattern]]:
+    """(route, pattern) of every endpoint, the admin site as one entry."""
+    found = []
+
+    def walk(patterns, prefix: str) -> None:
+        for entry in patterns:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                if getattr(entry, "app_name", None) == "admin":
+                    found.append((route, entry))
+                    continue
+                walk(entry.url_patterns, route)
+            elif isinstance(entry, URLPattern):
+                found.append((route, entry))
+
+    walk(get_resolver().url_patterns, "/")
+    return found
+
+
+def pattern_key(route: str, entry) -> str:
+    if isinstance(entry, URLResolver):
+        return "admin-site"
+    return entry.name or f"{entry.lookup_str} {route}"
+
+
+def test_every_url_pattern_is_classified():
+    unclassified = []
+    for route, entry in url_patterns():
+        key = pattern_key(route, entry)
+        if key == "admin-site" or key in RULES:
+            continue
+        if isinstance(entry, URLPattern) and entry.lookup_str in NOT_ENDPOINTS:
+            continue
+        unclassified.append(f"{route} ({key})")
+    assert unclassified == [], "Classify these endpoints in RULES:\n" + "\n".join(unclassified)
+
+
+@dataclass
+class World:
+    """Two workspaces with one of everything each; `a` is the one under test."""
+
+    a: object
+    b: object
+    objects: dict[str, dict[str, object]]
+
+
+def _populate(team) -> dict[str, object]:
+    imported = article_import_text(
+        workspace=team.workspace,
+        text="The mayor said ridership rose 12% in 2025.\n",
+        title="Ridership",
+        actor=team.reviewer,
+    )
+    claim = claim_create(
+        workspace=team.workspace,
+        snapshot=imported.snapshot,
+        start=4,
+        end=9,
+        exact="mayor",
+        actor=team.reviewer,
+    )
+    evidence = evidence_add_with_source(
+        claim=claim, url="https://example.org/report", stance="supports", actor=team.reviewer
+    )
+    comment_add(claim=claim, body="Checking the figures.", actor=team.reviewer)
+    return {
+        "workspace": team.workspace,
+        "article": imported.article,
+        "snapshot": imported.snapshot,
+        "claim": claim,
+        "source": evidence.source,
+        "evidence": evidence,
+        "rating": Rating.objects.filter(workspace=team.workspace).first(),
+        "membership": Membership.objects.get(workspace=team.workspace, user=team.viewer),
+    }
+
+
+@pytest.fixture
+def world(team) -> World:
+    other = make_team("z")
+    return World(a=team, b=other, objects={"a": _populate(team), "b": _populate(other)})
+
+
+def _kwargs(route: str, rule: Rule, objects: dict, slug: str) -> dict:
+    kwargs = dict(rule.extra)
+    for name in re.findall(r"<(?:\w+:)?(\w+)>", route):
+        if name == "slug" and name not in rule.objects:
+            kwargs[name] = slug
+        elif name in rule.objects:
+            kwargs[name] = objects[rule.objects[name]].pk
+    return kwargs
+
+
+def _path(route: str, entry: URLPattern, kwargs: dict) -> str:
+    from django.urls import reverse
+
+    if entry.name:
+        return reverse(entry.name, kwargs=kwargs)
+    raise AssertionError(f"unnamed pattern {route}")
+
+
+def _request(client, method: str, path: str, api: bool):
+    if method == "GET":
+        return client.get(path)
+    if api:
+        return client.generic(method, path, "{}", content_type="application/json")
+    return client.post(path, {})
+
+
+def _expect_refused(response, status: int, label: str) -> None:
+    assert response.status_code == status, f"{label}: {response.status_code}, expected {status}"
+
+
+def _expect_allowed(response, label: str) -> None:
+    assert response.status_code not in (401, 403, 404), f"{label}: {response.status_code}"
+    assert response.status_code < 500, f"{label}: {response.status_code}"
+
+
+def _allowed(required: str, role: str | None, staff: bool = False) -> bool:
+    if required == ANYONE:
+        return True
+    if required == SIGNED_IN:
+        return role is not None
+    if required == STAFF:
+        return staff
+    return role is not None and ROLES.index(role) >= ROLES.index(required)
+
+
+def _classified_patterns():
+    for route, entry in url_patterns():
+        key = pattern_key(route, entry)
+        if key in RULES:
+            yield route, entry, RULES[key]
+
+
+Check = Callable[[object, str], None]
+
+
+def test_each_role_gets_exactly_what_its_role_allows(client, world):
+    slug = world.a.workspace.slug
+    objects = world.objects["a"]
+    for route, entry, rule in _classified_patterns():
+        path = _path(route, entry, _kwargs(route, rule, objects, slug))
+        for method, required in rule.methods.items():
+            label = f"{method} {path}"
+            client.logout()
+            response = _request(client, method, path, rule.api)
+            if required == ANYONE:
+                _expect_allowed(response, f"anonymous {label}")
+            elif rule.api:
+                assert response.status_code in (401, 403), f"anonymous {label}"
+            else:
+                assert response.status_code == 302, f"anonymous {label}"
+                assert "/accounts/login/" in response["Location"], f"anonymous {label}"
+            for role in ROLES:
+                client.force_login(world.a.member(role))
+                response = _request(client, method, path, rule.api)
+                if _allowed(required, role):
+                    _expect_allowed(response, f"{role} {label}")
+                else:
+                    _expect_refused(response, 403, f"{role} {label}")
+
+
+def test_other_workspaces_are_404_never_403_or_data(client, world):
+    """A member of workspace B asks for A's pages, and for A's objects under B's slug."""
+    for route, entry, rule in _classified_patterns():
+        required = set(rule.methods.values())
+        if required & {ANYONE, SIGNED_IN, STAFF}:
+            continue  # not workspace-scoped
+        for method in rule.methods:
+            client.force_login(world.b.admin)  # the highest role in B, none in A
+            path = _path(
+                route, entry, _kwargs(route, rule, world.objects["a"], world.a.workspace.slug)
+            )
+            _expect_refused(
+                _request(client, method, path, rule.api), 404, f"B-admin {method} {path}"
+            )
+            if rule.objects:
+                # A's objects under B's own slug, where B's admin may do anything.
+                kwargs = _kwargs(route, rule, world.objects["a"], world.b.workspace.slug)
+                path = _path(route, entry, kwargs)
+                _expect_refused(
+                    _request(client, method, path, rule.api), 404, f"B-admin {method} {path}"
+                )
+    # And nothing of A leaks into B's own pages.
+    from django.urls import reverse
+
+    client.force_login(world.b.admin)
+    a = world.objects["a"]
+    for name in ("workspace-home", "claim-list", "source-list"):
+        page = client.get(reverse(name, kwargs={"slug": world.b.workspace.slug})).content.decode()
+        assert f"/claims/{a['claim'].pk}/" not in page, name
+        assert f"/sources/{a['source'].pk}/" not in page, name
+        assert f"/articles/{a['article'].pk}/" not in page, name
+
+
+def test_the_admin_site_is_for_staff_only(client, world):
+    client.force_login(world.a.admin)  # a workspace admin is not staff
+    response = client.get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    client.logout()
+    assert client.get("/admin/").status_code == 302
