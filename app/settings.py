@@ -93,6 +93,10 @@ INSTALLED_APPS = [
     "app.claims",
     "app.sources",
     "app.audit",
+    "app.api",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "app.exports",
 ]
 
@@ -101,6 +105,7 @@ MIDDLEWARE = [
     "app.core.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "app.core.middleware.RequestIdMiddleware",
+    "app.api.middleware.TokenScopeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -230,11 +235,43 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = SANAD_IMPORT_MAX_BYTES + 512 * 1024
 # Any request body declared larger than this is refused with 413 before it is read.
 SANAD_MAX_REQUEST_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
 
+# API conventions every /api/v1/ view inherits (see app/api and the README's API section):
+# token or session auth, cursor pages, django-filter, one error shape, per-token throttle.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so that a request without credentials gets 401 with WWW-Authenticate.
+        "app.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "app.api.pagination.ApiCursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["app.api.throttling.ApiTokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "app.api.errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+# Requests per API token (DRF rate syntax: n/second, minute, hour or day).
+SANAD_API_TOKEN_RATE = os.environ.get("SANAD_API_TOKEN_RATE", "3600/hour")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Sanad API",
+    "DESCRIPTION": "Claims in news articles, their sources and verdicts, per workspace. "
+    "Authenticate with a session (browser, CSRF) or `Authorization: Bearer <token>`. "
+    "Lists are cursor-paginated; errors share one shape; claim writes need If-Match.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "app.api.schema.add_error_responses",
+    ],
 }
 
 SESSION_COOKIE_HTTPONLY = True

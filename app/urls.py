@@ -10,5 +10,8 @@ urlpatterns = [
     path("w/<slug:slug>/sources/", include("app.sources.urls")),
     path("w/<slug:slug>/exports/", include("app.exports.urls")),
     path("api/v1/exports/", include("app.exports.api_urls")),
+    path("w/<slug:slug>/tokens/", include("app.api.browser_urls")),
+    # After the other api/v1/<prefix>/ lines: it answers every unclaimed /api/v1/ path.
+    path("api/v1/", include("app.api.urls")),
     path("", include("app.workspaces.urls")),
 ]

@@ -15,7 +15,7 @@ import rfc8785
 from django.db import connection
 
 from app.audit.models import GENESIS_HASH, AuditEvent
-from app.core.request_context import current_request_id
+from app.core.request_context import current_request_id, current_token_scope
 from app.workspaces.models import Workspace
 
 
@@ -23,14 +23,20 @@ def actor_record(actor: Any) -> dict:
     """Describe who acted, as it will be frozen into the event.
 
     `None` is the system itself (management commands, migrations). The username is
-    copied because it may change later; the event must say who it was then.
+    copied because it may change later; the event must say who it was then. A person
+    acting through an API token is named with the token, so a script's changes can
+    be told from their own.
     """
     if actor is None:
         return {"type": "system"}
     audit_actor = getattr(actor, "audit_actor", None)
     if callable(audit_actor):
         return audit_actor()
-    return {"type": "user", "id": actor.pk, "username": actor.get_username()}
+    record = {"type": "user", "id": actor.pk, "username": actor.get_username()}
+    scope = current_token_scope()
+    if scope is not None and scope.user_id == actor.pk:
+        record["token"] = {"id": scope.token_id, "name": scope.name}
+    return record
 
 
 def to_jsonable(value: Any) -> Any:

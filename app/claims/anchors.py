@@ -54,3 +54,81 @@ def anchor_from_offsets(text: str, start: int, end: int, exact: str | None = Non
         prefix=text[max(0, start - QUOTE_CONTEXT_LENGTH) : start],
         suffix=text[end : end + QUOTE_CONTEXT_LENGTH],
     )
+
+
+def _common_suffix(a: str, b: str) -> int:
+    count = 0
+    while count < min(len(a), len(b)) and a[-1 - count] == b[-1 - count]:
+        count += 1
+    return count
+
+
+def _common_prefix(a: str, b: str) -> int:
+    count = 0
+    while count < min(len(a), len(b)) and a[count] == b[count]:
+        count += 1
+    return count
+
+
+def anchor_from_quote(text: str, exact: str, prefix: str = "", suffix: str = "") -> Anchor:
+    """Find the passage a TextQuoteSelector names: `exact`, told apart by its context.
+
+    Of several occurrences the one whose surroundings agree longest with `prefix`
+    and `suffix` wins; a tie is refused rather than guessed. Raises `ValidationError`
+    on `exact` when the quote is empty, absent or ambiguous.
+    """
+    if not exact:
+        raise ValidationError({"exact": "The quote is empty."})
+    starts = []
+    found = text.find(exact)
+    while found != -1:
+        starts.append(found)
+        found = text.find(exact, found + 1)
+    if not starts:
+        raise ValidationError({"exact": "The quote does not occur in the snapshot's text."})
+
+    def agreement(start: int) -> int:
+        before = text[max(0, start - len(prefix)) : start] if prefix else ""
+        after = text[start + len(exact) : start + len(exact) + len(suffix)] if suffix else ""
+        return _common_suffix(before, prefix) + _common_prefix(after, suffix)
+
+    scores = [agreement(start) for start in starts]
+    best = max(scores)
+    if scores.count(best) > 1:
+        raise ValidationError(
+            {
+                "exact": f"The quote occurs {scores.count(best)} times; give a prefix or suffix "
+                "that tells them apart, or a TextPositionSelector."
+            }
+        )
+    start = starts[scores.index(best)]
+    return anchor_from_offsets(text, start, start + len(exact), exact)
+
+
+def anchor_from_selectors(text: str, selectors: list[dict]) -> Anchor:
+    """Resolve W3C selectors (a TextPositionSelector, a TextQuoteSelector or both).
+
+    With a position, the quote (if any) must be the text there, as with offsets from
+    the browser; with a quote alone, it is looked up by `anchor_from_quote`. Raises
+    `ValidationError` naming `selectors`, `start`, `end` or `exact`.
+    """
+    by_type: dict[str, dict] = {}
+    for selector in selectors:
+        kind = selector.get("type")
+        if kind not in ("TextPositionSelector", "TextQuoteSelector"):
+            raise ValidationError(
+                {"selectors": "Use a TextPositionSelector, a TextQuoteSelector or both."}
+            )
+        if kind in by_type:
+            raise ValidationError({"selectors": f"Give at most one {kind}."})
+        by_type[kind] = selector
+    position = by_type.get("TextPositionSelector")
+    quote = by_type.get("TextQuoteSelector")
+    if position is None and quote is None:
+        raise ValidationError({"selectors": "Anchor the claim with at least one selector."})
+    if position is not None:
+        exact = quote.get("exact") if quote is not None else None
+        return anchor_from_offsets(text, position.get("start"), position.get("end"), exact)
+    return anchor_from_quote(
+        text, quote.get("exact") or "", quote.get("prefix") or "", quote.get("suffix") or ""
+    )

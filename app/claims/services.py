@@ -9,7 +9,7 @@ from django.db import transaction
 from app.articles.models import Snapshot
 from app.articles.reanchor import reanchor_many
 from app.audit.services import audit_append, fields_of
-from app.claims.anchors import anchor_from_offsets
+from app.claims.anchors import anchor_from_offsets, anchor_from_selectors
 from app.claims.models import AnchorState, Claim, Comment, Rating
 from app.core.errors import Conflict, NotFound
 from app.workspaces.access import require_role
@@ -127,6 +127,40 @@ def claim_create(
         after=fields_of(claim, _AUDITED_CLAIM_FIELDS),
     )
     return claim
+
+
+@transaction.atomic
+def claim_create_from_selectors(
+    *,
+    workspace: Workspace,
+    snapshot: Snapshot,
+    selectors: list[dict],
+    actor: Any,
+    restatement: str = "",
+    claimant: str = "",
+    tags: Iterable[str] = (),
+) -> Claim:
+    """Anchor a new claim by W3C selectors, as a Web Annotation client sends them.
+
+    A quote without a position is looked up in the snapshot's text (see
+    `anchors.anchor_from_selectors`). Raises what `claim_create` raises, and
+    `ValidationError` on `selectors` or `exact` for selectors that name no passage.
+    """
+    require_role(workspace=workspace, actor=actor, role=Role.REVIEWER)
+    if snapshot.workspace_id != workspace.pk:
+        raise NotFound("No such snapshot.")
+    anchor = anchor_from_selectors(snapshot.text, selectors)
+    return claim_create(
+        workspace=workspace,
+        snapshot=snapshot,
+        start=anchor.start,
+        end=anchor.end,
+        exact=anchor.exact,
+        actor=actor,
+        restatement=restatement,
+        claimant=claimant,
+        tags=tags,
+    )
 
 
 class StaleVersion(Conflict):

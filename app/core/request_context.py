@@ -1,12 +1,14 @@
-"""The current request's id, available to services without passing it through every call.
+"""The current request's id and API token, known to services without passing them around.
 
-The audit trail records it on every event so that one browser or API action can be
-followed across its events and the server logs.
+The audit trail records the id on every event so that one browser or API action can be
+followed across its events and the server logs; the token scope caps what a script
+may do (see `app.workspaces.access`).
 """
 
 import contextvars
 import re
 import uuid
+from dataclasses import dataclass
 
 _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "sanad_request_id", default=None
@@ -34,3 +36,35 @@ def set_request_id(value: str | None) -> contextvars.Token:
 
 def reset_request_id(token: contextvars.Token) -> None:
     _request_id.reset(token)
+
+
+@dataclass(frozen=True)
+class TokenScope:
+    """The API token a request authenticated with: whose it is and how far it reaches.
+
+    While one is set, `app.workspaces.access` confines its user to `workspace_id` and
+    to at most `role` there, and the audit trail names the token on their events.
+    """
+
+    token_id: int
+    name: str
+    user_id: int
+    workspace_id: int
+    role: str
+
+
+_token_scope: contextvars.ContextVar[TokenScope | None] = contextvars.ContextVar(
+    "sanad_token_scope", default=None
+)
+
+
+def current_token_scope() -> TokenScope | None:
+    return _token_scope.get()
+
+
+def set_token_scope(value: TokenScope | None) -> contextvars.Token:
+    return _token_scope.set(value)
+
+
+def reset_token_scope(token: contextvars.Token) -> None:
+    _token_scope.reset(token)

@@ -1,6 +1,10 @@
 """Who may do what in a workspace: the one place that answers it.
 
 Services call `require_role`; selectors scope reads through `workspace_ids_for`.
+A request made with an API token is held here too: while its scope is set
+(`app.core.request_context`), the token's user reaches only the token's workspace and
+acts there with the lower of their current role and the token's role. Sessions and
+other users are unaffected.
 """
 
 from typing import Any
@@ -8,6 +12,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from app.core.errors import NotFound, PermissionDenied
+from app.core.request_context import TokenScope, current_token_scope
 from app.workspaces.models import Membership, Role, Workspace
 
 
@@ -16,7 +21,23 @@ def membership_of(user: Any, workspace: Workspace | int) -> Membership | None:
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     workspace_id = workspace.pk if isinstance(workspace, Workspace) else workspace
-    return Membership.objects.filter(user_id=user.pk, workspace_id=workspace_id).first()
+    scope = _token_scope_of(user)
+    if scope is not None and scope.workspace_id != workspace_id:
+        return None
+    membership = Membership.objects.filter(user_id=user.pk, workspace_id=workspace_id).first()
+    if membership is not None and scope is not None:
+        # Capped in memory only: callers read the role, none saves this row.
+        capped = min(membership.role_enum, Role(scope.role), key=lambda role: role.rank)
+        membership.role = capped.value
+    return membership
+
+
+def _token_scope_of(user: Any) -> TokenScope | None:
+    """The current token's scope if `user` is the one acting through it."""
+    scope = current_token_scope()
+    if scope is not None and scope.user_id == user.pk:
+        return scope
+    return None
 
 
 def require_role(*, workspace: Workspace, actor: Any, role: Role) -> Membership | None:
@@ -47,4 +68,8 @@ def workspace_ids_for(user: Any) -> QuerySet | list:
     """
     if user is None or not getattr(user, "is_authenticated", False):
         return []
-    return Membership.objects.filter(user_id=user.pk).values("workspace_id")
+    memberships = Membership.objects.filter(user_id=user.pk)
+    scope = _token_scope_of(user)
+    if scope is not None:
+        memberships = memberships.filter(workspace_id=scope.workspace_id)
+    return memberships.values("workspace_id")

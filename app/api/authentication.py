@@ -1,0 +1,60 @@
+"""Token authentication for scripts: `Authorization: Bearer sanad_…`."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.exceptions import AuthenticationFailed
+
+from app.api.services import TokenRejected, api_token_authenticate
+from app.core.request_context import TokenScope, set_token_scope
+
+
+class ApiTokenAuthentication(BaseAuthentication):
+    """Authenticate with an API token and confine the request to the token's reach.
+
+    On success the token's scope is set for the rest of the request (reset by
+    `TokenScopeMiddleware`), so every role check and scoped read in the services and
+    selectors sees the token's limits without being told. A request without a
+    Bearer header falls through to the next authenticator (the session).
+    """
+
+    keyword = b"bearer"
+
+    def authenticate(self, request):
+        header = get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword:
+            return None
+        if len(header) != 2:
+            raise AuthenticationFailed("Send the header as “Authorization: Bearer <token>”.")
+        try:
+            secret = header[1].decode("ascii")
+            token = api_token_authenticate(secret)
+        except (UnicodeDecodeError, TokenRejected) as error:
+            message = str(error) if isinstance(error, TokenRejected) else "Malformed token."
+            raise AuthenticationFailed(message) from None
+        set_token_scope(
+            TokenScope(
+                token_id=token.pk,
+                name=token.name,
+                user_id=token.user_id,
+                workspace_id=token.workspace_id,
+                role=token.role,
+            )
+        )
+        return token.user, token
+
+    def authenticate_header(self, request) -> str:
+        return 'Bearer realm="api"'
+
+
+class ApiTokenAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = ApiTokenAuthentication
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API token made on the workspace's Tokens page "
+            "(`sanad_<prefix>_<secret>`); it acts for its user in its workspace only, "
+            "with at most the lower of the token's and the user's current role.",
+        }

@@ -1,0 +1,72 @@
+"""Helpers every API view uses: resolving the URL's workspace and optimistic locking."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.generics import GenericAPIView
+
+from app.api.errors import PreconditionFailed, PreconditionRequired
+from app.workspaces.models import Workspace
+from app.workspaces.selectors import workspace_get
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description='The claim\'s ETag as last read, e.g. `"3"` (or `*` for whatever is current). '
+    "A stale one gets 412; without the header the write is refused with 428.",
+)
+
+
+def if_match_version(request, current_version: int) -> int:
+    """The version the client last read, from `If-Match`, for a service's version check.
+
+    The service compares it under a row lock, so a change that lands between this
+    read and the write is still caught there (and answered 412 too).
+    """
+    header = request.headers.get("If-Match")
+    if header is None or not header.strip():
+        raise PreconditionRequired()
+    value = header.strip()
+    if value == "*":
+        return current_version
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        value = value[1:-1]
+    if not value.isdigit() or not value.isascii():
+        raise PreconditionFailed(f"If-Match {header!r} is not an ETag of this claim.")
+    return int(value)
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+class WorkspaceView(GenericAPIView):
+    """An API view under `/workspaces/<slug>/`: the workspace is the caller's or a 404.
+
+    Lists implement `scoped_queryset`; their class-level `queryset` (`.none()`) only
+    tells the schema generator the model, which it needs without a request.
+    """
+
+    _workspace: Workspace | None = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return self.scoped_queryset()
+
+    def scoped_queryset(self):
+        raise NotImplementedError
+
+    @property
+    def workspace(self) -> Workspace:
+        if self._workspace is None:
+            self._workspace = workspace_get(user=self.request.user, slug=self.kwargs["slug"])
+        return self._workspace
+
+
+def validated(serializer_class, request, **kwargs) -> dict:
+    """The request body checked by `serializer_class` (400 with field messages if not)."""
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
