@@ -54,3 +54,75 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workspace_id}#{self.seq} {self.action}"
+
+
+class Checkpoint(models.Model):
+    """A signed statement that a workspace's chain had `hash` at `seq` at time `at`.
+
+    Published outside the database (downloads, the API), checkpoints are what make a
+    wholesale rewrite of the chain detectable: the rewriter would need the private key.
+    Append-only like the events themselves.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.PROTECT, related_name="+")
+    seq = models.PositiveBigIntegerField()
+    hash = models.CharField(max_length=64)
+    # The exact text that was signed, so that it is never re-derived from a timestamp column.
+    at = models.CharField(max_length=32)
+    signature = models.CharField(max_length=128, help_text="Ed25519 signature, base64")
+    key_id = models.CharField(max_length=64, help_text="SHA-256 of the raw public key, hex")
+    public_key = models.CharField(max_length=64, help_text="raw Ed25519 public key, base64")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["workspace_id", "-seq"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "seq"], name="audit_checkpoint_unique_seq"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hash__regex=r"^[0-9a-f]{64}$"), name="audit_checkpoint_hash_hex"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.workspace_id}#{self.seq}"
+
+    def as_document(self) -> dict:
+        """The checkpoint as published: what `verify_lines(checkpoint=...)` reads."""
+        return {
+            "workspace": self.workspace_id,
+            "seq": self.seq,
+            "hash": self.hash,
+            "at": self.at,
+            "signature": self.signature,
+            "key_id": self.key_id,
+            "public_key": self.public_key,
+            "algorithm": "Ed25519",
+        }
+
+
+class PurgeRecord(models.Model):
+    """The operator log of a purged workspace; outlives it, so it holds no foreign key.
+
+    Keeps the final head of the chain and its signed checkpoint, so that anyone holding
+    an export of the purged trail can still prove it complete.
+    """
+
+    workspace_id_purged = models.BigIntegerField()
+    workspace_slug = models.CharField(max_length=100)
+    workspace_name = models.CharField(max_length=200)
+    event_count = models.PositiveBigIntegerField()
+    head_seq = models.PositiveBigIntegerField(null=True)
+    head_hash = models.CharField(max_length=64, blank=True)
+    final_checkpoint = models.JSONField(null=True)
+    rows_deleted = models.JSONField(default=dict)
+    reason = models.TextField()
+    operator = models.CharField(max_length=150)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"purge of {self.workspace_slug} at {self.at:%Y-%m-%d %H:%M}"

@@ -9,14 +9,20 @@ import decimal
 import hashlib
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import rfc8785
-from django.db import connection
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 
-from app.audit.models import GENESIS_HASH, AuditEvent
+from app.audit import signing
+from app.audit.models import GENESIS_HASH, AuditEvent, Checkpoint
+from app.audit.verify import checkpoint_message
+from app.core.errors import Conflict
 from app.core.request_context import current_request_id, current_token_scope
-from app.workspaces.models import Workspace
+from app.workspaces.access import require_role
+from app.workspaces.models import Role, Workspace
 
 
 def actor_record(actor: Any) -> dict:
@@ -137,4 +143,130 @@ def audit_append(
         prev_hash=prev_hash,
         hash=hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
         canonical=canonical,
+    )
+
+
+@dataclass(frozen=True)
+class ExportRange:
+    """Which events of one workspace an export holds: `seq` and `at` bounds, all optional.
+
+    `since` is inclusive and `until` exclusive; `to_seq` is always set once the export
+    is recorded, so that the stream ends where the record says it does.
+    """
+
+    workspace_id: int
+    from_seq: int | None = None
+    to_seq: int | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+
+
+EXPORT_FORMATS = ("jsonl", "csv")
+
+
+@transaction.atomic
+def checkpoint_create(*, workspace: Workspace, actor: Any) -> Checkpoint:
+    """Sign the chain's current head and record that in the chain; editors and above may.
+
+    The checkpoint covers the head *before* its own `audit.checkpoint_created` event,
+    and that event carries the signature, so an export holds every checkpoint ever
+    made and the next checkpoint covers this one's event. Raises `PermissionDenied`,
+    `NotFound`.
+    """
+    require_role(workspace=workspace, actor=actor, role=Role.EDITOR)
+    _lock_chain(workspace.pk)
+    head = (
+        AuditEvent.objects.filter(workspace_id=workspace.pk)
+        .order_by("-seq")
+        .values_list("seq", "hash")
+        .first()
+    )
+    if head is None:
+        raise Conflict("The workspace's audit trail is empty; there is nothing to sign.")
+    seq, head_hash = head
+    at = _format_at(dt.datetime.now(dt.UTC))
+    checkpoint = Checkpoint.objects.create(
+        workspace_id=workspace.pk,
+        seq=seq,
+        hash=head_hash,
+        at=at,
+        signature=signing.sign(
+            checkpoint_message(workspace=workspace.pk, seq=seq, event_hash=head_hash, at=at)
+        ),
+        key_id=signing.key_id(),
+        public_key=signing.public_key_base64(),
+    )
+    audit_append(
+        workspace=workspace,
+        actor=actor,
+        action="audit.checkpoint_created",
+        object_type="checkpoint",
+        object_id=checkpoint.pk,
+        after={
+            "seq": seq,
+            "hash": head_hash,
+            "at": at,
+            "signature": checkpoint.signature,
+            "key_id": checkpoint.key_id,
+        },
+    )
+    return checkpoint
+
+
+def _check_range(
+    from_seq: int | None, to_seq: int | None, since: Any, until: Any
+) -> dict[str, str]:
+    errors = {}
+    if from_seq is not None and from_seq < 1:
+        errors["from_seq"] = "Sequence numbers start at 1."
+    if to_seq is not None and to_seq < 1:
+        errors["to_seq"] = "Sequence numbers start at 1."
+    if from_seq is not None and to_seq is not None and to_seq < from_seq:
+        errors["to_seq"] = "The last event must not come before the first."
+    if since is not None and until is not None and until <= since:
+        errors["until"] = "The end of the period must come after its start."
+    return errors
+
+
+@transaction.atomic
+def audit_export_record(
+    *,
+    workspace: Workspace,
+    actor: Any,
+    fmt: str = "jsonl",
+    from_seq: int | None = None,
+    to_seq: int | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> ExportRange:
+    """Record an export in the trail before any of it is streamed; viewers and above may.
+
+    The `audit.exported` event commits first and fixes the export's upper bound: an
+    open-ended export ends with that very event, so the file names its own export and
+    later events cannot slip into a half-sent stream. Raises `ValidationError` (bad
+    range or format), `PermissionDenied`, `NotFound`.
+    """
+    require_role(workspace=workspace, actor=actor, role=Role.VIEWER)
+    errors = _check_range(from_seq, to_seq, since, until)
+    if fmt not in EXPORT_FORMATS:
+        errors["format"] = f"Choose one of {', '.join(EXPORT_FORMATS)}."
+    if errors:
+        raise ValidationError(errors)
+    event = audit_append(
+        workspace=workspace,
+        actor=actor,
+        action="audit.exported",
+        object_type="workspace",
+        object_id=workspace.pk,
+        after={
+            "format": fmt,
+            "from_seq": from_seq,
+            "to_seq": to_seq,
+            "since": since,
+            "until": until,
+        },
+    )
+    bound = event.seq if to_seq is None else min(to_seq, event.seq)
+    return ExportRange(
+        workspace_id=workspace.pk, from_seq=from_seq, to_seq=bound, since=since, until=until
     )

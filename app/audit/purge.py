@@ -1,0 +1,106 @@
+"""Purging a whole workspace: the one sanctioned way audit rows ever leave the database.
+
+A newsroom may be legally required to erase a workspace (a court order, the end of a
+data-processing agreement). The purge keeps the append-only guarantee honest:
+
+- it takes the whole workspace or nothing, never single events;
+- it needs a database superuser: the trigger lets a DELETE of audit rows through only
+  when the transaction-local setting `sanad.purge_workspace` names the row's workspace
+  *and* the current role is a superuser. The application's own role in production is
+  not one, so it cannot purge even if compromised; a superuser could have dropped the
+  trigger anyway, so nothing is granted that was not already possible;
+- before deleting, it signs a final checkpoint of the chain's head and keeps it, with
+  the counts of what was deleted, in the operator log (`PurgeRecord`), which outlives
+  the workspace. Anyone holding an export can still prove it complete.
+"""
+
+import graphlib
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import connection, models, transaction
+
+from app.audit.models import AuditEvent, PurgeRecord
+from app.audit.services import checkpoint_create
+from app.workspaces.models import Workspace
+
+
+def _workspace_owned_models() -> list[type[models.Model]]:
+    """Every model whose rows carry `workspace`, children before their parents."""
+    owned = []
+    for model in apps.get_models():
+        field = next((f for f in model._meta.concrete_fields if f.name == "workspace"), None)
+        if field is not None and field.related_model is Workspace and model._meta.managed:
+            owned.append(model)
+    graph = graphlib.TopologicalSorter()
+    for model in owned:
+        parents = {
+            f.related_model
+            for f in model._meta.concrete_fields
+            if f.is_relation and f.related_model in owned and f.related_model is not model
+        }
+        graph.add(model, *parents)
+    # static_order yields parents first; deleting needs the reverse.
+    return list(reversed(list(graph.static_order())))
+
+
+def _is_superuser() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+@transaction.atomic
+def workspace_purge(
+    *, workspace: Workspace, confirm: str, reason: str, operator: str
+) -> PurgeRecord:
+    """Delete the workspace and every row it owns, audit trail included, in one transaction.
+
+    `confirm` must repeat the slug and `reason` must say why; the final head is signed
+    and logged first. Raises `ValidationError` (confirm, reason) and
+    `PermissionError` when the database role is not a superuser.
+    """
+    errors = {}
+    if confirm != workspace.slug:
+        errors["confirm"] = f"Type the workspace's slug ({workspace.slug}) to confirm."
+    if not (reason or "").strip():
+        errors["reason"] = "Say why the workspace is purged; the reason is kept."
+    if errors:
+        raise ValidationError(errors)
+    if not _is_superuser():
+        raise PermissionError("Purging needs a database superuser role.")
+    final = checkpoint_create(workspace=workspace, actor=None)
+    head = (
+        AuditEvent.objects.filter(workspace=workspace)
+        .order_by("-seq")
+        .values_list("seq", "hash")
+        .first()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('sanad.purge_workspace', %s, true)", [str(workspace.pk)])
+        deleted: dict[str, Any] = {}
+        for model in _workspace_owned_models():
+            cursor.execute(
+                f'DELETE FROM "{model._meta.db_table}" WHERE workspace_id = %s',  # noqa: S608
+                [workspace.pk],
+            )
+            deleted[model._meta.label] = cursor.rowcount
+        cursor.execute(
+            f'DELETE FROM "{Workspace._meta.db_table}" WHERE id = %s',  # noqa: S608
+            [workspace.pk],
+        )
+        cursor.execute("SELECT set_config('sanad.purge_workspace', '', true)")
+    return PurgeRecord.objects.create(
+        workspace_id_purged=workspace.pk,
+        workspace_slug=workspace.slug,
+        workspace_name=workspace.name,
+        event_count=head[0] if head else 0,
+        head_seq=head[0] if head else None,
+        head_hash=head[1] if head else "",
+        final_checkpoint=final.as_document(),
+        rows_deleted=deleted,
+        reason=reason.strip(),
+        operator=operator,
+    )
