@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "app.claims",
     "app.sources",
     "app.audit",
+    "app.search",
     "app.api",
     "django_filters",
     "drf_spectacular",

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from app.search.api import SearchAPIView
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
@@ -8,7 +10,9 @@ urlpatterns = [
     path("w/<slug:slug>/claims/", include("app.claims.urls")),
     path("w/<slug:slug>/ratings/", include("app.claims.rating_urls")),
     path("w/<slug:slug>/sources/", include("app.sources.urls")),
+    path("w/<slug:slug>/search/", include("app.search.urls")),
     path("w/<slug:slug>/exports/", include("app.exports.urls")),
+    path("api/v1/search", SearchAPIView.as_view(), name="api-search"),
     path("api/v1/exports/", include("app.exports.api_urls")),
     path("w/<slug:slug>/tokens/", include("app.api.browser_urls")),
     # After the other api/v1/<prefix>/ lines: it answers every unclaimed /api/v1/ path.

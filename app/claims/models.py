@@ -227,3 +227,34 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.body[:80]
+
+
+class ClaimRelation(models.Model):
+    """Two claims of one workspace that say the same thing ("already checked").
+
+    Symmetric: stored once, with the smaller id in `claim`, so that a pair cannot be
+    linked twice in opposite directions; composite foreign keys keep both claims in
+    the relation's workspace.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    related = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim_id", "related_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "related"], name="claim_relation_unique"),
+            models.CheckConstraint(
+                condition=models.Q(claim__lt=models.F("related")),
+                name="claim_relation_ordered_pair",
+            ),
+        ]
+        indexes = [models.Index(fields=["related"], name="claim_relation_related")]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} ~ {self.related_id}"
