@@ -43,7 +43,11 @@ def _flatten(detail, path: str = "") -> dict[str, list[str]]:
     if isinstance(detail, dict):
         flat: dict[str, list[str]] = {}
         for key, value in detail.items():
-            flat.update(_flatten(value, f"{path}.{key}" if path else str(key)))
+            # A nested serializer's own errors belong to the field that holds it.
+            if key == "non_field_errors" and path:
+                flat.update(_flatten(value, path))
+            else:
+                flat.update(_flatten(value, f"{path}.{key}" if path else str(key)))
         return flat
     if isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
         flat = {}

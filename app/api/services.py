@@ -142,7 +142,7 @@ def api_token_authenticate(secret: str) -> ApiToken:
     Raises `TokenRejected` for an unknown, malformed, revoked or expired secret, a
     deactivated user, or a user who has left the token's workspace.
     """
-    parts = secret.split("_")
+    parts = secret.split("_", 2)  # the random part may itself contain "_"
     if len(parts) != 3 or parts[0] != TOKEN_MARKER or len(parts[1]) != PREFIX_LENGTH:
         raise TokenRejected("This is not a Sanad API token.")
     token = ApiToken.objects.select_related("user", "workspace").filter(prefix=parts[1]).first()
