@@ -6,6 +6,8 @@ to, or 404. Filters are validated by the browser's `ExportForm`, so a bad one is
 naming the field.
 """
 
+import re
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -37,9 +39,14 @@ class _AnyAccept(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
 def _workspace(request) -> Workspace:
     slug = request.query_params.get("workspace", "")
-    workspace = workspace_list(user=request.user).filter(slug=slug).first() if slug else None
+    # Only a well-formed slug reaches the database (a NUL byte could not even be sent).
+    known = _SLUG.fullmatch(slug) is not None
+    workspace = workspace_list(user=request.user).filter(slug=slug).first() if known else None
     if workspace is None:
         if not slug:
             raise exceptions.ValidationError({"workspace": ["Name the workspace by its slug."]})

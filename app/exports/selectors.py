@@ -21,6 +21,10 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+def _next_day(day: dt.date) -> dt.date:
+    return day + dt.timedelta(days=1)
+
+
 def export_claims(
     *,
     user: Any,
@@ -50,12 +54,12 @@ def export_claims(
         claims = claims.filter(status__in=PUBLISHED_STATUSES)
     if filters.created_from:
         claims = claims.filter(created_at__gte=_day_start(filters.created_from))
-    if filters.created_to:
-        claims = claims.filter(created_at__lt=_day_start(filters.created_to + dt.timedelta(days=1)))
+    if filters.created_to and filters.created_to < dt.date.max:
+        claims = claims.filter(created_at__lt=_day_start(_next_day(filters.created_to)))
     if filters.updated_from:
         claims = claims.filter(updated_at__gte=_day_start(filters.updated_from))
-    if filters.updated_to:
-        claims = claims.filter(updated_at__lt=_day_start(filters.updated_to + dt.timedelta(days=1)))
+    if filters.updated_to and filters.updated_to < dt.date.max:
+        claims = claims.filter(updated_at__lt=_day_start(_next_day(filters.updated_to)))
     prefetches = []
     if with_evidence:
         prefetches.append(

@@ -199,3 +199,23 @@ def test_the_stream_reads_claims_chunk_by_chunk(team, english_article, monkeypat
     assert after_all == 4
     rows = list(csv.reader(io.StringIO(b"".join([header, first_row, *rest]).decode())))
     assert len(rows) == 1 + len(words)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"article": "99999999999999999999999"},
+        {"created_to": "9999-12-31", "updated_to": "9999-12-31"},
+        {"created_from": "0001-01-01"},
+        {"page": "99999999999999999999"},
+        {"workspace": "desk\x00a"},
+    ],
+)
+def test_extreme_values_are_answered_without_a_server_error(client, team, spread, params):
+    client.force_login(team.viewer)
+    response = client.get(
+        reverse("exports-api-annotations"), {"workspace": team.workspace.slug, **params}
+    )
+    assert response.status_code in (200, 400, 404)
+    if response.status_code == 200:
+        body(response)
