@@ -34,6 +34,7 @@ _AFTER_HASH = ',"object":{"id":'
 _HASH_KEY = b',"hash":"'
 _HASH_MEMBER_LENGTH = len(_HASH_KEY) + 64 + 1
 _HEAD = b'{"action":"'
+_QUOTE = ord('"')
 _STRING = r'"[^"\\\x00-\x1f]*(?:\\.[^"\\\x00-\x1f]*)*"'
 # Everything after the hash member, which carries the fields the chain links by.
 _TAIL = re.compile(
@@ -205,7 +206,12 @@ def _verify_chain(
         cut = raw.rfind(after_hash)
         start = cut - _HASH_MEMBER_LENGTH
         tail = match_tail(raw, cut) if start > 0 else None
-        if tail is None or not raw.startswith(_HEAD) or not raw.startswith(_HASH_KEY, start):
+        if (
+            tail is None
+            or not raw.startswith(_HEAD)
+            or not raw.startswith(_HASH_KEY, start)
+            or raw[cut - 1] != _QUOTE
+        ):
             raise _diagnose(raw, number)
         event_hash = raw[start + len(_HASH_KEY) : cut - 1].decode("ascii", "replace")
         if sha256(raw[:start] + raw[cut:]).hexdigest() != event_hash:
