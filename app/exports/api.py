@@ -10,7 +10,7 @@ import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
@@ -70,8 +70,6 @@ FILTERS = [
         for name in ("created_from", "created_to", "updated_from", "updated_to")
     ),
 ]
-NOT_FOUND = OpenApiResponse(description="The workspace is not one of yours, or no such page.")
-BAD_FILTER = OpenApiResponse(description="A filter is invalid; the error names the field.")
 
 
 def _messages(form_errors) -> dict:
@@ -111,8 +109,6 @@ class CsvExportView(_ExportView):
         parameters=[*FILTERS, OpenApiParameter("bom", OpenApiTypes.BOOL)],
         responses={
             (200, "text/csv"): OpenApiTypes.STR,
-            400: BAD_FILTER,
-            404: NOT_FOUND,
         },
         tags=["exports"],
     )
@@ -134,8 +130,6 @@ class JsonLinesExportView(_ExportView):
         parameters=[*FILTERS, OpenApiParameter("comments", OpenApiTypes.BOOL)],
         responses={
             (200, "application/jsonl"): OpenApiTypes.STR,
-            400: BAD_FILTER,
-            404: NOT_FOUND,
         },
         tags=["exports"],
     )
@@ -156,8 +150,6 @@ class ClaimReviewExportView(_ExportView):
         parameters=FILTERS,
         responses={
             (200, "application/ld+json"): OpenApiTypes.ANY,
-            400: BAD_FILTER,
-            404: NOT_FOUND,
         },
         tags=["exports"],
     )
@@ -180,8 +172,6 @@ class AnnotationExportView(_ExportView):
         parameters=[*FILTERS, OpenApiParameter("page", OpenApiTypes.INT)],
         responses={
             (200, "application/ld+json"): OpenApiTypes.ANY,
-            400: BAD_FILTER,
-            404: NOT_FOUND,
         },
         tags=["exports"],
     )
@@ -215,7 +205,44 @@ class AnnotationImportView(APIView):
         ),
         parameters=[WORKSPACE],
         request=AnnotationImportSerializer,
-        responses={201: AnnotationImportResultSerializer, 400: BAD_FILTER, 404: NOT_FOUND},
+        responses={201: AnnotationImportResultSerializer},
+        examples=[
+            OpenApiExample(
+                "One annotation",
+                request_only=True,
+                value={
+                    "document": {
+                        "type": "Annotation",
+                        "motivation": "assessing",
+                        "body": [
+                            {
+                                "type": "TextualBody",
+                                "value": "Ridership rose 12% in 2025.",
+                                "purpose": "describing",
+                            }
+                        ],
+                        "target": {
+                            "source": "https://example.org/ridership",
+                            "selector": [
+                                {"type": "TextPositionSelector", "start": 15, "end": 41},
+                                {
+                                    "type": "TextQuoteSelector",
+                                    "exact": "ridership rose 12% in 2025",
+                                    "prefix": "The mayor said ",
+                                    "suffix": ".",
+                                },
+                            ],
+                        },
+                    }
+                },
+            ),
+            OpenApiExample(
+                "Created",
+                response_only=True,
+                status_codes=["201"],
+                value={"created": [41], "skipped": 0},
+            ),
+        ],
         tags=["exports"],
     )
     def post(self, request):
