@@ -13,6 +13,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 
 from app.api.conventions import IF_MATCH, WorkspaceView, etag, if_match_version, validated
+from app.api.filters import UtcDateTimeFilter
 from app.api.pagination import ordered_by
 from app.api.schema import SLUG, example, page_of
 from app.articles.selectors import snapshot_get
@@ -166,10 +167,10 @@ class ClaimFilter(django_filters.FilterSet):
     )
     assignee = django_filters.NumberFilter(field_name="assignee_id", help_text="User id.")
     tag = django_filters.CharFilter(method="filter_tag", help_text="Claims with this tag.")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
-    updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
-    updated_before = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="lt")
+    created_after = UtcDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = UtcDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    updated_after = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_before = UtcDateTimeFilter(field_name="updated_at", lookup_expr="lt")
 
     class Meta:
         model = Claim

@@ -1,0 +1,28 @@
+"""Filter building blocks shared by the API's lists."""
+
+import datetime as dt
+
+import django_filters
+from django import forms
+from django_filters.fields import IsoDateTimeField
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 moment, handed to the database in UTC.
+
+    Python accepts offsets up to ±23:59 but PostgreSQL only up to ±15:59, so a value
+    such as `…+16:48` would otherwise reach the query and fail there.
+    """
+
+    def clean(self, value):
+        moment = super().clean(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(dt.UTC)
+        except OverflowError:
+            raise forms.ValidationError("This moment lies outside the supported range.") from None
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
