@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from app.api.services import api_token_create
 from app.articles.models import Article
@@ -237,11 +238,22 @@ def test_the_restored_rows_keep_binary_originals_jsonb_arrays_and_astral_text(
     assert again.created_at == claim.created_at  # microseconds survive the trip
 
 
-def test_services_work_after_a_restore_because_sequences_moved_on(busy_workspace, team, tmp_path):
+def _rewind_sequences():
+    """Start every workspace table's id sequence over, as in a freshly created database."""
+    with connection.cursor() as cursor:
+        for table in workspace_tables():
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, 'id'), 1, false)",
+                [table.db_table],
+            )
+
+
+def test_services_work_after_a_restore_into_fresh_sequences(busy_workspace, team, tmp_path):
     archive = _export(busy_workspace, tmp_path)
     highest_claim = Claim.objects.order_by("-pk").values_list("pk", flat=True).first()
     highest_event = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
     _purge(busy_workspace)
+    _rewind_sequences()
     workspace_import(path=archive, log=lambda line: None)
     workspace = Workspace.objects.get(slug=busy_workspace.slug)
     snapshot = Article.objects.get(workspace=workspace, title="Ridership report").snapshots.get()
@@ -249,10 +261,11 @@ def test_services_work_after_a_restore_because_sequences_moved_on(busy_workspace
     claim = claim_create(
         workspace=workspace, snapshot=snapshot, start=4, end=9, exact="mayor", actor=team.reviewer
     )
+    comment_add(claim=claim, body="after the restore", actor=team.editor)
 
-    assert claim.pk > highest_claim
+    assert claim.pk == highest_claim + 1
     event = AuditEvent.objects.filter(workspace=workspace).order_by("-seq").first()
-    assert event.pk > highest_event and event.action == "claim.created"
+    assert event.pk > highest_event and event.action == "comment.added"
     assert verify_lines(_chain_lines(workspace.pk), expect_first_seq=1).ok
 
 
@@ -272,6 +285,36 @@ def test_a_missing_user_is_created_without_a_usable_password(busy_workspace, tea
     assert not user.has_usable_password()
     assert (user.email, user.display_name) == (team.viewer.email, team.viewer.display_name)
     assert busy_workspace.memberships.filter(user=user, role="viewer").exists()
+
+
+def test_users_whose_id_is_taken_here_are_linked_under_their_new_id(busy_workspace, team, tmp_path):
+    archive = _export(busy_workspace, tmp_path)
+    reviewer_id = team.reviewer.pk
+    article_ids = set(
+        Article.objects.filter(workspace=busy_workspace, created_by=team.reviewer).values_list(
+            "pk", flat=True
+        )
+    )
+    _purge(busy_workspace)
+    team.reviewer.delete()
+    get_user_model().objects.create_user(pk=reviewer_id, username="somebody-else")
+
+    summary = workspace_import(path=archive, log=lambda line: None)
+
+    reviewer = get_user_model().objects.get(username="a-reviewer")
+    assert summary.users_created == ["a-reviewer"] and reviewer.pk != reviewer_id
+    assert (
+        set(
+            Article.objects.filter(workspace=busy_workspace, created_by=reviewer).values_list(
+                "pk", flat=True
+            )
+        )
+        == article_ids
+    )
+    assert not Article.objects.filter(created_by_id=reviewer_id).exists()
+    assert busy_workspace.memberships.get(user=reviewer).role == "reviewer"
+    # The trail keeps the ids it recorded: it is history, and it must hash the same.
+    assert AuditEvent.objects.filter(workspace=busy_workspace, actor_user_id=reviewer_id).exists()
 
 
 def test_the_commands_round_trip_and_log_to_stderr(busy_workspace, tmp_path):
