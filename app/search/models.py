@@ -23,8 +23,9 @@ class SearchEntry(models.Model):
 
     `document` holds every field twice, through the 'english' configuration (stemming)
     and the 'simple' one (no stemming, no stop words; Persian and prefix matching),
-    weighted A (titles), B (the claim's quote and restatement), C (text, claimant, tags,
-    verdict summary, publisher, URL), D (comments). `fuzzy` is the folded short text
+    weighted A (titles), B (the claim's quote and restatement), C (claimant, tags,
+    verdict summary, publisher, URL), D (comments); an article's text is in
+    `body_document`. `fuzzy` is the folded short text
     (titles, claims, sources, comments; not article bodies) for trigram matching of
     fragments and misspellings; for a claim it is the quote and `fuzzy_alt` the
     restatement.
@@ -42,6 +43,10 @@ class SearchEntry(models.Model):
     occurred_on = models.DateField(null=True)
     direction = models.CharField(max_length=3, default="ltr")
     document = SearchVectorField()
+    # An article's text (and outlet, author) apart from `document`: matched through its
+    # own GIN index but never ranked, so that a common word does not detoast and rank
+    # thousands of long vectors; a text hit counts as one C-weight hit.
+    body_document = SearchVectorField(null=True)
     fuzzy = models.TextField(blank=True)
     # A claim's restatement, folded apart from its quote so each is compared whole.
     fuzzy_alt = models.TextField(blank=True)
@@ -56,6 +61,7 @@ class SearchEntry(models.Model):
         ]
         indexes = [
             GinIndex(fields=["document"], name="search_document_gin"),
+            GinIndex(fields=["body_document"], name="search_body_document_gin"),
             GinIndex(OpClass(F("fuzzy"), name="gin_trgm_ops"), name="search_fuzzy_trgm"),
             GinIndex(OpClass(F("fuzzy_alt"), name="gin_trgm_ops"), name="search_fuzzy_alt_trgm"),
             models.Index(fields=["workspace", "kind"], name="search_workspace_kind"),

@@ -29,6 +29,9 @@ MIN_FUZZY_LENGTH = 3
 # about 0.6, of one D-weight hit about 0.06): enough to surface misspellings, not to
 # let a fuzzy comment outrank an exact title.
 FUZZY_WEIGHT = 0.3
+# An article's text is matched but not ranked (see SearchEntry.body_document): a text
+# hit counts as one C-weight hit, above a comment (D) and below a quote (B) or title (A).
+ARTICLE_TEXT_RANK = 0.12
 # Similarity of folded quote/restatement above which two claims "say the same thing".
 # Tuned by tests/search/test_already_checked.py; must stay >= pg_trgm's default
 # similarity_threshold (0.3) for the `%` operator to prefilter through the index.
@@ -153,8 +156,8 @@ def search(
 
     tsquery, ts_params = _tsquery_sql(parsed)
     use_fuzzy = len(parsed.fuzzy) >= MIN_FUZZY_LENGTH
-    match = [f"e.document @@ {tsquery}"]
-    match_params: list[Any] = list(ts_params)
+    match = [f"e.document @@ {tsquery}", f"e.body_document @@ {tsquery}"]
+    match_params: list[Any] = [*ts_params, *ts_params]
     fuzzy_score = "0"
     fuzzy_params: list[Any] = []
     if use_fuzzy:
@@ -195,18 +198,26 @@ def search(
         where_params.append(date_to)
 
     # Only fixed SQL fragments are interpolated; every value travels as a parameter.
+    # Rank ids alone first (short vectors only), then fetch the page's rows and text.
     sql = f"""
         SELECT e.kind, e.object_id, e.claim_id, e.title, e.body, e.status, e.occurred_on,
-               e.direction, w.slug, w.name, r.label, r.colour,
-               ts_rank('{{0.1, 0.2, 0.4, 1.0}}', e.document, {tsquery})
-                   + {FUZZY_WEIGHT} * {fuzzy_score} AS score
-        FROM search_searchentry e
+               e.direction, w.slug, w.name, r.label, r.colour, ranked.score
+        FROM (
+            SELECT e.id,
+                   ts_rank('{{0.1, 0.2, 0.4, 1.0}}', e.document, {tsquery})
+                       + {FUZZY_WEIGHT} * {fuzzy_score}
+                       + CASE WHEN e.kind = 'article' THEN {ARTICLE_TEXT_RANK} ELSE 0 END
+                       AS score
+            FROM search_searchentry e
+            WHERE {" AND ".join(where)}
+            ORDER BY score DESC, e.id DESC
+            LIMIT %s OFFSET %s
+        ) AS ranked
+        JOIN search_searchentry e ON e.id = ranked.id
         JOIN workspaces_workspace w ON w.id = e.workspace_id
         LEFT JOIN claims_rating r ON r.id = e.rating_id
-        WHERE {" AND ".join(where)}
-        ORDER BY score DESC, e.id DESC
-        LIMIT %s OFFSET %s
-    """  # noqa: S608
+        ORDER BY ranked.score DESC, e.id DESC
+    """  # noqa: S608 - fixed fragments only; values are parameters
     offset = (max(page, 1) - 1) * per_page
     params = [*ts_params, *fuzzy_params, *where_params, per_page + 1, offset]
     with connection.cursor() as cursor:

@@ -13,6 +13,7 @@ from app.claims.selectors import claim_get, rating_list
 from app.search.forms import RelateForm, SearchForm, SimilarClaimsForm
 from app.search.models import Kind
 from app.search.selectors import search, similar_claims
+from app.workspaces.models import Role
 from app.workspaces.views import enter_workspace
 
 
@@ -89,7 +90,7 @@ def similar_claims_view(request: HttpRequest, slug: str) -> JsonResponse:
 
 
 def _claim_and_other(request: HttpRequest, slug: str, pk: int, other_pk: int):
-    workspace = enter_workspace(request, slug)
+    workspace = enter_workspace(request, slug, role=Role.REVIEWER)
     claim = claim_get(user=request.user, workspace=workspace, pk=pk)
     other = claim_get(user=request.user, workspace=workspace, pk=other_pk)
     return claim, other
@@ -98,6 +99,9 @@ def _claim_and_other(request: HttpRequest, slug: str, pk: int, other_pk: int):
 @login_required
 @require_POST
 def claim_relate_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    # Refuse an outsider, a viewer or another workspace's claim before reading the form.
+    workspace = enter_workspace(request, slug, role=Role.REVIEWER)
+    claim_get(user=request.user, workspace=workspace, pk=pk)
     form = RelateForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"errors": form.errors}, status=400)
