@@ -52,7 +52,9 @@ def sentence(rng, words, weights, length, persian):
     if rng.random() < 0.2:
         chosen.insert(rng.randrange(len(chosen)), str(rng.randint(1, 1500)))
     text = " ".join(chosen)
-    return variant(rng, text.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))) if persian else text
+    return (
+        variant(rng, text.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))) if persian else text
+    )
 
 
 def populate(article_count, claim_count):
@@ -105,7 +107,9 @@ def populate(article_count, claim_count):
         for article, text in zip(articles, texts, strict=True)
     ]
     Snapshot.objects.bulk_create(snapshots, batch_size=500)
-    print(f"{article_count:,} articles + snapshots inserted in {time.perf_counter() - started:.1f} s")
+    print(
+        f"{article_count:,} articles + snapshots inserted in {time.perf_counter() - started:.1f} s"
+    )
 
     started = time.perf_counter()
     claims = []
@@ -136,7 +140,9 @@ def populate(article_count, claim_count):
     print(f"{claim_count:,} claims inserted in {time.perf_counter() - started:.1f} s")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE search_searchentry")
-        cursor.execute("SELECT count(*), pg_size_pretty(pg_total_relation_size('search_searchentry')) FROM search_searchentry")
+        cursor.execute(
+            "SELECT count(*), pg_size_pretty(pg_total_relation_size('search_searchentry')) FROM search_searchentry"
+        )
         count, size = cursor.fetchone()
     print(f"search entries: {count:,} ({size} with indexes)")
     return searcher, fa, en
@@ -158,7 +164,10 @@ def queries(rng, fa, en):
     qs += [("two words fa", f"{rng.choice(fa[:500])} {rng.choice(fa[:500])}") for _ in range(3)]
     qs += [("prefix en", w[:4]) for w in rng.sample(en[100:1000], 4)]
     qs += [("prefix fa", w[:3]) for w in rng.sample(fa[100:1000], 4)]
-    qs += [("fa variant", variant(random.Random(1), w).replace("ی", "ي")) for w in rng.sample(fa[:800], 4)]
+    qs += [
+        ("fa variant", variant(random.Random(1), w).replace("ی", "ي"))
+        for w in rng.sample(fa[:800], 4)
+    ]
     qs += [("fa digits", f"۱{rng.randint(10, 99)}") for _ in range(2)]
     qs += [("fragment", w[1:-1]) for w in rng.sample([w for w in en[:2000] if len(w) > 7], 4)]
     qs += [("misspelling", misspell(w)) for w in rng.sample(en[:1000], 3)]
@@ -190,7 +199,7 @@ def main() -> None:
             plans.setdefault(kind, captured.captured_queries[0]["sql"])
             print(f"{kind:<15} {elapsed:7.1f} {len(page.hits):5d}  {query}")
         ordered = sorted(timings)
-        p95 = ordered[int(round(0.95 * len(ordered))) - 1]
+        p95 = ordered[round(0.95 * len(ordered)) - 1]
         print(
             f"\n{len(timings)} queries: p50 {statistics.median(timings):.1f} ms, "
             f"p95 {p95:.1f} ms, max {max(timings):.1f} ms (target p95 < 100 ms)"
