@@ -1,5 +1,6 @@
 """GET /api/v1/search: the selector behind the results page, as JSON."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -45,6 +46,13 @@ class SearchHitSerializer(serializers.Serializer):
     score = serializers.FloatField()
 
 
+class SearchPageSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    page = serializers.IntegerField()
+    has_next = serializers.BooleanField()
+    results = SearchHitSerializer(many=True)
+
+
 class SearchAPIView(APIView):
     """Ranked search over articles, claims, sources and comments of the caller's workspaces.
 
@@ -52,6 +60,11 @@ class SearchAPIView(APIView):
     repeat; `status` and `verdict` (a rating id) concern claims only.
     """
 
+    @extend_schema(
+        summary="Search articles, claims, sources and comments",
+        parameters=[SearchQuerySerializer],
+        responses={200: SearchPageSerializer},
+    )
     def get(self, request):
         params = SearchQuerySerializer(
             data={
