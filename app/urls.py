@@ -12,8 +12,11 @@ urlpatterns = [
     path("w/<slug:slug>/sources/", include("app.sources.urls")),
     path("w/<slug:slug>/search/", include("app.search.urls")),
     path("w/<slug:slug>/exports/", include("app.exports.urls")),
+    path("w/<slug:slug>/audit/", include("app.audit.urls")),
+    path("audit/", include("app.audit.public_urls")),
     path("api/v1/search", SearchAPIView.as_view(), name="api-search"),
     path("api/v1/exports/", include("app.exports.api_urls")),
+    path("api/v1/audit/", include("app.audit.api_urls")),
     path("w/<slug:slug>/tokens/", include("app.api.browser_urls")),
     # After the other api/v1/<prefix>/ lines: it answers every unclaimed /api/v1/ path.
     path("api/v1/", include("app.api.urls")),

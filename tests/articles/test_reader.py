@@ -208,7 +208,9 @@ def _article_with_claims(team, count):
 
 
 READER_QUERIES = (
-    9  # session, user, workspace, membership, article, snapshots, text, claims, switcher
+    # session, user, workspace, membership, article, snapshots, text, claims, switcher,
+    # the article's audit history
+    10
 )
 
 
