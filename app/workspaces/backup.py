@@ -43,7 +43,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -394,7 +394,28 @@ def _read_manifest(archive: zipfile.ZipFile) -> dict:
             f"The archive is format version {manifest.get('version')}; "
             f"this Sanad reads version {FORMAT_VERSION}."
         )
+    workspace = manifest.get("workspace")
+    if (
+        not isinstance(workspace, dict)
+        or not isinstance(workspace.get("id"), int)
+        or not isinstance(workspace.get("slug"), str)
+        or not isinstance(manifest.get("migrations"), dict)
+        or not isinstance(manifest.get("tables"), list)
+        or not all(_is_member_entry(entry) for entry in _members(manifest))
+        or not all(isinstance(entry.get("model"), str) for entry in manifest["tables"])
+        or "head_hash" not in manifest["audit"]
+    ):
+        raise BackupError("The archive's manifest is incomplete.")
     return manifest
+
+
+def _is_member_entry(entry: Any) -> bool:
+    return (
+        isinstance(entry, dict)
+        and isinstance(entry.get("file"), str)
+        and isinstance(entry.get("sha256"), str)
+        and isinstance(entry.get("rows"), int)
+    )
 
 
 def _members(manifest: dict) -> list[dict]:
@@ -521,12 +542,11 @@ def _insert_sql(table: Table, columns: list[Column]) -> str:
     selected = []
     for column in columns:
         name = _quote(column.name)
+        key = "'" + column.name.replace("'", "''") + "'"
         if column.is_binary:
-            selected.append(f"decode(j.doc ->> '{column.name}', 'base64')")
+            selected.append(f"decode(j.doc ->> {key}, 'base64')")
         elif column.name in table.user_columns:
-            selected.append(
-                f"(%(users)s::jsonb ->> (j.doc ->> '{column.name}'))::{column.sql_type}"
-            )
+            selected.append(f"(%(users)s::jsonb ->> (j.doc ->> {key}))::{column.sql_type}")
         else:
             selected.append(f"r.{name}")
     # jsonb_populate_record would read base64 as bytea's own text form: leave it out.

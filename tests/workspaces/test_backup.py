@@ -376,6 +376,21 @@ def test_import_refuses_a_file_that_is_not_an_archive(db, tmp_path):
         call_command("import_workspace", str(broken))
 
 
+def test_import_refuses_an_archive_with_an_incomplete_manifest(busy_workspace, tmp_path):
+    archive = _export(busy_workspace, tmp_path)
+    _purge(busy_workspace)
+
+    def drop_audit_entry(name, data):
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)
+        del manifest["audit"]
+        return json.dumps(manifest).encode()
+
+    with pytest.raises(CommandError, match="manifest is incomplete"):
+        call_command("import_workspace", str(_rewrite(archive, drop_audit_entry)))
+
+
 def test_import_refuses_an_archive_made_at_another_migration_state(busy_workspace, tmp_path):
     archive = _export(busy_workspace, tmp_path)
     _purge(busy_workspace)
