@@ -1,0 +1,466 @@
+"""Every service that changes data writes an audit event: checked by walking them all.
+
+Service functions are discovered, not listed: every public function defined in an
+`app.<domain>.services`, `.workflow`, `.ratings` or `.relations` module. Each must be
+classified below, either with a call that changes data (the test asserts that data
+changed *and* the workspace's chain grew) or as exempt with the reason. A new service
+that nobody classified fails `test_every_service_function_is_classified`.
+"""
+
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.apps import apps
+from django.db import connection, transaction
+
+import app
+from app.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+SERVICE_MODULES = ("services", "workflow", "ratings", "relations")
+
+
+def discovered_services() -> dict[str, Callable]:
+    found = {}
+    for package in pkgutil.iter_modules(app.__path__):
+        if not package.ispkg:
+            continue
+        for module_name in SERVICE_MODULES:
+            name = f"app.{package.name}.{module_name}"
+            try:
+                module = importlib.import_module(name)
+            except ModuleNotFoundError as error:
+                if error.name == name:
+                    continue
+                raise
+            for attribute, value in vars(module).items():
+                if (
+                    inspect.isfunction(value)
+                    and value.__module__ == name
+                    and not attribute.startswith("_")
+                ):
+                    found[f"{name}.{attribute}"] = value
+    return found
+
+
+@dataclass
+class World:
+    team: object
+    other_team: object
+    claim: object
+    snapshot: object
+
+
+def call(path: str, **kwargs) -> Callable[[], object]:
+    """The service call to measure, with its arguments bound."""
+    module, name = path.rsplit(".", 1)
+    function = getattr(importlib.import_module(module), name)
+    return lambda: function(**kwargs)
+
+
+def _evidenced(w):
+    from app.sources.services import evidence_add_with_source
+
+    evidence_add_with_source(
+        claim=w.claim, url="https://example.org/doc", stance="refutes", actor=w.team.reviewer
+    )
+    w.claim.refresh_from_db()
+    return w.claim
+
+
+def _in_review(w):
+    from app.claims.workflow import claim_start_review
+
+    claim = _evidenced(w)
+    return claim_start_review(claim=claim, version=claim.version, actor=w.team.reviewer)
+
+
+def _proposed(w):
+    from app.claims.workflow import verdict_propose
+
+    claim = _in_review(w)
+    verdict_propose(
+        claim=claim, version=claim.version, rating=_rating(w), summary="No.", actor=w.team.reviewer
+    )
+    claim.refresh_from_db()
+    return claim
+
+
+def _rating(w):
+    from app.claims.models import Rating
+
+    return Rating.objects.filter(workspace=w.team.workspace).order_by("position").first()
+
+
+def _ratings_reversed(w):
+    from app.claims.models import Rating
+
+    ratings = Rating.objects.filter(workspace=w.team.workspace).order_by("-position")
+    return list(ratings.values_list("pk", flat=True))
+
+
+def _retired(w):
+    from app.claims.ratings import rating_retire
+
+    return rating_retire(rating=_rating(w), actor=w.team.admin)
+
+
+def _second_claim(w):
+    from app.claims.services import claim_create
+
+    return claim_create(
+        workspace=w.team.workspace,
+        snapshot=w.snapshot,
+        start=4,
+        end=9,
+        exact="mayor",
+        actor=w.team.reviewer,
+    )
+
+
+def _linked(w):
+    from app.claims.relations import claim_link_related
+
+    other = _second_claim(w)
+    claim_link_related(claim=w.claim, other=other, actor=w.team.reviewer)
+    return other
+
+
+def _source(w):
+    from app.sources.services import source_add
+
+    source, _ = source_add(
+        workspace=w.team.workspace, url="https://example.org/s", actor=w.team.reviewer
+    )
+    return source
+
+
+def _token(w):
+    from app.api.services import api_token_create
+
+    return api_token_create(workspace=w.team.workspace, actor=w.team.admin, name="t")
+
+
+def _annotation_for_other_team(w):
+    from app.articles.services import article_import_text
+    from app.claims.models import Claim
+    from app.exports.records import ExportContext, annotation
+
+    article_import_text(
+        workspace=w.other_team.workspace,
+        text=w.snapshot.text,
+        title="Copy",
+        actor=w.other_team.reviewer,
+    )
+    context = ExportContext(
+        workspace_slug=w.team.workspace.slug,
+        workspace_name=w.team.workspace.name,
+        base_url="https://sanad.example",
+    )
+    claims = Claim.objects.select_related("article", "snapshot", "rating", "created_by")
+    return annotation(claims.get(pk=w.claim.pk), context)
+
+
+def _reimport(w):
+    from app.articles.services import article_import_text
+    from app.claims.services import claim_create
+
+    first = article_import_text(
+        workspace=w.team.workspace,
+        text="The minister signed the deal.\n",
+        url="https://example.org/deal",
+        actor=w.team.reviewer,
+    )
+    claim_create(
+        workspace=w.team.workspace,
+        snapshot=first.snapshot,
+        start=4,
+        end=12,
+        exact="minister",
+        actor=w.team.reviewer,
+    )
+    return call(
+        "app.articles.services.article_import_text",
+        workspace=w.team.workspace,
+        text="Update: the minister signed the deal.\n",
+        url="https://example.org/deal",
+        actor=w.team.reviewer,
+    )
+
+
+def _bare_workspace():
+    from app.workspaces.models import Workspace
+
+    return Workspace.objects.create(name="Bare", slug="bare")
+
+
+def _membership(w, user):
+    from app.workspaces.models import Membership
+
+    return Membership.objects.get(workspace=w.team.workspace, user=user)
+
+
+HTML = (
+    "<html><body><article><h1>Budget</h1><p>"
+    + "The budget grew by four percent this year, the minister said. " * 4
+    + "</p></article></body></html>"
+)
+
+# For each service: prepare the world (setup may call other services), then return
+# the one call whose effect is measured.
+CALLS: dict[str, Callable[[World], Callable[[], object]]] = {
+    "app.workspaces.services.workspace_create": lambda w: call(
+        "app.workspaces.services.workspace_create", name="Fresh desk", creator=w.team.admin
+    ),
+    "app.workspaces.services.member_add": lambda w: call(
+        "app.workspaces.services.member_add",
+        workspace=w.team.workspace,
+        user=w.other_team.viewer,
+        role="viewer",
+        actor=w.team.admin,
+    ),
+    "app.workspaces.services.member_change_role": lambda w: call(
+        "app.workspaces.services.member_change_role",
+        membership=_membership(w, w.team.viewer),
+        role="reviewer",
+        actor=w.team.admin,
+    ),
+    "app.articles.services.article_import_text": lambda w: call(
+        "app.articles.services.article_import_text",
+        workspace=w.team.workspace,
+        text="Another text.\n",
+        title="Another",
+        actor=w.team.reviewer,
+    ),
+    "app.articles.services.article_import_html": lambda w: call(
+        "app.articles.services.article_import_html",
+        workspace=w.team.workspace,
+        html=HTML,
+        actor=w.team.reviewer,
+    ),
+    "app.claims.services.claim_create": lambda w: lambda: _second_claim(w),
+    "app.claims.services.claim_create_from_selectors": lambda w: call(
+        "app.claims.services.claim_create_from_selectors",
+        workspace=w.team.workspace,
+        snapshot=w.snapshot,
+        selectors=[{"type": "TextPositionSelector", "start": 4, "end": 9}],
+        actor=w.team.reviewer,
+    ),
+    "app.claims.services.claim_update": lambda w: call(
+        "app.claims.services.claim_update",
+        claim=w.claim,
+        version=w.claim.version,
+        actor=w.team.reviewer,
+        restatement="Ridership rose by 12%.",
+    ),
+    "app.claims.services.comment_add": lambda w: call(
+        "app.claims.services.comment_add", claim=w.claim, body="Checking.", actor=w.team.reviewer
+    ),
+    "app.claims.services.rating_scale_create_default": lambda w: call(
+        "app.claims.services.rating_scale_create_default", workspace=_bare_workspace(), actor=None
+    ),
+    # Runs inside an import of a changed text of an article with claims, which it re-anchors.
+    "app.claims.services.claims_reanchor": lambda w: _reimport(w),
+    "app.claims.workflow.claim_start_review": lambda w: call(
+        "app.claims.workflow.claim_start_review",
+        claim=w.claim,
+        version=w.claim.version,
+        actor=w.team.reviewer,
+    ),
+    "app.claims.workflow.verdict_propose": lambda w: (
+        lambda claim: call(
+            "app.claims.workflow.verdict_propose",
+            claim=claim,
+            version=claim.version,
+            rating=_rating(w),
+            summary="No.",
+            actor=w.team.reviewer,
+        )
+    )(_in_review(w)),
+    "app.claims.workflow.verdict_approve": lambda w: (
+        lambda claim: call(
+            "app.claims.workflow.verdict_approve",
+            claim=claim,
+            version=claim.version,
+            actor=w.team.editor,
+        )
+    )(_proposed(w)),
+    "app.claims.workflow.verdict_return": lambda w: (
+        lambda claim: call(
+            "app.claims.workflow.verdict_return",
+            claim=claim,
+            version=claim.version,
+            reason="Needs a second source.",
+            actor=w.team.editor,
+        )
+    )(_proposed(w)),
+    "app.claims.workflow.claim_assign": lambda w: call(
+        "app.claims.workflow.claim_assign",
+        claim=w.claim,
+        version=w.claim.version,
+        assignee=w.team.editor,
+        actor=w.team.editor,
+    ),
+    "app.claims.ratings.rating_create": lambda w: call(
+        "app.claims.ratings.rating_create",
+        workspace=w.team.workspace,
+        label="Satire",
+        value=None,
+        colour="#888888",
+        actor=w.team.admin,
+    ),
+    "app.claims.ratings.rating_update": lambda w: call(
+        "app.claims.ratings.rating_update",
+        rating=_rating(w),
+        description="Accurate and complete.",
+        actor=w.team.admin,
+    ),
+    "app.claims.ratings.rating_reorder": lambda w: call(
+        "app.claims.ratings.rating_reorder",
+        workspace=w.team.workspace,
+        ordered_ids=_ratings_reversed(w),
+        actor=w.team.admin,
+    ),
+    "app.claims.ratings.rating_retire": lambda w: call(
+        "app.claims.ratings.rating_retire", rating=_rating(w), actor=w.team.admin
+    ),
+    "app.claims.ratings.rating_restore": lambda w: call(
+        "app.claims.ratings.rating_restore", rating=_retired(w), actor=w.team.admin
+    ),
+    "app.claims.relations.claim_link_related": lambda w: call(
+        "app.claims.relations.claim_link_related",
+        claim=w.claim,
+        other=_second_claim(w),
+        actor=w.team.reviewer,
+    ),
+    "app.claims.relations.claim_unlink_related": lambda w: call(
+        "app.claims.relations.claim_unlink_related",
+        claim=w.claim,
+        other=_linked(w),
+        actor=w.team.reviewer,
+    ),
+    "app.sources.services.source_add": lambda w: call(
+        "app.sources.services.source_add",
+        workspace=w.team.workspace,
+        url="https://example.org/stats",
+        actor=w.team.reviewer,
+    ),
+    "app.sources.services.evidence_add": lambda w: call(
+        "app.sources.services.evidence_add",
+        claim=w.claim,
+        source=_source(w),
+        stance="supports",
+        actor=w.team.reviewer,
+    ),
+    "app.sources.services.evidence_add_with_source": lambda w: lambda: _evidenced(w),
+    "app.api.services.api_token_create": lambda w: lambda: _token(w),
+    "app.api.services.api_token_revoke": lambda w: call(
+        "app.api.services.api_token_revoke", token=_token(w).token, actor=w.team.admin
+    ),
+    "app.exports.services.export_create": lambda w: call(
+        "app.exports.services.export_create",
+        workspace=w.team.workspace,
+        actor=w.team.viewer,
+        format="csv",
+        filters=importlib.import_module("app.exports.forms").ExportFilters(),
+    ),
+    "app.exports.services.annotations_import": lambda w: call(
+        "app.exports.services.annotations_import",
+        workspace=w.other_team.workspace,
+        document=_annotation_for_other_team(w),
+        actor=w.other_team.reviewer,
+    ),
+    "app.audit.services.audit_append": lambda w: call(
+        "app.audit.services.audit_append",
+        workspace=w.team.workspace,
+        actor=w.team.admin,
+        action="test.recorded",
+        object_type="workspace",
+        object_id=w.team.workspace.pk,
+    ),
+    "app.audit.services.checkpoint_create": lambda w: call(
+        "app.audit.services.checkpoint_create", workspace=w.team.workspace, actor=w.team.editor
+    ),
+    "app.audit.services.audit_export_record": lambda w: call(
+        "app.audit.services.audit_export_record", workspace=w.team.workspace, actor=w.team.viewer
+    ),
+}
+# Services whose only change is the event itself (recording an export, appending).
+EVENT_IS_THE_CHANGE = {
+    "app.audit.services.audit_append",
+    "app.audit.services.audit_export_record",
+    "app.exports.services.export_create",
+}
+
+# Functions in service modules that change no data, or whose change is not an event.
+EXEMPT: dict[str, str] = {
+    "app.articles.services.text_sha256": "pure: hashes text",
+    "app.articles.services.import_max_bytes": "pure: reads a setting",
+    "app.claims.services.clean_tags": "pure: normalizes input",
+    "app.claims.services.lock_claim": "reads under a row lock for the service that writes",
+    "app.claims.workflow.pending_verdict": "read-only",
+    "app.claims.workflow.available_actions": "read-only",
+    "app.claims.relations.related_claims": "read-only",
+    "app.audit.services.actor_record": "pure: describes an actor",
+    "app.audit.services.to_jsonable": "pure: converts values",
+    "app.audit.services.fields_of": "pure: reads fields",
+    "app.api.services.secret_sha256": "pure: hashes a secret",
+    "app.api.services.api_token_authenticate": (
+        "bookkeeping only: notes the token's last use; every change made with the token is "
+        "audited under the token's name"
+    ),
+}
+
+
+def data_fingerprint() -> dict[str, str]:
+    """A digest of every table's rows except the audit trail's own."""
+    digests = {}
+    with connection.cursor() as cursor:
+        for model in apps.get_models():
+            if model is AuditEvent or not model._meta.managed:
+                continue
+            table = model._meta.db_table
+            query = "SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), ''))"
+            cursor.execute(f'{query} FROM "{table}" t')
+            digests[table] = cursor.fetchone()[0]
+    return digests
+
+
+def test_every_service_function_is_classified():
+    services = discovered_services()
+    unclassified = sorted(set(services) - set(CALLS) - set(EXEMPT))
+    assert unclassified == [], (
+        "Classify these service functions in tests/audit/test_every_service_is_audited.py "
+        "(a call that changes data, or exempt with a reason):\n" + "\n".join(unclassified)
+    )
+    assert sorted((set(CALLS) | set(EXEMPT)) - set(services)) == [], "stale entries"
+
+
+@pytest.mark.parametrize("path", sorted(CALLS))
+def test_each_service_that_changes_data_writes_an_audit_event(path, team, other_team, claim):
+    world = World(team=team, other_team=other_team, claim=claim, snapshot=claim.snapshot)
+    service_call = CALLS[path](world)
+    data_before, events_before = data_fingerprint(), AuditEvent.objects.count()
+    with transaction.atomic():
+        service_call()
+    if path not in EVENT_IS_THE_CHANGE:
+        assert data_fingerprint() != data_before, f"{path}: the classified call changed nothing"
+    assert AuditEvent.objects.count() > events_before, f"{path} changed data without an event"
+
+
+def test_a_service_that_forgot_its_event_would_be_caught(team, monkeypatch):
+    """The walk itself can fail: a member change without its event is noticed."""
+    import app.workspaces.services as workspace_services
+    from app.workspaces.models import Membership
+
+    monkeypatch.setattr(workspace_services, "audit_append", lambda **kwargs: None)
+    before_data, before_events = data_fingerprint(), AuditEvent.objects.count()
+    membership = Membership.objects.get(workspace=team.workspace, user=team.viewer)
+    workspace_services.member_change_role(membership=membership, role="reviewer", actor=team.admin)
+    assert data_fingerprint() != before_data
+    assert AuditEvent.objects.count() == before_events
