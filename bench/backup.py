@@ -5,15 +5,26 @@ One workspace gets 20 Persian/English articles, N claims (default 10,000) with t
 and search entries, 500 comments through the service (so 500+ audit events), then is
 exported, purged and imported again; the restored rows are counted and the restored
 chain's head is compared with the exported one.
+
+Then the archive goes through the commands into a second, freshly migrated database,
+is exported again from there, and the two archives' member checksums are compared:
+equal checksums mean every table's rows are byte for byte what PostgreSQL held in the
+first database. A second import there must fail with exit status 1.
 """
 
+import json
+import os
 import random
+import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 from _setup import bench_database
+
+ROOT = Path(__file__).resolve().parent.parent
 
 TAGS = ["economy", "health", "اقتصاد", "انتخابات", "🏛️"]
 
@@ -110,6 +121,66 @@ def main() -> None:
                 f"same head hash: {restored.head_hash == head.hash} ({head.hash[:16]}…, "
                 f"seq {head.seq}); rows equal: {restored.rows == exported.rows}"
             )
+            restore_elsewhere(path, Path(folder))
+
+
+def _manage(database_url: str, *arguments: str) -> subprocess.CompletedProcess:
+    environment = os.environ | {"DATABASE_URL": database_url, "SANAD_ENV": "test"}
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *arguments],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _checksums(path: Path) -> dict[str, str]:
+    with zipfile.ZipFile(path) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    members = [*manifest["tables"], manifest["users"], manifest["audit"]]
+    return {entry["file"]: entry["sha256"] for entry in members}
+
+
+def restore_elsewhere(archive: Path, folder: Path) -> None:
+    """Import into a second, empty database through the commands; compare re-exports."""
+    from django.db import connection
+
+    settings = connection.settings_dict
+    name = f"{settings['NAME']}_elsewhere"
+    base = f"postgresql://{settings['USER']}@{settings['HOST']}:{settings['PORT']}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    url = f"{base}/{name}"
+    try:
+        begin = time.perf_counter()
+        migrated = _manage(url, "migrate", "--no-input")
+        assert migrated.returncode == 0, migrated.stderr
+        print(f"second database migrated in {time.perf_counter() - begin:.1f} s")
+        begin = time.perf_counter()
+        restored = _manage(url, "import_workspace", str(archive))
+        assert restored.returncode == 0, restored.stderr
+        print(f"import_workspace into it: {time.perf_counter() - begin:.2f} s (whole command)")
+        again = folder / "elsewhere.sanad.zip"
+        exported = _manage(url, "export_workspace", restored.stdout.strip(), "-o", str(again))
+        assert exported.returncode == 0, exported.stderr
+        first, second = _checksums(archive), _checksums(again)
+        differing = sorted(member for member in first if first[member] != second.get(member))
+        print(
+            f"re-export from the second database: {len(first) - len(differing)} of "
+            f"{len(first)} members identical{'; differ: ' + ', '.join(differing) if differing else ''}"
+        )
+        refused = _manage(url, "import_workspace", str(archive))
+        print(
+            f"second import there: exit {refused.returncode}, "
+            f"{refused.stderr.strip().splitlines()[-1]}"
+        )
+    finally:
+        connection.close()
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 if __name__ == "__main__":
