@@ -28,6 +28,7 @@ import random
 import secrets
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -435,6 +436,9 @@ class WaitSampler(threading.Thread):
                         if state == "active":
                             what = f"waiting {wait_type}:{wait}" if wait_type else "running"
                             self.seen[what] += 1
+                        elif state == "idle in transaction":
+                            # The transaction is open while the worker runs Python.
+                            self.seen["idle in transaction"] += 1
         finally:
             connection.close()
 
@@ -473,6 +477,70 @@ def drive(
     for thread in threads:
         thread.join()
     return time.perf_counter() - started
+
+
+def endpoint_costs(plan: Plan, rounds: int = 15) -> None:
+    """CPU and queries per request of each endpoint, in this process, one at a time.
+
+    Wall time under load mostly says how busy the machine is; CPU time per request
+    says which endpoint to make cheaper first.
+    """
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    rng = random.Random(3)
+    client = Client()
+    client.cookies["sessionid"] = plan.cookies[0].split("=", 1)[1]
+    token = {"Authorization": f"Bearer {plan.tokens[0]}"}
+    api = f"/api/v1/workspaces/{plan.slug}"
+
+    def claim_body() -> dict:
+        span = rng.choice(plan.spans)
+        position = {"type": "TextPositionSelector", "start": span.start, "end": span.end}
+        return {"snapshot": span.snapshot, "selectors": [position]}
+
+    cases = {
+        "reader page": lambda: client.get(f"/w/{plan.slug}/articles/{rng.choice(plan.articles)}/"),
+        "claims page": lambda: client.get(f"/w/{plan.slug}/claims/"),
+        "API claim list": lambda: client.get(f"{api}/claims/", headers=token),
+        "API source list": lambda: client.get(f"{api}/sources/", headers=token),
+        "API claim create": lambda: client.post(
+            f"{api}/claims/", claim_body(), content_type="application/json", headers=token
+        ),
+        "API evidence add": lambda: client.post(
+            f"{api}/claims/{rng.choice(plan.claims)}/evidence/",
+            {"url": f"https://cost.example.org/{secrets.token_hex(6)}", "stance": "context"},
+            content_type="application/json",
+            headers=token,
+        ),
+        "API comment add": lambda: client.post(
+            f"{api}/claims/{rng.choice(plan.claims)}/comments/",
+            {"body": rng.choice(COMMENTS)},
+            content_type="application/json",
+            headers=token,
+        ),
+        "API JSONL export": lambda: b"".join(
+            client.get(
+                f"/api/v1/exports/jsonl/?workspace={plan.slug}&article={plan.articles[0]}",
+                headers=token,
+            ).streaming_content
+        ),
+    }
+    print(f"\n{'endpoint, in process':<22}{'queries':>8}{'CPU ms':>8}{'wall ms':>9}  (medians)")
+    for name, call in cases.items():
+        cpu, wall, queries = [], [], []
+        for _ in range(rounds):
+            with CaptureQueriesContext(connection) as captured:
+                begin_cpu, begin = time.process_time(), time.perf_counter()
+                call()
+                cpu.append((time.process_time() - begin_cpu) * 1000)
+                wall.append((time.perf_counter() - begin) * 1000)
+            queries.append(len(captured))
+        print(
+            f"{name:<22}{statistics.median(queries):>8.0f}{statistics.median(cpu):>8.1f}"
+            f"{statistics.median(wall):>9.1f}"
+        )
 
 
 def check_endpoints(plan: Plan, port: int) -> None:
@@ -599,6 +667,7 @@ def main() -> None:
             f"populated {len(plan.articles)} articles, {len(plan.claims)} claims, "
             f"{plan.seeded_events} audit events in {time.perf_counter() - started:.1f} s"
         )
+        endpoint_costs(plan)
         env = server_env(database)
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
@@ -655,6 +724,13 @@ def main() -> None:
                 f"load client {client_cpu:.1f} s"
             )
             print(f"busy PostgreSQL backends, sampled: {sampler.summary()}")
+            per_request = (cpu["gunicorn"] + cpu["postgres"]) / count
+            capacity = (os.cpu_count() or 1) / per_request
+            print(
+                f"estimate for this machine idle: {capacity:.0f} requests/s at this CPU cost; "
+                f"{options.users} back-to-back users would then wait "
+                f"~{options.users / capacity * 1000:.0f} ms per request on average"
+            )
             server_log = Path(log.name).read_text().strip()
             if results.errors and server_log:
                 print(f"\nserver log (last lines):\n{server_log[-3000:]}")
