@@ -161,7 +161,7 @@ def populate(users: int, article_count: int, claim_count: int) -> Plan:
         user = User.objects.create_user(f"load-{index}", password=secrets.token_urlsafe())
         member_add(workspace=workspace, user=user, role="reviewer", actor=admin)
         reviewers.append(user)
-    articles, spans = [], []
+    articles, spans, snapshots = [], [], {}
     for index in range(article_count):
         persian = index % 2 == 1
         text, sentences = article_text(rng, PERSIAN if persian else ENGLISH)
@@ -172,11 +172,8 @@ def populate(users: int, article_count: int, claim_count: int) -> Plan:
             language="fa" if persian else "en",
         ).snapshot
         articles.append(snapshot.article_id)
+        snapshots[snapshot.pk] = snapshot
         spans.extend(span_of(snapshot, start, end) for start, end in sentences)
-    snapshots = {span.snapshot: None for span in spans}
-    from app.articles.models import Snapshot
-
-    snapshots = {s.pk: s for s in Snapshot.objects.filter(pk__in=snapshots)}
     claims = []
     for _ in range(claim_count):
         span = rng.choice(spans)
@@ -237,7 +234,7 @@ def server_env(database: str) -> dict[str, str]:
         SECRET_KEY=os.environ["SECRET_KEY"],
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="false",
-        SANAD_API_API_THROTTLE_RATE=API_THROTTLE_RATE,
+        SANAD_API_TOKEN_RATE=API_THROTTLE_RATE,
         LOG_LEVEL="WARNING",
     )
     return env
@@ -248,14 +245,16 @@ def wait_until_serving(port: int, server: subprocess.Popen, log: Path) -> None:
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise SystemExit(f"gunicorn exited with {server.returncode}:\n{log.read_text()}")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             connection.request("GET", "/accounts/login/")
             if connection.getresponse().status == 200:
-                connection.close()
                 return
         except OSError:
-            time.sleep(0.2)
+            pass  # not listening yet
+        finally:
+            connection.close()
+        time.sleep(0.2)
     raise SystemExit(f"gunicorn did not answer within 60 s:\n{log.read_text()}")
 
 
@@ -263,13 +262,19 @@ class User:
     """One simulated person: a session cookie, a token and one keep-alive connection."""
 
     def __init__(
-        self, index: int, plan: Plan, port: int, results: Results | None, think: float = 0
+        self,
+        index: int,
+        plan: Plan,
+        port: int,
+        results: Results | None,
+        think: float = 0,
+        seed: int = 0,
     ):
         self.plan = plan
         self.think = think
         self.port = port
         self.results = results
-        self.rng = random.Random(index)
+        self.rng = random.Random(seed + index)
         self.index = index
         self.cited = 0
         # Every URL a user cites is new, also across the warm-up and the measured run.
@@ -377,7 +382,7 @@ class User:
         self.connection.close()
 
 
-def cpu_seconds_by_process(server_pid: int, database: str) -> dict[int, float]:
+def cpu_seconds_by_process(server_pid: int, database: str) -> dict[int, tuple[str, float]]:
     """CPU time so far of the gunicorn workers and the bench database's backends.
 
     The machine is shared: latency says how long requests waited, CPU time says what
@@ -465,10 +470,16 @@ def machine() -> str:
 
 
 def drive(
-    plan: Plan, port: int, users: int, seconds: float, results: Results | None, think: float = 0
+    plan: Plan,
+    port: int,
+    users: int,
+    seconds: float,
+    results: Results | None,
+    think: float = 0,
+    seed: int = 0,
 ) -> float:
     """Run `users` threads until `seconds` have passed; return the measured wall time."""
-    people = [User(index, plan, port, results, think) for index in range(users)]
+    people = [User(index, plan, port, results, think, seed) for index in range(users)]
     started = time.perf_counter()
     deadline = started + seconds
     threads = [threading.Thread(target=person.run_until, args=(deadline,)) for person in people]
@@ -694,7 +705,7 @@ def main() -> None:
                 wait_until_serving(port, server, Path(log.name))
                 check_endpoints(plan, port)
                 if options.warmup:
-                    drive(plan, port, options.users, options.warmup, None, options.think)
+                    drive(plan, port, options.users, options.warmup, None, options.think, seed=1000)
                 plan.seeded_events = _event_count(plan)
                 results = Results()
                 pace = f"{options.think:g} s mean think time" if options.think else "no think time"
