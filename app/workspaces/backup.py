@@ -271,7 +271,7 @@ def _referenced_user_ids(tables: list[Table], workspace_id: int) -> set[int]:
     # Actors are copied into events rather than linked; their users travel along when
     # they still exist, so that a restore can show who they were.
     actors = AuditEvent.objects.filter(workspace_id=workspace_id, actor_user_id__isnull=False)
-    ids.update(actors.values_list("actor_user_id", flat=True).distinct())
+    ids.update(actors.order_by().values_list("actor_user_id", flat=True).distinct())
     return ids
 
 
