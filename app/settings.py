@@ -93,11 +93,11 @@ INSTALLED_APPS = [
     "app.claims",
     "app.sources",
     "app.audit",
-    "app.search",
     "app.api",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "app.search",
     "app.exports",
 ]
 
@@ -228,13 +228,13 @@ STORAGES = {
     },
 }
 
-# Largest article accepted by an import (text as UTF-8, or the HTML page), in bytes.
 # Ed25519 key that signs audit checkpoints: generated on first use (mode 0600), never
 # committed; production should point this at a persistent secrets volume.
 SANAD_SIGNING_KEY_PATH = Path(
     os.environ.get("SANAD_SIGNING_KEY_PATH", str(LOCAL_DIR / "audit-signing-key.pem"))
 )
 
+# Largest article accepted by an import (text as UTF-8, or the HTML page), in bytes.
 SANAD_IMPORT_MAX_BYTES = int(os.environ.get("SANAD_IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
 # Room for a pasted page plus the form around it; larger bodies get Django's 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = SANAD_IMPORT_MAX_BYTES * 2 + 512 * 1024

@@ -3,9 +3,11 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import SAFE_METHODS
 
 from app.api.errors import PreconditionFailed, PreconditionRequired
-from app.workspaces.models import Workspace
+from app.workspaces.access import require_role
+from app.workspaces.models import Role, Workspace
 from app.workspaces.selectors import workspace_get
 
 IF_MATCH = OpenApiParameter(
@@ -49,6 +51,23 @@ class WorkspaceView(GenericAPIView):
     """
 
     _workspace: Workspace | None = None
+    # The least role a write (any unsafe method) needs here. Checked with the
+    # workspace before the body is read, so an outsider gets 404 and a member with
+    # too low a role 403, never a 400 that would show the endpoint exists for them;
+    # the services check the finer rules again.
+    write_role: Role = Role.REVIEWER
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if getattr(self, "swagger_fake_view", False) or "slug" not in self.kwargs:
+            return
+        workspace = self.workspace
+        if request.method not in SAFE_METHODS:
+            require_role(workspace=workspace, actor=request.user, role=self.write_role)
+            # A write under a claim's URL: another workspace's claim is 404 before
+            # the body is read.
+            if callable(getattr(self, "claim", None)):
+                self.claim()
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

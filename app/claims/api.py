@@ -23,6 +23,7 @@ from app.claims.selectors import claim_get, claim_list
 from app.core.errors import Conflict
 from app.core.markdown import render_markdown
 from app.workspaces.api import UserRefSerializer
+from app.workspaces.models import Role
 from app.workspaces.selectors import member_list
 
 ETAG_HEADER = OpenApiParameter(
@@ -388,6 +389,7 @@ class CorrectView(_ClaimActionView):
 
 
 class ApproveView(_ClaimActionView):
+    write_role = Role.EDITOR
     @_action_schema(
         "Approve and publish",
         "Editors other than the proposer (four-eyes rule): the pending verdict is published.",

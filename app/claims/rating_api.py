@@ -11,6 +11,7 @@ from app.api.schema import SLUG, example, page_of
 from app.claims import ratings
 from app.claims.models import Rating
 from app.claims.selectors import rating_get, rating_list
+from app.workspaces.models import Role
 
 
 class RatingSerializer(serializers.ModelSerializer):
@@ -53,6 +54,7 @@ RATING_EXAMPLE = {
 
 
 class RatingListView(WorkspaceView, ListAPIView):
+    write_role = Role.ADMIN
     queryset = Rating.objects.none()
     serializer_class = RatingSerializer
     pagination_class = ordered_by("position")
@@ -87,6 +89,7 @@ class RatingListView(WorkspaceView, ListAPIView):
 
 
 class _OneRating(WorkspaceView):
+    write_role = Role.ADMIN
     serializer_class = RatingSerializer
 
     def rating(self) -> Rating:
@@ -145,6 +148,7 @@ class RatingRestoreView(_OneRating):
 
 
 class RatingReorderView(WorkspaceView):
+    write_role = Role.ADMIN
     queryset = Rating.objects.none()
     serializer_class = RatingSerializer
 

@@ -43,9 +43,10 @@ def _refusal(claim: Claim, action: str, membership: Membership | None, pending: 
     if membership is None:
         return NotFound("No such claim.")
     role = membership.role_enum
-    if action in (START_REVIEW, PROPOSE, PROPOSE_CORRECTION, ASSIGN) and not role.includes(
-        Role.REVIEWER
-    ):
+    # Every workflow action needs at least a reviewer (returning one's own proposal
+    # included); the role is checked before the claim's state, so a viewer is told
+    # "not allowed" rather than why the action would not fit now.
+    if not role.includes(Role.REVIEWER):
         return PermissionDenied("Reviewers, editors and admins can do this; viewers cannot.")
     if action in (APPROVE,) and not role.includes(Role.EDITOR):
         return PermissionDenied("Only an editor can approve and publish a verdict.")

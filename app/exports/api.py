@@ -21,7 +21,8 @@ from app.core.errors import NotFound, PermissionDenied
 from app.exports.downloads import export_response
 from app.exports.forms import ANNOTATIONS, CLAIMREVIEW, CSV, JSONL, ExportForm
 from app.exports.services import annotations_import
-from app.workspaces.models import Workspace
+from app.workspaces.access import require_role
+from app.workspaces.models import Role, Workspace
 from app.workspaces.selectors import workspace_list
 
 
@@ -247,6 +248,8 @@ class AnnotationImportView(APIView):
     )
     def post(self, request):
         workspace = _workspace(request)
+        # Refuse a viewer before reading the body (the service checks again).
+        require_role(workspace=workspace, actor=request.user, role=Role.REVIEWER)
         serializer = AnnotationImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:

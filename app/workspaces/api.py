@@ -97,6 +97,7 @@ class WorkspaceDetailView(WorkspaceView):
 
 
 class MemberListView(WorkspaceView, ListAPIView):
+    write_role = Role.ADMIN
     queryset = Membership.objects.none()
     serializer_class = MemberOutSerializer
     pagination_class = ordered_by("id")
@@ -134,6 +135,7 @@ class MemberListView(WorkspaceView, ListAPIView):
 
 
 class MemberDetailView(WorkspaceView):
+    write_role = Role.ADMIN
     serializer_class = MemberOutSerializer
 
     def _membership(self) -> Membership:
@@ -164,8 +166,9 @@ class MemberDetailView(WorkspaceView):
         ],
     )
     def patch(self, request, slug, pk):
+        membership = self._membership()  # another workspace's member is 404 before all else
         data = validated(MemberRoleSerializer, request)
         membership = services.member_change_role(
-            membership=self._membership(), role=data["role"], actor=request.user
+            membership=membership, role=data["role"], actor=request.user
         )
         return Response(MemberOutSerializer(membership).data)

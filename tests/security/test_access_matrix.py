@@ -15,7 +15,6 @@ allows:
 """
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
@@ -23,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from app.articles.services import article_import_text
 from app.claims.models import Rating
+from app.claims.relations import claim_link_related
 from app.claims.services import claim_create, comment_add
 from app.sources.services import evidence_add_with_source
 from app.workspaces.models import Membership
@@ -45,6 +45,15 @@ class Rule:
     objects: dict[str, str] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)  # fixed kwargs, e.g. an action
     api: bool = False
+    # The workspace goes in the query string (`?workspace=<slug>`) instead of the path.
+    workspace_query: bool = False
+    # What a member whose role is too low gets: 403, or 404 for objects that exist
+    # only for their owner.
+    refused: int = 403
+
+
+def Api(methods: dict[str, str], **options) -> Rule:  # a Rule for an API endpoint
+    return Rule(methods, api=True, **options)
 
 
 RULES: dict[str, Rule] = {
@@ -85,9 +94,65 @@ RULES: dict[str, Rule] = {
     "rating-edit": Rule({"POST": "admin"}, objects={"rating_id": "rating"}),
     "rating-retire": Rule({"POST": "admin"}, objects={"rating_id": "rating"}),
     "rating-restore": Rule({"POST": "admin"}, objects={"rating_id": "rating"}),
+    # Exports and API tokens in the browser.
+    "export-page": Rule({"GET": "viewer", "POST": "viewer"}),
+    "api-tokens": Rule({"GET": "viewer", "POST": "viewer"}),
+    # Tokens are their owner's: anyone else's is 404 (here, the admin's own token).
+    "api-token-revoke": Rule({"POST": "admin"}, objects={"pk": "admin_token"}, refused=404),
+    # REST API v1.
+    "api-root": Api({"GET": ANYONE}),
+    "api-schema": Api({"GET": ANYONE}),
+    "api-docs": Api({"GET": ANYONE}),
+    "api-workspace-list": Api({"GET": SIGNED_IN}),
+    "api-workspace-detail": Api({"GET": "viewer"}),
+    "api-member-list": Api({"GET": "viewer", "POST": "admin"}),
+    "api-member-detail": Api({"GET": "viewer", "PATCH": "admin"}, objects={"pk": "membership"}),
+    "api-article-list": Api({"GET": "viewer", "POST": "reviewer"}),
+    "api-article-detail": Api({"GET": "viewer"}, objects={"pk": "article"}),
+    "api-snapshot-detail": Api({"GET": "viewer"}, objects={"pk": "snapshot"}),
+    "api-claim-list": Api({"GET": "viewer", "POST": "reviewer"}),
+    "api-claim-detail": Api({"GET": "viewer", "PATCH": "reviewer"}, objects={"pk": "claim"}),
+    "api-claim-start-review": Api({"POST": "reviewer"}, objects={"pk": "claim"}),
+    "api-claim-propose": Api({"POST": "reviewer"}, objects={"pk": "claim"}),
+    "api-claim-approve": Api({"POST": "editor"}, objects={"pk": "claim"}),
+    "api-claim-return": Api({"POST": "reviewer"}, objects={"pk": "claim"}),
+    "api-claim-correct": Api({"POST": "reviewer"}, objects={"pk": "claim"}),
+    "api-claim-assign": Api({"POST": "reviewer"}, objects={"pk": "claim"}),
+    "api-comment-list": Api({"GET": "viewer", "POST": "reviewer"}, objects={"pk": "claim"}),
+    "api-rating-list": Api({"GET": "viewer", "POST": "admin"}),
+    "api-rating-reorder": Api({"POST": "admin"}),
+    "api-rating-detail": Api({"GET": "viewer", "PATCH": "admin"}, objects={"pk": "rating"}),
+    "api-rating-retire": Api({"POST": "admin"}, objects={"pk": "rating"}),
+    "api-rating-restore": Api({"POST": "admin"}, objects={"pk": "rating"}),
+    "api-source-list": Api({"GET": "viewer", "POST": "reviewer"}),
+    "api-source-detail": Api({"GET": "viewer"}, objects={"pk": "source"}),
+    "api-evidence-list": Api({"GET": "viewer", "POST": "reviewer"}, objects={"pk": "claim"}),
+    # Search and related claims.
+    "search": Rule({"GET": "viewer"}),
+    "similar-claims": Rule({"GET": "viewer"}),
+    "claim-relate": Rule({"POST": "reviewer"}, objects={"pk": "claim"}),
+    "claim-unrelate": Rule({"POST": "reviewer"}, objects={"pk": "claim", "other": "claim2"}),
+    "api-search": Api({"GET": SIGNED_IN}),
+    "exports-api-csv": Api({"GET": "viewer"}, workspace_query=True),
+    "exports-api-jsonl": Api({"GET": "viewer"}, workspace_query=True),
+    "exports-api-claimreview": Api({"GET": "viewer"}, workspace_query=True),
+    "exports-api-annotations": Api({"GET": "viewer"}, workspace_query=True),
+    "exports-api-annotations-import": Api({"POST": "reviewer"}, workspace_query=True),
+    # The audit trail: reading and exporting are a viewer's, signing an editor's.
+    "audit-timeline": Rule({"GET": "viewer"}),
+    "audit-export": Rule({"POST": "viewer"}),
+    "audit-checkpoint-create": Rule({"POST": "editor"}),
+    "audit-checkpoint-list": Rule({"GET": "viewer"}),
+    "audit-public-key": Rule({"GET": ANYONE}),
+    "audit-api-events": Api({"GET": "viewer"}, workspace_query=True),
+    "audit-api-export": Api({"GET": "viewer"}, workspace_query=True),
+    "audit-api-checkpoints": Api({"GET": "viewer", "POST": "editor"}, workspace_query=True),
+    "audit-api-public-key": Api({"GET": ANYONE}),
 }
-# Patterns that are not endpoints of their own (static files in development).
+# Patterns that are not endpoints of their own (static files in development) or that
+# answer the same for everyone (the API's catch-all 404, tested below).
 NOT_ENDPOINTS = {"django.views.static.serve"}
+API_CATCH_ALL = "/api/v1/^(?P<rest>.*)$"
 
 
 def url_patterns() -> list[tuple[str, URLPattern]]:
@@ -123,6 +188,8 @@ def test_every_url_pattern_is_classified():
             continue
         if isinstance(entry, URLPattern) and entry.lookup_str in NOT_ENDPOINTS:
             continue
+        if route == API_CATCH_ALL:
+            continue
         unclassified.append(f"{route} ({key})")
     assert unclassified == [], "Classify these endpoints in RULES:\n" + "\n".join(unclassified)
 
@@ -134,9 +201,14 @@ class World:
     a: object
     b: object
     objects: dict[str, dict[str, object]]
+    # Tokens in A: holder label → (the role it acts with, its secret).
+    tokens: dict[str, tuple[str, str]]
+    b_admin_token: str
 
 
 def _populate(team) -> dict[str, object]:
+    from app.api.services import api_token_create
+
     imported = article_import_text(
         workspace=team.workspace,
         text="The mayor said ridership rose 12% in 2025.\n",
@@ -155,22 +227,54 @@ def _populate(team) -> dict[str, object]:
         claim=claim, url="https://example.org/report", stance="supports", actor=team.reviewer
     )
     comment_add(claim=claim, body="Checking the figures.", actor=team.reviewer)
+    claim2 = claim_create(
+        workspace=team.workspace,
+        snapshot=imported.snapshot,
+        start=15,
+        end=24,
+        exact="ridership",
+        actor=team.reviewer,
+    )
+    claim_link_related(claim=claim, other=claim2, actor=team.reviewer)
     return {
         "workspace": team.workspace,
         "article": imported.article,
         "snapshot": imported.snapshot,
         "claim": claim,
+        "claim2": claim2,
         "source": evidence.source,
         "evidence": evidence,
         "rating": Rating.objects.filter(workspace=team.workspace).first(),
         "membership": Membership.objects.get(workspace=team.workspace, user=team.viewer),
+        "admin_token": api_token_create(
+            workspace=team.workspace, actor=team.admin, name="to revoke"
+        ).token,
     }
 
 
 @pytest.fixture
 def world(team) -> World:
+    from app.api.services import api_token_create
+
     other = make_team("z")
-    return World(a=team, b=other, objects={"a": _populate(team), "b": _populate(other)})
+    tokens = {}
+    for role in ROLES:
+        issued = api_token_create(
+            workspace=team.workspace, actor=team.member(role), name=f"{role} script"
+        )
+        tokens[role] = (role, issued.secret)
+    capped = api_token_create(
+        workspace=team.workspace, actor=team.admin, name="read-only", role="viewer"
+    )
+    tokens["admin capped to viewer"] = ("viewer", capped.secret)
+    b_admin = api_token_create(workspace=other.workspace, actor=other.admin, name="b")
+    return World(
+        a=team,
+        b=other,
+        objects={"a": _populate(team), "b": _populate(other)},
+        tokens=tokens,
+        b_admin_token=b_admin.secret,
+    )
 
 
 def _kwargs(route: str, rule: Rule, objects: dict, slug: str) -> dict:
@@ -183,20 +287,21 @@ def _kwargs(route: str, rule: Rule, objects: dict, slug: str) -> dict:
     return kwargs
 
 
-def _path(route: str, entry: URLPattern, kwargs: dict) -> str:
+def _path(route: str, entry: URLPattern, rule: Rule, objects: dict, slug: str) -> str:
     from django.urls import reverse
 
-    if entry.name:
-        return reverse(entry.name, kwargs=kwargs)
-    raise AssertionError(f"unnamed pattern {route}")
+    assert entry.name, f"unnamed pattern {route}"
+    path = reverse(entry.name, kwargs=_kwargs(route, rule, objects, slug))
+    return f"{path}?workspace={slug}" if rule.workspace_query else path
 
 
-def _request(client, method: str, path: str, api: bool):
+def _request(client, method: str, path: str, api: bool, token: str | None = None):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
     if method == "GET":
-        return client.get(path)
+        return client.get(path, **headers)
     if api:
-        return client.generic(method, path, "{}", content_type="application/json")
-    return client.post(path, {})
+        return client.generic(method, path, "{}", content_type="application/json", **headers)
+    return client.post(path, {}, **headers)
 
 
 def _expect_refused(response, status: int, label: str) -> None:
@@ -225,14 +330,11 @@ def _classified_patterns():
             yield route, entry, RULES[key]
 
 
-Check = Callable[[object, str], None]
-
-
 def test_each_role_gets_exactly_what_its_role_allows(client, world):
     slug = world.a.workspace.slug
     objects = world.objects["a"]
     for route, entry, rule in _classified_patterns():
-        path = _path(route, entry, _kwargs(route, rule, objects, slug))
+        path = _path(route, entry, rule, objects, slug)
         for method, required in rule.methods.items():
             label = f"{method} {path}"
             client.logout()
@@ -250,7 +352,17 @@ def test_each_role_gets_exactly_what_its_role_allows(client, world):
                 if _allowed(required, role):
                     _expect_allowed(response, f"{role} {label}")
                 else:
-                    _expect_refused(response, 403, f"{role} {label}")
+                    _expect_refused(response, rule.refused, f"{role} {label}")
+            if not rule.api:
+                continue
+            # Scripts: a token of each role, and the admin's token capped lower.
+            client.logout()
+            for holder, (role, secret) in world.tokens.items():
+                response = _request(client, method, path, True, token=secret)
+                if _allowed(required, role):
+                    _expect_allowed(response, f"token {holder} {label}")
+                else:
+                    _expect_refused(response, rule.refused, f"token {holder} {label}")
 
 
 def test_other_workspaces_are_404_never_403_or_data(client, world):
@@ -259,21 +371,20 @@ def test_other_workspaces_are_404_never_403_or_data(client, world):
         required = set(rule.methods.values())
         if required & {ANYONE, SIGNED_IN, STAFF}:
             continue  # not workspace-scoped
+        a_objects = world.objects["a"]
         for method in rule.methods:
             client.force_login(world.b.admin)  # the highest role in B, none in A
-            path = _path(
-                route, entry, _kwargs(route, rule, world.objects["a"], world.a.workspace.slug)
-            )
-            _expect_refused(
-                _request(client, method, path, rule.api), 404, f"B-admin {method} {path}"
-            )
+            paths = [_path(route, entry, rule, a_objects, world.a.workspace.slug)]
             if rule.objects:
                 # A's objects under B's own slug, where B's admin may do anything.
-                kwargs = _kwargs(route, rule, world.objects["a"], world.b.workspace.slug)
-                path = _path(route, entry, kwargs)
+                paths.append(_path(route, entry, rule, a_objects, world.b.workspace.slug))
+            for path in paths:
                 _expect_refused(
                     _request(client, method, path, rule.api), 404, f"B-admin {method} {path}"
                 )
+                if rule.api:
+                    response = _request(client, method, path, True, token=world.b_admin_token)
+                    _expect_refused(response, 404, f"B-admin token {method} {path}")
     # And nothing of A leaks into B's own pages.
     from django.urls import reverse
 
@@ -292,3 +403,12 @@ def test_the_admin_site_is_for_staff_only(client, world):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     client.logout()
     assert client.get("/admin/").status_code == 302
+
+
+def test_unknown_api_paths_answer_404_in_the_error_shape(client, world):
+    for user in (None, world.a.admin):
+        if user:
+            client.force_login(user)
+        response = client.get("/api/v1/no-such-thing/")
+        assert response.status_code == 404
+        assert response.json()["error"]["status"] == 404
