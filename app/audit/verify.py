@@ -16,6 +16,7 @@ top-level `,"hash":"…"` member cut out; see docs/audit.md for the full format.
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import json
 import os
@@ -27,6 +28,7 @@ from typing import Any
 import rfc8785
 
 GENESIS_HASH = "0" * 64
+_GENESIS_BYTES = GENESIS_HASH.encode("ascii")
 # The member that follows `hash` at the top level of every event: keys are sorted, and
 # no string in canonical JSON can hold an unescaped quote, so the last occurrence of
 # this text is the top-level one.
@@ -35,13 +37,6 @@ _HASH_KEY = b',"hash":"'
 _HASH_MEMBER_LENGTH = len(_HASH_KEY) + 64 + 1
 _HEAD = b'{"action":"'
 _QUOTE = ord('"')
-_STRING = r'"[^"\\\x00-\x1f]*(?:\\.[^"\\\x00-\x1f]*)*"'
-# Everything after the hash member, which carries the fields the chain links by.
-_TAIL = re.compile(
-    rf',"object":\{{"id":{_STRING},"type":{_STRING}\}},"prev_hash":"([0-9a-f]{{64}})",'
-    rf'"reason":{_STRING},"request_id":{_STRING},'
-    r'"seq":(0|[1-9][0-9]{0,18}),"workspace":(0|[1-9][0-9]{0,18})\}\Z'.encode("ascii")
-)
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 # Python's json and RFC 8785 agree on everything our events contain except number
 # formatting and the order of keys holding characters beyond the BMP; lines with those
@@ -199,37 +194,52 @@ def _verify_chain(
 ) -> dict:
     count = 0
     workspace = first_seq = head_seq = head_hash = watched_hash = None
-    sha256, match_tail, after_hash = hashlib.sha256, _TAIL.match, _AFTER_HASH.encode("ascii")
+    sha256, unhex, after_hash = hashlib.sha256, binascii.unhexlify, _AFTER_HASH.encode("ascii")
     for number, raw in enumerate(lines, start=1):
         if raw.endswith(b"\n"):
             raw = raw[:-1]
+        # The linking fields are the last top-level members (keys are sorted, and no
+        # string in canonical JSON holds an unescaped quote), so search from the end.
         cut = raw.rfind(after_hash)
         start = cut - _HASH_MEMBER_LENGTH
-        tail = match_tail(raw, cut) if start > 0 else None
+        workspace_at = raw.rfind(b',"workspace":')
+        seq_at = raw.rfind(b',"seq":', cut, workspace_at)
+        prev_at = raw.rfind(b',"prev_hash":"', cut, seq_at)
+        seq_text = raw[seq_at + 7 : workspace_at]
+        workspace_text = raw[workspace_at + 13 : -1]
         if (
-            tail is None
+            start <= 0
+            or prev_at < 0
             or not raw.startswith(_HEAD)
             or not raw.startswith(_HASH_KEY, start)
             or raw[cut - 1] != _QUOTE
+            or not raw.endswith(b"}")
+            or not raw.startswith(b'","reason":"', prev_at + 78)
+            or not seq_text.isdigit()
+            or not workspace_text.isdigit()
         ):
             raise _diagnose(raw, number)
-        event_hash = raw[start + len(_HASH_KEY) : cut - 1].decode("ascii", "replace")
-        if sha256(raw[:start] + raw[cut:]).hexdigest() != event_hash:
+        event_hash = raw[start + 9 : cut - 1]
+        try:
+            matches = sha256(raw[:start] + raw[cut:]).digest() == unhex(event_hash)
+        except binascii.Error:
+            matches = False
+        if not matches:
             raise _diagnose(raw, number)
         if strict:
             text = _decoded(raw, number)
             event, saw_float = _parse_event(text, number)
             if not _is_canonical(text, event, saw_float):
                 raise _Bad(number, "not in RFC 8785 canonical form")
-        prev_hash = tail.group(1).decode("ascii")
-        seq, line_workspace = int(tail.group(2)), int(tail.group(3))
+        prev_hash = raw[prev_at + 14 : prev_at + 78]
+        seq, line_workspace = int(seq_text), int(workspace_text)
         if count == 0:
             workspace, first_seq = line_workspace, seq
             if expect_first_seq is not None and seq != expect_first_seq:
                 raise _Bad(number, f"export starts at seq {seq}, expected {expect_first_seq}")
             if seq < 1:
                 raise _Bad(number, f"seq {seq} is not positive")
-            if seq == 1 and prev_hash != GENESIS_HASH:
+            if seq == 1 and prev_hash != _GENESIS_BYTES:
                 raise _Bad(number, "the first event of a chain must link to 64 zeros")
         else:
             if line_workspace != workspace:
@@ -251,8 +261,8 @@ def _verify_chain(
         "workspace": workspace,
         "first_seq": first_seq,
         "head_seq": head_seq,
-        "head_hash": head_hash,
-        "watched_hash": watched_hash,
+        "head_hash": head_hash.decode("ascii") if head_hash else None,
+        "watched_hash": watched_hash.decode("ascii") if watched_hash else None,
     }
 
 
