@@ -2,12 +2,14 @@
 
 import datetime as dt
 
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 from drf_spectacular.utils import extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularSwaggerSplitView
@@ -71,6 +73,8 @@ def api_not_found(request, rest=""):
     raise NotFound("No such API endpoint; see /api/v1/docs/.")
 
 
+# Swagger UI draws its icons as data: SVG images; only this page may load them.
+@method_decorator(csp_update({"img-src": ["data:"]}), name="dispatch")
 class ApiDocsView(SpectacularSwaggerSplitView):
     template_name = "api/swagger_ui.html"
     permission_classes = [AllowAny]

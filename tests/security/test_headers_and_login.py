@@ -109,3 +109,12 @@ def test_a_weak_new_password_is_refused(client):
     assert "too common" in page or "entirely numeric" in page
     user.refresh_from_db()
     assert user.check_password("the-right-passphrase-42")
+
+
+def test_only_the_api_docs_page_may_load_data_images(client, team):
+    """Swagger UI's icons are data: SVGs; nowhere else needs them."""
+    docs = client.get("/api/v1/docs/").headers["Content-Security-Policy"]
+    assert "img-src 'self' data:" in docs and "script-src 'self';" in docs + ";"
+    client.force_login(team.viewer)
+    page = client.get(reverse("workspace-home", kwargs={"slug": team.workspace.slug}))
+    assert "data:" not in page.headers["Content-Security-Policy"]
