@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
@@ -36,6 +36,12 @@ ARTICLE_TEXT_RANK = 0.12
 # Tuned by tests/search/test_already_checked.py; must stay >= pg_trgm's default
 # similarity_threshold (0.3) for the `%` operator to prefilter through the index.
 SIMILAR_CLAIM_THRESHOLD = 0.45
+# Most ids each way of matching hands to ranking (see `search`).
+CANDIDATE_LIMIT = 1000
+# Trigram matching joins in when full text finds fewer candidates than this.
+FUZZY_FALLBACK_BELOW = 100
+# Least word_similarity for a trigram match (pg_trgm's default is 0.6; see `search`).
+WORD_SIMILARITY_THRESHOLD = 0.65
 
 _WORD = re.compile(r"[\w\u064b-\u065f\u0670\u0300-\u036f]+")
 _PHRASE = re.compile(r'"([^"]*)"')
@@ -156,26 +162,24 @@ def search(
 
     tsquery, ts_params = _tsquery_sql(parsed)
     use_fuzzy = len(parsed.fuzzy) >= MIN_FUZZY_LENGTH
-    match = [f"e.document @@ {tsquery}", f"e.body_document @@ {tsquery}"]
-    match_params: list[Any] = [*ts_params, *ts_params]
     fuzzy_score = "0"
     fuzzy_params: list[Any] = []
+    fuzzy_conditions: list[str] = []
+    fuzzy_match_params: list[Any] = []
     if use_fuzzy:
         like = "%" + parsed.fuzzy.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
         like += "%"
-        match += [
-            "%s <%% e.fuzzy",
-            "%s <%% e.fuzzy_alt",
-            "e.fuzzy LIKE %s",
-            "e.fuzzy_alt LIKE %s",
+        fuzzy_conditions = [
+            "(e.fuzzy LIKE %s OR %s <%% e.fuzzy)",
+            "(e.fuzzy_alt LIKE %s OR %s <%% e.fuzzy_alt)",
         ]
-        match_params += [parsed.fuzzy, parsed.fuzzy, like, like]
+        fuzzy_match_params = [like, parsed.fuzzy]
         fuzzy_score = "greatest(word_similarity(%s, e.fuzzy), word_similarity(%s, e.fuzzy_alt))"
         fuzzy_params = [parsed.fuzzy, parsed.fuzzy]
 
     scope_sql, scope_params = scope
-    where = [f"e.workspace_id IN ({scope_sql})", "(" + " OR ".join(match) + ")"]
-    where_params: list[Any] = [*scope_params, *match_params]
+    where = [f"e.workspace_id IN ({scope_sql})"]
+    where_params: list[Any] = [*scope_params]
     if workspace is not None:
         where.append("e.workspace_id = %s")
         where_params.append(workspace.pk)
@@ -197,9 +201,47 @@ def search(
         where.append("e.occurred_on <= %s")
         where_params.append(date_to)
 
+    # Each way of matching is its own branch, answered by its own GIN index, rechecking
+    # only its own condition: in one big OR, a page the lossy trigram index flags for
+    # recheck re-evaluates `body_document @@` on every row of it, detoasting long
+    # article vectors. Ranking every match of a common word (a third of all rows) would
+    # cost a ts_rank and two word_similarity calls per row, so each branch hands over at
+    # most CANDIDATE_LIMIT ids, newest first. The trade-off: ranking is exact within the
+    # candidates; an older, better match of a very common word can be missed, and pages
+    # end at the cap. Article-text matches all rank alike (ARTICLE_TEXT_RANK), so for
+    # them newest first is the ranking's own tie-break. `e.id + 0` keeps the planner
+    # from walking the primary key backwards and filtering row by row, which for a
+    # word it underestimates reads the whole table.
+    filters = " AND ".join(where)
+    branch = (
+        "(SELECT e.id FROM search_searchentry e WHERE {filters} AND {condition}"
+        " ORDER BY e.id + 0 DESC LIMIT %s)"
+    )
+    text_sql = " UNION ".join(
+        branch.format(filters=filters, condition=condition)
+        for condition in (f"e.document @@ {tsquery}", f"e.body_document @@ {tsquery}")
+    )
+    text_params = [*where_params, *ts_params, CANDIDATE_LIMIT] * 2
+    candidate_sql = "SELECT id FROM text_match"
+    fuzzy_branch_params: list[Any] = []
+    if fuzzy_conditions:
+        # Trigram matching is for fragments and misspellings, which full text misses. Its
+        # index is lossy and each recheck (a word_similarity) costs 10-20 us, so it runs
+        # only when full text found few candidates (an InitPlan decides once; otherwise
+        # the scans do not start), and quote and restatement are separate branches so
+        # that a row is rechecked against one column, not both.
+        enough = f"{filters} AND (SELECT count(*) FROM text_match) < %s"  # noqa: S608
+        for condition in fuzzy_conditions:
+            fuzzy_branch = branch.format(filters=enough, condition=condition)
+            candidate_sql += f" UNION SELECT id FROM {fuzzy_branch} AS fuzzy_match"  # noqa: S608
+            fuzzy_branch_params += [*where_params, FUZZY_FALLBACK_BELOW, *fuzzy_match_params]
+            fuzzy_branch_params.append(CANDIDATE_LIMIT)
+
     # Only fixed SQL fragments are interpolated; every value travels as a parameter.
-    # Rank ids alone first (short vectors only), then fetch the page's rows and text.
+    # Rank candidate ids alone first (short vectors only; never `body_document`), then
+    # fetch the page's rows and text.
     sql = f"""
+        WITH text_match AS MATERIALIZED ({text_sql})
         SELECT e.kind, e.object_id, e.claim_id, e.title, e.body, e.status, e.occurred_on,
                e.direction, w.slug, w.name, r.label, r.colour, ranked.score
         FROM (
@@ -208,8 +250,8 @@ def search(
                        + {FUZZY_WEIGHT} * {fuzzy_score}
                        + CASE WHEN e.kind = 'article' THEN {ARTICLE_TEXT_RANK} ELSE 0 END
                        AS score
-            FROM search_searchentry e
-            WHERE {" AND ".join(where)}
+            FROM ({candidate_sql}) AS candidate
+            JOIN search_searchentry e ON e.id = candidate.id
             ORDER BY score DESC, e.id DESC
             LIMIT %s OFFSET %s
         ) AS ranked
@@ -219,10 +261,26 @@ def search(
         ORDER BY ranked.score DESC, e.id DESC
     """  # noqa: S608 - fixed fragments only; values are parameters
     offset = (max(page, 1) - 1) * per_page
-    params = [*ts_params, *fuzzy_params, *where_params, per_page + 1, offset]
-    with connection.cursor() as cursor:
+    params = [*text_params, *ts_params, *fuzzy_params, *fuzzy_branch_params, per_page + 1, offset]
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The planner cannot estimate how many rows a tsquery matches; for common words
+        # it chose a parallel sequential scan that evaluated `body_document @@` on every
+        # row (seconds). The GIN bitmap scans are never much worse, so only they are
+        # allowed, for this one statement.
+        # A word_similarity threshold of 0.65 instead of 0.6 lets the trigram index drop
+        # about four in five of the rows it would hand to recheck, and still finds a
+        # word with two letters swapped (about 0.69).
+        cursor.execute(
+            "SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0; "
+            f"SET LOCAL pg_trgm.word_similarity_threshold = {WORD_SIMILARITY_THRESHOLD}"
+        )
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+        # Inside a caller's transaction, SET LOCAL would outlive this block.
+        cursor.execute(
+            "RESET enable_seqscan; RESET max_parallel_workers_per_gather; "
+            "RESET pg_trgm.word_similarity_threshold"
+        )
 
     terms = [*parsed.words, *(w for p in parsed.phrases for w in p.split()), *_stems(parsed.words)]
     result.has_next = len(rows) > per_page
