@@ -244,3 +244,24 @@ class TestBadInput:
         client.force_login(team.viewer)
         response = client.get(reverse("workspace-home", kwargs={"slug": team.workspace.slug}))
         assert 'id="header-search"' in response.text
+
+
+@pytest.mark.django_db
+class TestPlannerSettings:
+    def test_search_leaves_the_callers_transaction_settings_as_they_were(self, team):
+        from django.db import connection
+
+        def settings():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT current_setting('enable_seqscan'),"
+                    " current_setting('max_parallel_workers_per_gather'),"
+                    " current_setting('pg_trgm.word_similarity_threshold')"
+                )
+                return cursor.fetchone()
+
+        article(team, "Harbour report.", title="Harbour")
+        before = settings()
+        assert search(user=team.viewer, query="harbour").hits
+        assert settings() == before
+        assert before[0] == "on"
