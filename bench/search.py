@@ -243,8 +243,9 @@ def main() -> None:
             timings.append(elapsed)
             # The ranked query, with the planner settings the selector sets around it.
             statements = [q["sql"] for q in captured.captured_queries]
-            plans.setdefault(kind, [q for q in statements if q.startswith("SET LOCAL")])
-            plans[kind] += [q for q in statements if "ts_rank" in q][:1]
+            if kind not in plans:
+                plans[kind] = [q for q in statements if q.startswith("SET LOCAL")]
+                plans[kind] += [q for q in statements if "ts_rank" in q][:1]
             print(f"{kind:<15} {elapsed:7.1f} {len(page.hits):5d}  {query}")
         ordered = sorted(timings)
         p95 = ordered[round(0.95 * len(ordered)) - 1]
