@@ -1,7 +1,7 @@
 """The whole path of a fact-check in Chromium, on a Persian article.
 
-A reviewer highlights a claim and links two sources (one refuting); an editor
-proposes "False" and cannot approve their own proposal; a second editor approves;
+A reviewer highlights a claim, links two sources (one refuting) and proposes "False";
+the same reviewer cannot approve it; an editor approves and publishes;
 the verdict then shows on the claim page, in the reader's highlight colour and in
 the claim's history.
 """
@@ -83,25 +83,24 @@ def test_from_highlight_to_published_verdict(
     stances = sorted(Evidence.objects.filter(claim=claim).values_list("stance", flat=True))
     assert stances == ["refutes", "supports"]
     assert page.locator(".evidence-list li").count() == 2
-    # An editor proposes "False"…
-    switch_user(context, log_in, team.editor)
-    page.goto(claim_url)
+    # …proposes "False" with a summary…
     page.get_by_label("Rating").select_option(label="False")
     page.get_by_label("Summary").fill("بیانیه رسمی نشان می‌دهد امضا به تعویق افتاده است.")
     page.get_by_role("button", name="Propose verdict").click()
-    page.get_by_text("Waiting for another editor to approve.").wait_for()
+    page.get_by_text("Verdict proposed").first.wait_for()
     # …and cannot approve it.
     assert page.get_by_role("button", name="Approve and publish").count() == 0
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.VERDICT_PROPOSED
 
-    # A second editor (the admin) approves and publishes.
-    switch_user(context, log_in, team.admin)
+    # An editor approves and publishes.
+    switch_user(context, log_in, team.editor)
     page.goto(claim_url)
     page.get_by_role("button", name="Approve and publish").click()
     page.locator(".verdict-history li.verdict-published").wait_for()
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.PUBLISHED and claim.rating_id == false.pk
+    assert claim.verdicts.get().decided_by == team.editor
     facts = page.locator("dl.claim-facts")
     assert "False" in facts.text_content()
     history = page.locator("ol.history").text_content()
@@ -114,6 +113,11 @@ def test_from_highlight_to_published_verdict(
     ]
     positions = [history.find(action) for action in order]
     assert -1 not in positions and positions == sorted(positions), history
+    # Each step says who and when.
+    steps = page.locator("ol.history li")
+    assert steps.count() >= len(order)
+    assert all(steps.nth(i).locator("time[datetime]").count() == 1 for i in range(steps.count()))
+    assert team.reviewer.username in history and team.editor.username in history
 
     # In the reader the claim now wears the verdict's colour.
     open_reader(page, reader)
