@@ -1,9 +1,7 @@
-import datetime as dt
-
 from django import forms
 from django.core.exceptions import ValidationError
 
-from app.core.dates import parse_date
+from app.core.forms import LooseDateField
 
 LANGUAGE_CHOICES = [
     ("", "Detect"),
@@ -38,25 +36,13 @@ class ArticleDetailsForm(forms.Form):
     author = forms.CharField(
         max_length=300, required=False, widget=forms.TextInput(attrs={"dir": "auto"})
     )
-    published = forms.CharField(
+    published = LooseDateField(
         label="Publication date",
-        max_length=100,
-        required=False,
         help_text=(
             "Any common form: 2024-06-18, 18.06.2024, 18 June 2024, ۱۸ ژوئن ۲۰۲۴, ٢۹ خرداد ۱۴۰۳."
         ),
-        widget=forms.TextInput(attrs={"dir": "auto"}),
     )
     language = forms.ChoiceField(choices=LANGUAGE_CHOICES, required=False)
-
-    def clean_published(self) -> dt.date | None:
-        value = self.cleaned_data["published"].strip()
-        if not value:
-            return None
-        parsed = parse_date(value)
-        if parsed is None:
-            raise ValidationError("This is not a date Sanad can read; try 2024-06-18.")
-        return parsed
 
     def details(self) -> dict:
         data = self.cleaned_data

@@ -1,5 +1,32 @@
+import datetime as dt
+
 from django import forms
 from django.core.exceptions import ValidationError
+
+from app.core.dates import parse_date
+
+
+class LooseDateField(forms.CharField):
+    """A date typed the way people write it: Gregorian or Solar Hijri, Persian or ASCII
+    digits, `2024-06-18`, `18.06.2024`, `18 June 2024`, `۱۸ ژوئن ۲۰۲۴`, `٢۹ خرداد ۱۴۰۳`.
+
+    Cleans to a `datetime.date`, or None when left empty.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 100)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"dir": "auto"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value) -> dt.date | None:
+        text = super().clean(value).strip()
+        if not text:
+            return None
+        parsed = parse_date(text)
+        if parsed is None:
+            raise ValidationError("This is not a date Sanad can read; try 2024-06-18.")
+        return parsed
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:

@@ -1,9 +1,6 @@
-import datetime as dt
-
 from django import forms
-from django.core.exceptions import ValidationError
 
-from app.core.dates import parse_date
+from app.core.forms import LooseDateField
 from app.sources.models import Evidence, Source
 
 
@@ -37,12 +34,9 @@ class EvidenceAddForm(forms.Form):
     publisher = forms.CharField(
         max_length=300, required=False, widget=forms.TextInput(attrs={"dir": "auto"})
     )
-    published = forms.CharField(
+    published = LooseDateField(
         label="Publication date",
-        max_length=100,
-        required=False,
         help_text="2024-06-18, 18.06.2024, 18 June 2024, ٢۹ خرداد ۱۴۰۳ …",
-        widget=forms.TextInput(attrs={"dir": "auto"}),
     )
     kind = forms.ChoiceField(choices=Source.Kind.choices, initial=Source.Kind.OTHER)
     archived_url = forms.CharField(
@@ -56,15 +50,6 @@ class EvidenceAddForm(forms.Form):
         # Its own ids: it shares the claim page with the claim's edit form.
         kwargs.setdefault("auto_id", "evidence-%s")
         super().__init__(*args, **kwargs)
-
-    def clean_published(self) -> dt.date | None:
-        value = self.cleaned_data["published"].strip()
-        if not value:
-            return None
-        parsed = parse_date(value)
-        if parsed is None:
-            raise ValidationError("This is not a date Sanad can read; try 2024-06-18.")
-        return parsed
 
     def evidence(self) -> dict:
         """The cleaned input as `evidence_add_with_source` arguments."""
