@@ -1,14 +1,17 @@
 """Helpers every API view uses: resolving the URL's workspace and optimistic locking."""
 
+import re
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import SAFE_METHODS
 
 from app.api.errors import PreconditionFailed, PreconditionRequired
 from app.workspaces.access import require_role
 from app.workspaces.models import Role, Workspace
-from app.workspaces.selectors import workspace_get
+from app.workspaces.selectors import workspace_get, workspace_list
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -18,6 +21,32 @@ IF_MATCH = OpenApiParameter(
     description='The claim\'s ETag as last read, e.g. `"3"` (or `*` for whatever is current). '
     "A stale one gets 412; without the header the write is refused with 428.",
 )
+
+
+WORKSPACE_QUERY = OpenApiParameter(
+    "workspace", OpenApiTypes.STR, required=True, description="Slug of one of your workspaces."
+)
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def workspace_from_query(request, role: Role = Role.VIEWER) -> Workspace:
+    """The workspace named by `?workspace=<slug>`, for endpoints outside `/workspaces/<slug>/`.
+
+    400 when it is missing, 404 when the caller is not a member (or the slug is not
+    well-formed: only such a slug reaches the database), 403 below `role`.
+    """
+    slug = request.query_params.get("workspace", "")
+    if not slug:
+        raise ValidationError({"workspace": ["Name the workspace by its slug."]})
+    found = (
+        workspace_list(user=request.user).filter(slug=slug).first()
+        if _SLUG.fullmatch(slug)
+        else None
+    )
+    if found is None:
+        raise NotFound("No such workspace.")
+    require_role(workspace=found, actor=request.user, role=role)
+    return found
 
 
 def if_match_version(request, current_version: int) -> int:

@@ -4,11 +4,9 @@ Thin views over the same selectors and services as the browser; the workspace is
 named by `?workspace=<slug>` and must be one of the caller's (404 otherwise).
 """
 
-import re
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.negotiation import BaseContentNegotiation
@@ -16,35 +14,14 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from app.api.conventions import WORKSPACE_QUERY, workspace_from_query
 from app.api.pagination import ordered_by
 from app.audit import services, signing
 from app.audit.describe import describe
 from app.audit.models import AuditEvent, Checkpoint
 from app.audit.selectors import checkpoints_for, events_for_workspace
 from app.audit.views import export_response
-from app.workspaces.access import require_role
-from app.workspaces.models import Role, Workspace
-from app.workspaces.selectors import workspace_list
-
-_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
-WORKSPACE = OpenApiParameter(
-    "workspace", OpenApiTypes.STR, required=True, description="Slug of one of your workspaces."
-)
-
-
-def _workspace(request, role: Role = Role.VIEWER) -> Workspace:
-    slug = request.query_params.get("workspace", "")
-    if not slug:
-        raise exceptions.ValidationError({"workspace": ["Name the workspace by its slug."]})
-    found = (
-        workspace_list(user=request.user).filter(slug=slug).first()
-        if _SLUG.fullmatch(slug)
-        else None
-    )
-    if found is None:
-        raise exceptions.NotFound("No such workspace.")
-    require_role(workspace=found, actor=request.user, role=role)
-    return found
+from app.workspaces.models import Role
 
 
 class EventOutSerializer(serializers.ModelSerializer):
@@ -93,13 +70,15 @@ class AuditEventListView(ListAPIView):
         filters = EventFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         return events_for_workspace(
-            user=self.request.user, workspace=_workspace(self.request), **filters.validated_data
+            user=self.request.user,
+            workspace=workspace_from_query(self.request),
+            **filters.validated_data,
         )
 
     @extend_schema(
         summary="Audit events of a workspace",
         description="Oldest first, cursor-paginated; each with its hash-chain fields.",
-        parameters=[WORKSPACE, EventFilterSerializer],
+        parameters=[WORKSPACE_QUERY, EventFilterSerializer],
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -133,11 +112,11 @@ class AuditExportView(APIView):
             "recorded as an `audit.exported` event first; without `to_seq` it ends with "
             "that event. `since` is inclusive, `until` exclusive."
         ),
-        parameters=[WORKSPACE, ExportQuerySerializer],
+        parameters=[WORKSPACE_QUERY, ExportQuerySerializer],
         responses={(200, "application/jsonl"): OpenApiTypes.STR},
     )
     def get(self, request):
-        workspace = _workspace(request)
+        workspace = workspace_from_query(request)
         query = ExportQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         arguments = dict(query.validated_data)
@@ -179,12 +158,12 @@ class CheckpointListView(ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        return checkpoints_for(user=self.request.user, workspace=_workspace(self.request))
+        return checkpoints_for(user=self.request.user, workspace=workspace_from_query(self.request))
 
     @extend_schema(
         summary="Signed checkpoints of a workspace",
         description="Newest first. Verify with the public key; see docs/audit.md.",
-        parameters=[WORKSPACE],
+        parameters=[WORKSPACE_QUERY],
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -192,12 +171,12 @@ class CheckpointListView(ListAPIView):
     @extend_schema(
         summary="Sign a checkpoint now",
         description="Editors and admins; covers the head before its own event.",
-        parameters=[WORKSPACE],
+        parameters=[WORKSPACE_QUERY],
         request=None,
         responses={201: CheckpointOutSerializer},
     )
     def post(self, request, *args, **kwargs):
-        workspace = _workspace(request, Role.EDITOR)
+        workspace = workspace_from_query(request, Role.EDITOR)
         checkpoint = services.checkpoint_create(workspace=workspace, actor=request.user)
         return Response(CheckpointOutSerializer(checkpoint).data, status=status.HTTP_201_CREATED)
 

@@ -6,8 +6,6 @@ to, or 404. Filters are validated by the browser's `ExportForm`, so a bad one is
 naming the field.
 """
 
-import re
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
@@ -16,14 +14,13 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from app.api.conventions import WORKSPACE_QUERY, workspace_from_query
 from app.articles.selectors import snapshot_get
 from app.core.errors import NotFound, PermissionDenied
 from app.exports.downloads import export_response
 from app.exports.forms import ANNOTATIONS, CLAIMREVIEW, CSV, JSONL, ExportForm
 from app.exports.services import annotations_import
-from app.workspaces.access import require_role
-from app.workspaces.models import Role, Workspace
-from app.workspaces.selectors import workspace_list
+from app.workspaces.models import Role
 
 
 class _AnyAccept(BaseContentNegotiation):
@@ -40,26 +37,8 @@ class _AnyAccept(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
-
-
-def _workspace(request) -> Workspace:
-    slug = request.query_params.get("workspace", "")
-    # Only a well-formed slug reaches the database (a NUL byte could not even be sent).
-    known = _SLUG.fullmatch(slug) is not None
-    workspace = workspace_list(user=request.user).filter(slug=slug).first() if known else None
-    if workspace is None:
-        if not slug:
-            raise exceptions.ValidationError({"workspace": ["Name the workspace by its slug."]})
-        raise exceptions.NotFound("No such workspace.")
-    return workspace
-
-
-WORKSPACE = OpenApiParameter(
-    "workspace", OpenApiTypes.STR, required=True, description="Slug of one of your workspaces."
-)
 FILTERS = [
-    WORKSPACE,
+    WORKSPACE_QUERY,
     OpenApiParameter("article", OpenApiTypes.INT, description="Only this article's claims."),
     OpenApiParameter(
         "status",
@@ -82,7 +61,7 @@ class _ExportView(APIView):
     content_negotiation_class = _AnyAccept
 
     def get(self, request):
-        workspace = _workspace(request)
+        workspace = workspace_from_query(request)
         data = {key: value for key, value in request.query_params.items() if key != "workspace"}
         data["format"] = self.format
         form = ExportForm(data, user=request.user, workspace=workspace)
@@ -204,7 +183,7 @@ class AnnotationImportView(APIView):
             "`sanad:textSha256`), else to the latest snapshot of the article with the "
             "target's source URL, at the offsets of its selectors. All or nothing."
         ),
-        parameters=[WORKSPACE],
+        parameters=[WORKSPACE_QUERY],
         request=AnnotationImportSerializer,
         responses={201: AnnotationImportResultSerializer},
         examples=[
@@ -247,9 +226,8 @@ class AnnotationImportView(APIView):
         tags=["exports"],
     )
     def post(self, request):
-        workspace = _workspace(request)
         # Refuse a viewer before reading the body (the service checks again).
-        require_role(workspace=workspace, actor=request.user, role=Role.REVIEWER)
+        workspace = workspace_from_query(request, Role.REVIEWER)
         serializer = AnnotationImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
