@@ -173,17 +173,14 @@ def export_runs(user):
     from app.exports import streams
     from app.exports.forms import ExportFilters
     from app.exports.records import ExportContext
-    from app.exports.selectors import export_claims, rating_bounds
+    from app.exports.selectors import export_claims
 
     workspace = State.workspace
     filters = ExportFilters()
-    worst, best = rating_bounds(user=user, workspace=workspace)
     context = ExportContext(
         workspace_slug=workspace.slug,
         workspace_name=workspace.name,
         base_url="https://sanad.example",
-        worst_rating=worst,
-        best_rating=best,
     )
 
     def claims(**kwargs):

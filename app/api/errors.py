@@ -15,8 +15,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler, set_rollback
 
-from app.claims.services import StaleVersion
-from app.core.errors import DomainError
+from app.core.errors import DomainError, StaleVersion
 
 
 class PreconditionFailed(exceptions.APIException):

@@ -20,6 +20,8 @@ class Article(models.Model):
     published_on = models.DateField(null=True, blank=True)
     language = models.CharField(max_length=16, blank=True)
     direction = models.CharField(max_length=3, choices=Direction.choices, default=Direction.LTR)
+    # Optimistic locking of detail edits, as for claims (the API's ETag).
+    version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -40,6 +42,9 @@ class Article(models.Model):
             models.CheckConstraint(condition=~models.Q(title=""), name="article_title_not_empty"),
             models.CheckConstraint(
                 condition=models.Q(direction__in=["ltr", "rtl"]), name="article_direction_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(version__gte=1), name="article_version_positive"
             ),
         ]
 

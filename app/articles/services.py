@@ -7,6 +7,7 @@ same way for all of them.
 """
 
 import datetime as dt
+import difflib
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,9 +17,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from app.articles.extraction import decode_html, extract_article, propose_trim
-from app.articles.models import Article, Snapshot
+from app.articles.models import Article, Direction, Snapshot
+from app.articles.reanchor import reanchor_many
 from app.audit.services import audit_append, fields_of
+from app.claims.models import AnchorState, Claim
 from app.claims.services import claims_reanchor
+from app.core.errors import StaleVersion
 from app.core.links import validate_web_url
 from app.core.text import direction_for, guess_language, normalize_text
 from app.workspaces.access import require_role
@@ -29,6 +33,28 @@ TITLE_MAX_LENGTH = 500
 
 
 @dataclass(frozen=True)
+class SnapshotChange:
+    """What a re-import would change: the text's differing lines and where claims land."""
+
+    previous_number: int
+    # (kind, line) with kind "removed", "added" or "same" (context), in text order.
+    lines: list[tuple[str, str]]
+    # How the previous snapshot's claims would land: {"anchored", "fuzzy", "orphaned"}.
+    claims: dict
+    published_claims_affected: int
+    truncated: bool = False
+
+    def as_dict(self) -> dict:
+        return {
+            "previous_snapshot": self.previous_number,
+            "diff": [{"kind": kind, "line": line} for kind, line in self.lines],
+            "diff_truncated": self.truncated,
+            "claims": self.claims,
+            "published_claims_affected": self.published_claims_affected,
+        }
+
+
+@dataclass(frozen=True)
 class ImportResult:
     article: Article
     snapshot: Snapshot
@@ -36,11 +62,18 @@ class ImportResult:
     created_snapshot: bool
     # Re-anchoring of the previous snapshot's claims: {"anchored": n, "fuzzy": n, "orphaned": n}.
     reanchored: dict = field(default_factory=dict)
+    # Set when the article had a different latest text: what the new snapshot changes.
+    change: SnapshotChange | None = None
 
     @property
     def unchanged(self) -> bool:
         """True when the text equalled the latest snapshot and nothing was added."""
-        return not self.created_snapshot
+        return not self.created_snapshot and self.change is None
+
+    @property
+    def awaiting_confirmation(self) -> bool:
+        """A changed re-import that was only previewed: nothing was written."""
+        return not self.created_snapshot and self.change is not None
 
 
 @dataclass(frozen=True)
@@ -94,6 +127,7 @@ def article_import_text(
     published_on: dt.date | None = None,
     language: str = "",
     trim: bool = False,
+    confirm_changes: bool = True,
 ) -> ImportResult:
     """Import pasted plain text as a snapshot, kept exactly as given apart from NFC.
 
@@ -132,6 +166,7 @@ def article_import_text(
         metadata={"characters": len(text), **metadata},
         original=original,
         original_media_type="text/plain; charset=utf-8" if original else "",
+        preview_only=not confirm_changes,
     )
 
 
@@ -149,14 +184,16 @@ def article_import_html(
     author: str = "",
     published_on: dt.date | None = None,
     language: str = "",
+    confirm_changes: bool = True,
 ) -> ImportResult:
     """Import an HTML page: the article's main text becomes the snapshot.
 
     The page's bytes are kept on the snapshot as evidence (never rendered). With
     `require_url` (the "URL + saved HTML" form) the URL is mandatory; otherwise the
     page's canonical URL is used when none is given. Details the person gives win
-    over the page's own metadata. Raises `ValidationError` on `html` (undecodable,
-    binary, too large, no article text) or `url`.
+    over the page's own metadata; `confirm_changes` as for `article_import_text`.
+    Raises `ValidationError` on `html` (undecodable, binary, too large, no article
+    text) or `url`.
     """
     require_role(workspace=workspace, actor=actor, role=Role.REVIEWER)
     raw = html.encode("utf-8") if isinstance(html, str) else bytes(html)
@@ -186,6 +223,7 @@ def article_import_html(
         metadata=extracted.metadata,
         original=raw,
         original_media_type="text/html",
+        preview_only=not confirm_changes,
     )
 
 
@@ -199,11 +237,13 @@ def _snapshot_import(
     metadata: dict,
     original: bytes | None = None,
     original_media_type: str = "",
+    preview_only: bool = False,
 ) -> ImportResult:
     """Find or create the article, then add a snapshot unless the text is unchanged.
 
-    An article is the same article when it has the same URL in the workspace.
-    Must run inside the caller's transaction.
+    An article is the same article when it has the same URL in the workspace. A changed
+    text of an existing article comes with what it changes; with `preview_only` that is
+    all, and nothing is written. Must run inside the caller's transaction.
     """
     url = validate_web_url(details.url, field="url") if details.url.strip() else ""
     digest = text_sha256(text)
@@ -238,6 +278,11 @@ def _snapshot_import(
         previous = article.snapshots.order_by("-number").first()
         if previous is not None and previous.sha256 == digest:
             return ImportResult(article, previous, created_article=False, created_snapshot=False)
+    change = snapshot_change(previous, text) if previous is not None else None
+    if change is not None and preview_only:
+        return ImportResult(
+            article, previous, created_article=False, created_snapshot=False, change=change
+        )
 
     snapshot = Snapshot.objects.create(
         workspace=workspace,
@@ -270,5 +315,151 @@ def _snapshot_import(
         claims_reanchor(previous=previous, snapshot=snapshot, actor=actor) if previous else {}
     )
     return ImportResult(
-        article, snapshot, created_article, created_snapshot=True, reanchored=reanchored
+        article,
+        snapshot,
+        created_article,
+        created_snapshot=True,
+        reanchored=reanchored,
+        change=change,
     )
+
+
+DIFF_MAX_LINES = 400
+
+
+def snapshot_change(previous: Snapshot, text: str) -> SnapshotChange:
+    """What replacing `previous`'s text with `text` changes, written nowhere.
+
+    The lines that differ, with one line of context, and where the previous snapshot's
+    claims would land by the same re-anchoring the import then runs.
+    """
+    old_lines, new_lines = previous.text.splitlines(), text.splitlines()
+    lines: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    for group in matcher.get_grouped_opcodes(1):
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                lines.extend(("same", line) for line in old_lines[i1:i2])
+                continue
+            lines.extend(("removed", line) for line in old_lines[i1:i2])
+            lines.extend(("added", line) for line in new_lines[j1:j2])
+    claims = list(Claim.objects.filter(snapshot=previous).order_by("start", "id"))
+    landing = reanchor_many(text, claims, old_text=previous.text)
+    counts = {state.value: 0 for state in AnchorState}
+    published_affected = 0
+    for claim, found in zip(claims, landing, strict=True):
+        counts[found.state] += 1
+        moved = found.state != AnchorState.ANCHORED or found.exact != claim.exact
+        published_affected += int(claim.is_published and moved)
+    return SnapshotChange(
+        previous_number=previous.number,
+        lines=lines[:DIFF_MAX_LINES],
+        claims=counts,
+        published_claims_affected=published_affected,
+        truncated=len(lines) > DIFF_MAX_LINES,
+    )
+
+
+_EDITABLE = ("title", "url", "outlet", "author", "published_on", "language", "direction")
+
+
+def _cleaned_details(article: Article, given: dict) -> dict:
+    """Check the given details all at once (field errors together), as the import does."""
+    cleaners = {
+        "title": lambda v: _require(_clean_title(v or ""), "An article needs a title."),
+        "url": lambda v: _unique_url(article, v or ""),
+        "outlet": lambda v: _one_line(v, 200),
+        "author": lambda v: _one_line(v, 300),
+        "published_on": lambda v: v,
+        "language": lambda v: _language(v or ""),
+        "direction": _direction,
+    }
+    cleaned, errors = {}, {}
+    for name, value in given.items():
+        try:
+            cleaned[name] = cleaners[name](value)
+        except ValidationError as error:
+            errors[name] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _require(value: str, message: str) -> str:
+    if not value:
+        raise ValidationError(message)
+    return value
+
+
+def _one_line(value: str | None, limit: int) -> str:
+    value = " ".join(normalize_text(value or "").split())
+    if len(value) > limit:
+        raise ValidationError(f"At most {limit} characters.")
+    return value
+
+
+def _language(value: str) -> str:
+    value = value.strip().lower()
+    if len(value) > 16 or (
+        value and not all(c.isascii() and (c.isalnum() or c == "-") for c in value)
+    ):
+        raise ValidationError("A language code such as fa, en or ar.")
+    return value
+
+
+def _direction(value: str) -> str:
+    if value not in Direction.values:
+        raise ValidationError("The direction is ltr or rtl.")
+    return value
+
+
+def _unique_url(article: Article, url: str) -> str:
+    url = validate_web_url(url, field="url") if url.strip() else ""
+    if url and (
+        Article.objects.filter(workspace_id=article.workspace_id, url=url)
+        .exclude(pk=article.pk)
+        .exists()
+    ):
+        raise ValidationError("Another article of this workspace has this URL.")
+    return url
+
+
+@transaction.atomic
+def article_update(*, article: Article, version: int, actor: Any, **details: Any) -> Article:
+    """Correct an article's details (title, URL, outlet, author, date, language, direction).
+
+    Details left out stay as they are. The row is locked while its version is compared,
+    as for claims. Published fact-checks of the article show the change in their
+    history, and their ClaimReview describes the article as it is now. Reviewers and
+    above may. Writes no event when nothing changes. Raises `ValidationError` naming
+    each field at fault, `StaleVersion`, `PermissionDenied`, `NotFound`.
+    """
+    unknown = set(details) - set(_EDITABLE)
+    if unknown:
+        raise TypeError(f"article_update() got unexpected details: {sorted(unknown)}")
+    require_role(workspace=article.workspace, actor=actor, role=Role.REVIEWER)
+    current = Article.objects.select_for_update().get(pk=article.pk)
+    if current.version != version:
+        raise StaleVersion(
+            f"This article was changed since you opened it (version {version}; it is now at "
+            f"version {current.version}). Reload to see the current details."
+        )
+    cleaned = _cleaned_details(current, details)
+    changed = {name: value for name, value in cleaned.items() if getattr(current, name) != value}
+    if not changed:
+        return current
+    before = fields_of(current, list(changed))
+    for name, value in changed.items():
+        setattr(current, name, value)
+    current.version = version + 1
+    current.save(update_fields=[*changed, "version", "updated_at"])
+    audit_append(
+        workspace=current.workspace,
+        actor=actor,
+        action="article.updated",
+        object_type="article",
+        object_id=current.pk,
+        before={**before, "version": version},
+        after={**fields_of(current, list(changed)), "version": current.version},
+    )
+    return current

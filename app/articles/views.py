@@ -90,8 +90,8 @@ def _claim_data(workspace, claim) -> dict:
         "end": claim.end,
         "exact": claim.exact,
         "status": claim.status,
-        "rating": {"label": claim.rating.label, "colour": claim.rating.colour}
-        if claim.rating
+        "rating": {"label": claim.rating_label, "colour": claim.rating_colour}
+        if claim.rating_label
         else None,
         "url": reverse("claim-detail", kwargs={"slug": workspace.slug, "pk": claim.pk}),
         "label": (claim.restatement or claim.exact)[:120],

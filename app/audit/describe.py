@@ -40,6 +40,14 @@ def _changed(before: dict, after: dict) -> str:
     return ", ".join(fields) or "nothing"
 
 
+def _rating(after: dict) -> str:
+    """The rating an event names: `{"id", "label", …}` now, a bare label in older events."""
+    rating = after.get("rating")
+    if isinstance(rating, dict):
+        return str(rating.get("label") or f"rating #{rating.get('id')}")
+    return str(rating) if rating is not None else "no rating"
+
+
 _SENTENCES: dict[str, Describer] = {
     "workspace.created": lambda who, oid, b, a, n: f"{who} created the workspace “{a.get('name')}”",
     "member.added": lambda who, oid, b, a, n: (
@@ -63,15 +71,20 @@ _SENTENCES: dict[str, Describer] = {
         f"{who} moved claim {oid} from {b.get('status')} to {a.get('status')}"
     ),
     "claim.verdict_proposed": lambda who, oid, b, a, n: (
-        f"{who} proposed {a.get('rating')} for claim {oid}: {_short(a.get('summary'))}"
+        f"{who} proposed “{_rating(a)}” for claim {oid}: {_short(a.get('summary'))}"
     ),
     "claim.correction_proposed": lambda who, oid, b, a, n: (
-        f"{who} proposed a correction to {a.get('rating')} for claim {oid}: "
+        f"{who} proposed a correction to “{_rating(a)}” for claim {oid}: "
         f"{_short(a.get('correction_note'))}"
     ),
     "claim.verdict_published": lambda who, oid, b, a, n: (
-        f"{who} approved and published the verdict on claim {oid}"
+        f"{who} approved and published “{_rating(a)}” on claim {oid}"
         f" (proposed by {_user(n, a.get('proposed_by'))}): {_short(a.get('summary'))}"
+        + (
+            f"; restatement was “{_short(b.get('restatement'))}”"
+            if b.get("restatement") not in (None, a.get("restatement"))
+            else ""
+        )
     ),
     "claim.verdict_returned": lambda who, oid, b, a, n: (
         f"{who} returned the proposed verdict on claim {oid}"
@@ -90,6 +103,9 @@ _SENTENCES: dict[str, Describer] = {
     ),
     "evidence.added": lambda who, oid, b, a, n: (
         f"{who} linked source {a.get('source')} to claim {a.get('claim')} as {a.get('stance')}"
+    ),
+    "article.updated": lambda who, oid, b, a, n: (
+        f"{who} edited the details of article {oid} ({_changed(b, a)})"
     ),
     "rating.created": lambda who, oid, b, a, n: f"{who} added the rating “{a.get('label')}”",
     "rating.updated": lambda who, oid, b, a, n: (

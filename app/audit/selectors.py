@@ -14,10 +14,15 @@ def _scoped(user: Any, workspace_id: int) -> QuerySet[AuditEvent]:
 
 
 def events_for_claim(*, user: Any, claim: Any) -> QuerySet[AuditEvent]:
-    """The claim's history: its own events and those of its evidence and comments."""
+    """The claim's history: its own events, those of its evidence and comments, and edits
+    of its article's details (a published fact-check's reviewed item follows them)."""
     return (
         _scoped(user, claim.workspace_id)
-        .filter(Q(object_type="claim", object_id=str(claim.pk)) | Q(after__claim=claim.pk))
+        .filter(
+            Q(object_type="claim", object_id=str(claim.pk))
+            | Q(after__claim=claim.pk)
+            | Q(object_type="article", object_id=str(claim.article_id), action="article.updated")
+        )
         .order_by("seq")
     )
 

@@ -7,7 +7,7 @@ every write needs it back in `If-Match` (428 without it, 412 when stale).
 import django_filters
 from django.contrib.auth import get_user_model
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
@@ -18,12 +18,10 @@ from app.api.pagination import ordered_by
 from app.api.schema import SLUG, example, page_of
 from app.articles.selectors import snapshot_get
 from app.claims import services, workflow
-from app.claims.models import Claim, ClaimStatus, Comment, Rating
+from app.claims.models import Claim, ClaimStatus, Comment
 from app.claims.selectors import claim_get, claim_list
-from app.core.errors import Conflict
 from app.core.markdown import render_markdown
 from app.workspaces.api import UserRefSerializer
-from app.workspaces.models import Role
 from app.workspaces.selectors import member_list
 
 ETAG_HEADER = OpenApiParameter(
@@ -57,17 +55,26 @@ class SelectorSerializer(serializers.Serializer):
         return data
 
 
-class RatingRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Rating
-        fields = ["id", "label", "value", "colour"]
+class VerdictRatingSerializer(serializers.Serializer):
+    """The published verdict's rating in the words it was approved with."""
+
+    id = serializers.IntegerField(source="rating_id")
+    label = serializers.CharField(source="rating_label")
+    value = serializers.IntegerField(source="rating_value", allow_null=True)
+    colour = serializers.CharField(source="rating_colour")
+    best = serializers.IntegerField(source="rating_best", allow_null=True)
+    worst = serializers.IntegerField(source="rating_worst", allow_null=True)
 
 
 class ClaimSerializer(serializers.ModelSerializer):
     selectors = SelectorSerializer(many=True, read_only=True)
-    rating = RatingRefSerializer(read_only=True, allow_null=True)
+    rating = serializers.SerializerMethodField()
     assignee = UserRefSerializer(read_only=True, allow_null=True)
     tags = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    @extend_schema_field(VerdictRatingSerializer(allow_null=True))
+    def get_rating(self, claim: Claim) -> dict | None:
+        return VerdictRatingSerializer(claim).data if claim.rating_label else None
 
     class Meta:
         model = Claim
@@ -93,15 +100,16 @@ class ClaimSerializer(serializers.ModelSerializer):
 
 class ClaimDetailSerializer(ClaimSerializer):
     available_actions = serializers.SerializerMethodField(
-        help_text="Workflow actions you may take on the claim now."
+        help_text="Workflow actions you may take on the claim now; each is the last segment "
+        "of its endpoint, `claims/<id>/<action>/`."
     )
 
     class Meta(ClaimSerializer.Meta):
         fields = [*ClaimSerializer.Meta.fields, "available_actions"]
 
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(workflow.ACTIONS)))
     def get_available_actions(self, claim: Claim) -> list[str]:
-        actions = workflow.available_actions(claim=claim, user=self.context["request"].user)
-        return sorted(action.replace("_", "-") for action in actions)
+        return sorted(workflow.available_actions(claim=claim, user=self.context["request"].user))
 
 
 class ClaimCreateSerializer(serializers.Serializer):
@@ -125,11 +133,16 @@ class ClaimUpdateSerializer(serializers.Serializer):
 class ProposeSerializer(serializers.Serializer):
     rating = serializers.IntegerField(help_text="A current rating of the workspace's scale.")
     summary = serializers.CharField()
-    correction_note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class CorrectSerializer(ProposeSerializer):
     correction_note = serializers.CharField(help_text="What changed and why.")
+    restatement = serializers.CharField(
+        required=False, allow_blank=True, help_text="The claim reworded; left out, it stays."
+    )
+    claimant = serializers.CharField(
+        required=False, allow_blank=True, max_length=300, help_text="Left out, it stays."
+    )
 
 
 class ReturnSerializer(serializers.Serializer):
@@ -356,7 +369,7 @@ class ProposeView(_ClaimActionView):
     @_action_schema(
         "Propose a verdict",
         "in_review → verdict_proposed. Needs at least one evidence link; another editor "
-        "has to approve it. On a published claim this proposes a correction.",
+        "has to approve it. A published claim is corrected instead (`correct`).",
         ProposeSerializer,
         {"rating": 6, "summary": "Official figures show a 4% rise, not 12%."},
     )
@@ -369,11 +382,12 @@ class ProposeView(_ClaimActionView):
 
 class CorrectView(_ClaimActionView):
     input_serializer = CorrectSerializer
+    write_role = workflow.LEAST_ROLE[workflow.CORRECT]
 
     @_action_schema(
-        "Propose a correction",
-        "For a published claim: a new verdict with a mandatory correction note, "
-        "approved like the first.",
+        "Propose a correction (editors)",
+        "For a published claim: a new verdict with a mandatory correction note, which may "
+        "also reword the restatement and claimant; another editor approves it.",
         CorrectSerializer,
         {"rating": 5, "summary": "Revised figures: 10%.", "correction_note": "New data."},
     )
@@ -381,15 +395,12 @@ class CorrectView(_ClaimActionView):
         return super().post(request, slug, pk)
 
     def perform(self, claim, version, data):
-        if claim.status not in (ClaimStatus.PUBLISHED, ClaimStatus.CORRECTED):
-            raise Conflict(
-                f"Only a published verdict can be corrected; this claim is {claim.status}."
-            )
-        workflow.verdict_propose(claim=claim, version=version, actor=self.request.user, **data)
+        workflow.verdict_correct(claim=claim, version=version, actor=self.request.user, **data)
 
 
 class ApproveView(_ClaimActionView):
-    write_role = Role.EDITOR
+    write_role = workflow.LEAST_ROLE[workflow.APPROVE]
+
     @_action_schema(
         "Approve and publish",
         "Editors other than the proposer (four-eyes rule): the pending verdict is published.",

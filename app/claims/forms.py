@@ -49,7 +49,15 @@ class ClaimCreateForm(ClaimFieldsForm):
 
 
 class ClaimEditForm(ClaimFieldsForm):
+    """The claim's editable fields; a frozen claim (proposed or published) keeps only tags."""
+
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, frozen: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if frozen:
+            del self.fields["restatement"]
+            del self.fields["claimant"]
 
 
 class VersionForm(forms.Form):
@@ -64,16 +72,29 @@ class ProposeForm(VersionForm):
         widget=forms.Textarea(attrs={"dir": "auto", "rows": 4}),
         help_text="What the evidence shows, in a few sentences readers will see.",
     )
-    correction_note = forms.CharField(
-        required=False,
-        label="Correction note",
-        widget=forms.Textarea(attrs={"dir": "auto", "rows": 2}),
-        help_text="Required when correcting a published verdict: what changed and why.",
-    )
 
     def __init__(self, *args, ratings, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rating"].queryset = ratings
+
+
+class CorrectForm(ProposeForm):
+    """A correction of a published verdict; it may reword the claim too."""
+
+    restatement = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"dir": "auto", "rows": 3}),
+        help_text="The claim as the corrected verdict judges it.",
+    )
+    claimant = forms.CharField(
+        max_length=300, required=False, widget=forms.TextInput(attrs={"dir": "auto"})
+    )
+    correction_note = forms.CharField(
+        label="Correction note",
+        widget=forms.Textarea(attrs={"dir": "auto", "rows": 2}),
+        help_text="What changed and why; readers see it beside the corrected verdict.",
+    )
+    field_order = ["version", "rating", "summary", "restatement", "claimant", "correction_note"]
 
 
 class ReturnForm(VersionForm):

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -22,6 +24,8 @@ class Rating(models.Model):
     colour = models.CharField(max_length=7, default="#777777")
     description = models.TextField(blank=True)
     retired = models.BooleanField(default=False)
+    # Labels the rating had before a rename, oldest first ("renamed from …").
+    former_labels = ArrayField(models.CharField(max_length=80), default=list, blank=True)
 
     class Meta:
         ordering = ["workspace_id", "position"]
@@ -49,6 +53,37 @@ class ClaimStatus(models.TextChoices):
     VERDICT_PROPOSED = "verdict_proposed", "Verdict proposed"
     PUBLISHED = "published", "Published"
     CORRECTED = "corrected", "Corrected"
+
+
+# From publication on, a claim's public words change only through a correction.
+PUBLISHED_STATES = (ClaimStatus.PUBLISHED, ClaimStatus.CORRECTED)
+
+
+@dataclass(frozen=True)
+class RatingWords:
+    """A rating as a verdict was given it: what it said then, whatever the scale says now."""
+
+    label: str
+    value: int | None
+    colour: str
+    best: int | None
+    worst: int | None
+
+    @classmethod
+    def of(cls, rating: "Rating") -> "RatingWords":
+        """The rating's current words, with its scale's best and worst values."""
+        bounds = Rating.objects.filter(workspace_id=rating.workspace_id, value__isnull=False)
+        values = bounds.aggregate(best=models.Max("value"), worst=models.Min("value"))
+        return cls(rating.label, rating.value, rating.colour, values["best"], values["worst"])
+
+    def as_fields(self, prefix: str, scale_prefix: str) -> dict:
+        return {
+            f"{prefix}label": self.label,
+            f"{prefix}value": self.value,
+            f"{prefix}colour": self.colour,
+            f"{scale_prefix}best": self.best,
+            f"{scale_prefix}worst": self.worst,
+        }
 
 
 class AnchorState(models.TextChoices):
@@ -83,6 +118,13 @@ class Claim(models.Model):
         Rating, on_delete=models.PROTECT, null=True, blank=True, related_name="claims"
     )
     verdict_summary = models.TextField(blank=True)
+    # The published verdict's rating in the words it was approved with; `rating` only
+    # says which step of the scale it was, and that step may be renamed later.
+    rating_label = models.CharField(max_length=80, blank=True)
+    rating_value = models.PositiveSmallIntegerField(null=True, blank=True)
+    rating_colour = models.CharField(max_length=7, blank=True)
+    rating_best = models.PositiveSmallIntegerField(null=True, blank=True)
+    rating_worst = models.PositiveSmallIntegerField(null=True, blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -134,6 +176,23 @@ class Claim(models.Model):
         return self.exact[:80]
 
     @property
+    def is_published(self) -> bool:
+        return self.status in PUBLISHED_STATES
+
+    @property
+    def verdict_rating(self) -> "RatingWords | None":
+        """The published verdict's rating as it was approved, or None before publication."""
+        if not self.rating_label:
+            return None
+        return RatingWords(
+            self.rating_label,
+            self.rating_value,
+            self.rating_colour,
+            self.rating_best,
+            self.rating_worst,
+        )
+
+    @property
     def selectors(self) -> list[dict]:
         """The anchor as W3C Web Annotation selectors."""
         return [
@@ -164,6 +223,16 @@ class Verdict(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="verdicts")
     rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="+")
+    # The rating's words when the verdict was proposed, refreshed when it was approved;
+    # never changed afterwards (a trigger refuses it), whatever happens to the scale.
+    rating_label = models.CharField(max_length=80)
+    rating_value = models.PositiveSmallIntegerField(null=True, blank=True)
+    rating_colour = models.CharField(max_length=7)
+    scale_best = models.PositiveSmallIntegerField(null=True, blank=True)
+    scale_worst = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The claim as this verdict judges it: a correction may reword it.
+    restatement = models.TextField(blank=True)
+    claimant = models.CharField(max_length=300, blank=True)
     summary = models.TextField()
     correction_note = models.TextField(blank=True)
     state = models.CharField(max_length=16, choices=State.choices, default=State.PROPOSED)
@@ -200,14 +269,27 @@ class Verdict(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(summary=""), name="verdict_summary_not_empty"
             ),
+            models.CheckConstraint(
+                condition=~models.Q(rating_label=""), name="verdict_rating_label_not_empty"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.rating} ({self.state})"
+        return f"{self.rating_label} ({self.state})"
 
     @property
     def is_correction(self) -> bool:
         return bool(self.correction_note)
+
+    @property
+    def words(self) -> RatingWords:
+        return RatingWords(
+            self.rating_label,
+            self.rating_value,
+            self.rating_colour,
+            self.scale_best,
+            self.scale_worst,
+        )
 
 
 class Comment(models.Model):

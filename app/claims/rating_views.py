@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from app.claims import ratings as services
 from app.claims.models import Rating
-from app.claims.selectors import rating_get, rating_list
+from app.claims.selectors import rating_get, rating_list_with_usage
 from app.core.forms import add_service_errors
 from app.workspaces.access import require_role
 from app.workspaces.models import Role, Workspace
@@ -78,9 +77,7 @@ def _scale_page(
     status: int = 200,
 ) -> HttpResponse:
     is_admin = request.membership.role_enum.includes(Role.ADMIN)
-    ratings = list(
-        rating_list(user=request.user, workspace=workspace).annotate(claim_count=Count("claims"))
-    )
+    ratings = list(rating_list_with_usage(user=request.user, workspace=workspace))
     ids = [rating.pk for rating in ratings]
     rows = []
     for index, rating in enumerate(ratings):

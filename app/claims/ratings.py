@@ -151,9 +151,10 @@ def rating_update(
     """Rename, recolour, re-describe a rating or change its ClaimReview value.
 
     Arguments left out stay as they are; `value=None` makes the rating one outside the
-    ordinal scale ("Unverifiable"). Verdicts already given keep the rating and so show
-    the change. Writes no event when nothing changes. Raises `ValidationError` naming
-    the field, `PermissionDenied`, `NotFound`.
+    ordinal scale ("Unverifiable"). Verdicts already given keep the words they were
+    given with; a renamed rating remembers its former labels. Writes no event when
+    nothing changes. Raises `ValidationError` naming the field, `PermissionDenied`,
+    `NotFound`.
     """
     workspace = rating.workspace
     require_role(workspace=workspace, actor=actor, role=Role.ADMIN)
@@ -172,6 +173,10 @@ def rating_update(
     before = {field: getattr(current, field) for field in changed}
     for field, new in changed.items():
         setattr(current, field, new)
+    if "label" in changed:
+        before["former_labels"] = current.former_labels
+        current.former_labels = [*current.former_labels, before["label"]]
+        changed["former_labels"] = current.former_labels
     current.save(update_fields=list(changed))
     _audit(current, actor, "rating.updated", before=before, after=changed)
     return current

@@ -1,9 +1,10 @@
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from app.articles.models import Article
-from app.claims.models import Claim, Rating
+from app.claims.models import Claim, Rating, Verdict
 from app.core.errors import NotFound
 from app.workspaces.access import workspace_ids_for
 from app.workspaces.models import Workspace
@@ -15,7 +16,7 @@ def claim_list(
     """The workspace's claims (optionally of one article), in text order per article."""
     claims = Claim.objects.filter(
         workspace_id__in=workspace_ids_for(user), workspace=workspace
-    ).select_related("article", "rating", "assignee")
+    ).select_related("article", "assignee")
     if article is not None:
         claims = claims.filter(article=article)
     return claims.order_by("article_id", "start", "id")
@@ -37,6 +38,20 @@ def rating_list(
     if not include_retired:
         ratings = ratings.filter(retired=False)
     return ratings.order_by("position")
+
+
+def rating_list_with_usage(*, user: Any, workspace: Workspace) -> QuerySet[Rating]:
+    """The scale, each rating with how many verdicts (of any state) were given it."""
+    given = (
+        Verdict.objects.filter(rating=OuterRef("pk"))
+        .order_by()
+        .values("rating")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return rating_list(user=user, workspace=workspace).annotate(
+        verdict_count=Coalesce(Subquery(given), 0)
+    )
 
 
 def rating_get(*, user: Any, workspace: Workspace, pk: int) -> Rating:

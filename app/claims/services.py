@@ -1,17 +1,18 @@
 """State changes of claims, ratings and comments."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from app.articles.models import Snapshot
 from app.articles.reanchor import reanchor_many
 from app.audit.services import audit_append, fields_of
 from app.claims.anchors import anchor_from_offsets, anchor_from_selectors
-from app.claims.models import AnchorState, Claim, Comment, Rating
-from app.core.errors import Conflict, NotFound
+from app.claims.models import AnchorState, Claim, ClaimStatus, Comment, Rating, Verdict
+from app.core.errors import Conflict, NotFound, StaleVersion
 from app.workspaces.access import require_role
 from app.workspaces.models import Role, Workspace
 
@@ -163,13 +164,6 @@ def claim_create_from_selectors(
     )
 
 
-class StaleVersion(Conflict):
-    """The claim changed after the caller read it; their edit would overwrite that change."""
-
-    code = "stale_version"
-    status = 409
-
-
 def lock_claim(claim: Claim, version: int) -> Claim:
     """Lock the claim's row for this transaction and check it is still at `version`.
 
@@ -185,6 +179,42 @@ def lock_claim(claim: Claim, version: int) -> Claim:
     return current
 
 
+@contextmanager
+def published_claim_writes() -> Iterator[None]:
+    """Let the enclosed statements change a published claim's public words.
+
+    Outside these blocks the database refuses such a change (the trigger of
+    `claims.0005_verdict_words`), so only the workflow's approval of a correction and
+    re-anchoring onto a new snapshot can make it. The setting is transaction-local;
+    when the block fails the transaction (or savepoint) is rolled back, taking it along.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('sanad.claim_workflow', 'on', true)")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('sanad.claim_workflow', '', true)")
+
+
+# What the public reads of a claim; frozen from the first proposal of a verdict on.
+PUBLIC_WORDS = ("restatement", "claimant")
+
+
+def _refuse_frozen_edit(claim: Claim, changed: Iterable[str]) -> None:
+    frozen = [field for field in changed if field in PUBLIC_WORDS]
+    if not frozen:
+        return
+    if claim.status in (ClaimStatus.PUBLISHED, ClaimStatus.CORRECTED):
+        raise Conflict(
+            "This claim is published: its restatement and claimant change only through a "
+            "correction that an editor proposes and another editor approves."
+        )
+    if Verdict.objects.filter(claim=claim, state=Verdict.State.PROPOSED).exists():
+        raise Conflict(
+            "A verdict on this claim is waiting for approval: its restatement and claimant "
+            "are what was proposed. Send the proposal back to change them."
+        )
+
+
 @transaction.atomic
 def claim_update(
     *,
@@ -198,8 +228,11 @@ def claim_update(
     """Change a claim's restatement, claimant or tags, if nobody changed it since `version`.
 
     The claim's row is locked while its version is compared, so of two editors saving
-    at once exactly one wins and the other gets `StaleVersion`. Reviewers and above may edit. Raises
-    `StaleVersion` when the claim has moved on, `PermissionDenied`, `ValidationError`.
+    at once exactly one wins and the other gets `StaleVersion`. Reviewers and above may
+    edit. Tags stay free; the restatement and claimant are frozen while a verdict is
+    proposed and once one is published (a correction changes them). Raises
+    `StaleVersion` when the claim has moved on, `Conflict` for a frozen field,
+    `PermissionDenied`, `ValidationError`.
     """
     require_role(workspace=claim.workspace, actor=actor, role=Role.REVIEWER)
     current = lock_claim(claim, version)
@@ -213,6 +246,7 @@ def claim_update(
     changed = {field: value for field, value in changes.items() if getattr(current, field) != value}
     if not changed:
         return current
+    _refuse_frozen_edit(current, changed)
     before = {field: getattr(current, field) for field in changed}
     for field, value in changed.items():
         setattr(current, field, value)
@@ -268,6 +302,14 @@ def claims_reanchor(*, previous: Snapshot, snapshot: Snapshot, actor: Any) -> di
     )
     # One diff of the two texts serves every claim.
     relocations = reanchor_many(snapshot.text, claims, old_text=previous.text)
+    # A published claim follows its article's text too: the move is audited and its
+    # old quote stays in the event, so this is no silent change of what was published.
+    with published_claim_writes():
+        _reanchor_each(claims, relocations, snapshot, actor, counts)
+    return counts
+
+
+def _reanchor_each(claims, relocations, snapshot: Snapshot, actor: Any, counts: dict) -> None:
     for claim, found in zip(claims, relocations, strict=True):
         before = fields_of(claim, ["snapshot_id", "start", "end", "exact", "anchor_state"])
         if found.state == AnchorState.ORPHANED:
@@ -293,4 +335,3 @@ def claims_reanchor(*, previous: Snapshot, snapshot: Snapshot, actor: Any) -> di
                 "score": round(found.score, 4),
             },
         )
-    return counts

@@ -9,7 +9,14 @@ from django.views.decorators.http import require_POST
 from app.articles.selectors import article_get, snapshot_get
 from app.audit.selectors import events_for_claim
 from app.claims import services, workflow
-from app.claims.forms import AssignForm, ClaimCreateForm, ClaimEditForm, ProposeForm, ReturnForm
+from app.claims.forms import (
+    AssignForm,
+    ClaimCreateForm,
+    ClaimEditForm,
+    CorrectForm,
+    ProposeForm,
+    ReturnForm,
+)
 from app.claims.models import Verdict
 from app.claims.selectors import claim_get, rating_list
 from app.claims.workflow_views import assignable_members
@@ -59,6 +66,7 @@ def claim_create(request: HttpRequest, slug: str, article_pk: int) -> HttpRespon
 def _claim_page(request, workspace, claim, form, status=200, stale=False) -> HttpResponse:
     actions = workflow.available_actions(claim=claim, user=request.user)
     version = {"version": claim.version}
+    offered = rating_list(user=request.user, workspace=workspace, include_retired=False)
     return render(
         request,
         "claims/detail.html",
@@ -73,13 +81,21 @@ def _claim_page(request, workspace, claim, form, status=200, stale=False) -> Htt
             "evidence_form": EvidenceAddForm(),
             "pending": workflow.pending_verdict(claim),
             "verdicts": claim.verdicts.exclude(state=Verdict.State.PROPOSED)
-            .select_related("rating", "proposed_by", "decided_by")
+            .select_related("proposed_by", "decided_by")
             .order_by("proposed_at", "id"),
-            "propose_form": ProposeForm(
-                initial=version,
-                ratings=rating_list(user=request.user, workspace=workspace, include_retired=False),
+            "propose_form": ProposeForm(initial=version, ratings=offered)
+            if workflow.PROPOSE in actions
+            else None,
+            "correct_form": CorrectForm(
+                initial={
+                    **version,
+                    "restatement": claim.restatement,
+                    "claimant": claim.claimant,
+                    "summary": claim.verdict_summary,
+                },
+                ratings=offered,
             )
-            if actions & {workflow.PROPOSE, workflow.PROPOSE_CORRECTION}
+            if workflow.CORRECT in actions
             else None,
             "return_form": ReturnForm(initial=version) if workflow.RETURN in actions else None,
             "assign_form": AssignForm(
@@ -96,6 +112,11 @@ def _claim_page(request, workspace, claim, form, status=200, stale=False) -> Htt
     )
 
 
+def _words_frozen(claim) -> bool:
+    """The restatement and claimant are what a proposal or a published verdict judged."""
+    return claim.is_published or workflow.pending_verdict(claim) is not None
+
+
 @login_required
 def claim_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     workspace = enter_workspace(request, slug)
@@ -106,7 +127,8 @@ def claim_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "claimant": claim.claimant,
             "tags": ", ".join(claim.tags),
             "version": claim.version,
-        }
+        },
+        frozen=_words_frozen(claim),
     )
     return _claim_page(request, workspace, claim, form)
 
@@ -116,14 +138,14 @@ def claim_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def claim_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     workspace = enter_workspace(request, slug, role=Role.REVIEWER)
     claim = claim_get(user=request.user, workspace=workspace, pk=pk)
-    form = ClaimEditForm(request.POST)
+    form = ClaimEditForm(request.POST, frozen=_words_frozen(claim))
     if form.is_valid():
         try:
             services.claim_update(
                 claim=claim,
                 version=form.cleaned_data["version"],
-                restatement=form.cleaned_data["restatement"],
-                claimant=form.cleaned_data["claimant"],
+                restatement=form.cleaned_data.get("restatement"),
+                claimant=form.cleaned_data.get("claimant"),
                 tags=form.cleaned_data["tags"],
                 actor=request.user,
             )

@@ -5,9 +5,14 @@ Each transition is one service: one transaction, one version check, one audit ev
 services check the very same rules, so the buttons the browser shows and what the
 server accepts cannot drift apart.
 
-A correction of a published verdict is proposed and approved like the first verdict;
-while it waits, the claim stays `published` (its public verdict is still the old one)
-and turns `corrected` when the correction is approved.
+A correction of a published verdict is an editor's act, proposed and approved like the
+first verdict; while it waits, the claim stays `published` (its public verdict is still
+the old one) and turns `corrected` when the correction is approved. A correction may
+reword the claim's restatement and claimant as well as its rating and summary; from
+publication on nothing else can change those (see `services.published_claim_writes`).
+
+The action names are the API's: `available_actions` returns them and each is the last
+segment of its endpoint (`/claims/<id>/correct/`).
 """
 
 from typing import Any
@@ -17,21 +22,31 @@ from django.db import transaction
 from django.utils import timezone
 
 from app.audit.services import audit_append
-from app.claims.models import Claim, ClaimStatus, Rating, Verdict
-from app.claims.services import lock_claim
+from app.claims.models import PUBLISHED_STATES, Claim, ClaimStatus, Rating, RatingWords, Verdict
+from app.claims.services import lock_claim, published_claim_writes
 from app.core.errors import Conflict, NotFound, PermissionDenied
 from app.sources.models import Evidence
 from app.workspaces.access import membership_of, require_role
 from app.workspaces.models import Membership, Role
 
-START_REVIEW = "start_review"
+START_REVIEW = "start-review"
 PROPOSE = "propose"
-PROPOSE_CORRECTION = "propose_correction"
+CORRECT = "correct"
 APPROVE = "approve"
 RETURN = "return"
 ASSIGN = "assign"
+ACTIONS = (START_REVIEW, PROPOSE, CORRECT, APPROVE, RETURN, ASSIGN)
+# The least role each action needs; interfaces check it before reading a request body.
+LEAST_ROLE = {action: Role.REVIEWER for action in ACTIONS} | {
+    APPROVE: Role.EDITOR,
+    CORRECT: Role.EDITOR,
+}
 
-_PUBLISHED_STATES = (ClaimStatus.PUBLISHED, ClaimStatus.CORRECTED)
+
+_EDITORS_ONLY = {
+    APPROVE: "Only an editor can approve and publish a verdict.",
+    CORRECT: "Only an editor can propose a correction of a published verdict.",
+}
 
 
 def pending_verdict(claim: Claim) -> Verdict | None:
@@ -48,14 +63,16 @@ def _refusal(claim: Claim, action: str, membership: Membership | None, pending: 
     # "not allowed" rather than why the action would not fit now.
     if not role.includes(Role.REVIEWER):
         return PermissionDenied("Reviewers, editors and admins can do this; viewers cannot.")
-    if action in (APPROVE,) and not role.includes(Role.EDITOR):
-        return PermissionDenied("Only an editor can approve and publish a verdict.")
+    if not role.includes(LEAST_ROLE[action]):
+        return PermissionDenied(_EDITORS_ONLY[action])
     if action == START_REVIEW and claim.status != ClaimStatus.OPEN:
         return Conflict(f"Only an open claim can go into review; this one is {claim.status}.")
     if action == PROPOSE and claim.status != ClaimStatus.IN_REVIEW:
         return Conflict(f"A verdict is proposed for a claim in review; this one is {claim.status}.")
-    if action == PROPOSE_CORRECTION and (claim.status not in _PUBLISHED_STATES or pending):
-        return Conflict("A correction is proposed for a published claim with no pending proposal.")
+    if action == CORRECT and claim.status not in PUBLISHED_STATES:
+        return Conflict(f"Only a published verdict can be corrected; this claim is {claim.status}.")
+    if action == CORRECT and pending:
+        return Conflict("A correction is already waiting for a decision on this claim.")
     if action in (APPROVE, RETURN) and pending is None:
         return Conflict("There is no proposed verdict waiting for a decision.")
     if action == APPROVE and pending.proposed_by_id == membership.user_id:
@@ -75,8 +92,7 @@ def available_actions(*, claim: Claim, user: Any) -> set[str]:
     """The workflow actions `user` may take on `claim` right now."""
     membership = membership_of(user, claim.workspace_id)
     pending = pending_verdict(claim)
-    actions = (START_REVIEW, PROPOSE, PROPOSE_CORRECTION, APPROVE, RETURN, ASSIGN)
-    return {a for a in actions if _refusal(claim, a, membership, pending) is None}
+    return {a for a in ACTIONS if _refusal(claim, a, membership, pending) is None}
 
 
 def _check(claim: Claim, action: str, actor: Any) -> Verdict | None:
@@ -134,6 +150,57 @@ def _validated_rating(claim: Claim, rating: Rating | int | None) -> Rating:
     return found
 
 
+def _rating_ref(words: RatingWords, rating_id: int) -> dict:
+    """How every event names a rating: its id and the words it had then."""
+    return {"id": rating_id, "label": words.label, "value": words.value, "colour": words.colour}
+
+
+def _proposal(
+    claim: Claim,
+    *,
+    rating: Rating | int | None,
+    summary: str,
+    actor: Any,
+    correction_note: str = "",
+    restatement: str | None = None,
+    claimant: str | None = None,
+) -> Verdict:
+    """Check and store a proposed verdict; the caller has locked the claim and the action."""
+    found = _validated_rating(claim, rating)
+    summary = (summary or "").strip()
+    errors = {}
+    if not summary:
+        errors["summary"] = "Write a summary of the verdict: what the evidence shows."
+    if claim.is_published and not correction_note:
+        errors["correction_note"] = "A correction needs a note saying what changed and why."
+    if not Evidence.objects.filter(claim=claim).exists():
+        errors["evidence"] = "Link at least one source before proposing a verdict."
+    if errors:
+        raise ValidationError(errors)
+    return Verdict.objects.create(
+        workspace_id=claim.workspace_id,
+        claim=claim,
+        rating=found,
+        **RatingWords.of(found).as_fields("rating_", "scale_"),
+        restatement=claim.restatement if restatement is None else restatement.strip(),
+        claimant=claim.claimant if claimant is None else claimant.strip(),
+        summary=summary,
+        correction_note=correction_note,
+        proposed_by=actor,
+    )
+
+
+def _proposal_event(verdict: Verdict) -> dict:
+    return {
+        "verdict": verdict.pk,
+        "rating": _rating_ref(verdict.words, verdict.rating_id),
+        "summary": verdict.summary,
+        "restatement": verdict.restatement,
+        "claimant": verdict.claimant,
+        "correction_note": verdict.correction_note,
+    }
+
+
 @transaction.atomic
 def verdict_propose(
     *,
@@ -142,57 +209,72 @@ def verdict_propose(
     rating: Rating | int | None,
     summary: str,
     actor: Any,
-    correction_note: str = "",
 ) -> Verdict:
-    """Propose a verdict (or, on a published claim, a correction) for approval.
+    """Propose the first verdict of a claim in review, for another editor to approve.
 
     Needs a current rating of the workspace's scale, a summary and at least one
-    evidence link; a correction also needs a note saying what changed and why.
-    Raises `ValidationError` (rating, summary, evidence, correction_note),
-    `StaleVersion`, `Conflict`, `PermissionDenied`.
+    evidence link. The verdict keeps the rating's words and the claim's restatement
+    and claimant as proposed. Raises `ValidationError` (rating, summary, evidence),
+    `StaleVersion`, `Conflict` (a published claim is corrected, not proposed for),
+    `PermissionDenied`.
     """
     claim = lock_claim(claim, version)
-    correcting = claim.status in _PUBLISHED_STATES
-    _check(claim, PROPOSE_CORRECTION if correcting else PROPOSE, actor)
-    found = _validated_rating(claim, rating)
-    summary = (summary or "").strip()
-    correction_note = (correction_note or "").strip()
-    errors = {}
-    if not summary:
-        errors["summary"] = "Write a summary of the verdict: what the evidence shows."
-    if correcting and not correction_note:
-        errors["correction_note"] = "A correction needs a note saying what changed and why."
-    if not Evidence.objects.filter(claim=claim).exists():
-        errors["evidence"] = "Link at least one source before proposing a verdict."
-    if errors:
-        raise ValidationError(errors)
-    verdict = Verdict.objects.create(
-        workspace_id=claim.workspace_id,
-        claim=claim,
-        rating=found,
-        summary=summary,
-        correction_note=correction_note if correcting else "",
-        proposed_by=actor,
-    )
-    before_status = claim.status
-    if not correcting:
-        claim.status = ClaimStatus.VERDICT_PROPOSED
+    _check(claim, PROPOSE, actor)
+    verdict = _proposal(claim, rating=rating, summary=summary, actor=actor)
+    claim.status = ClaimStatus.VERDICT_PROPOSED
     claim.version += 1
     claim.save(update_fields=["status", "version", "updated_at"])
     _record(
         claim,
         actor,
-        "claim.correction_proposed" if correcting else "claim.verdict_proposed",
-        {"status": before_status},
-        {
-            "status": claim.status,
-            "verdict": verdict.pk,
-            "rating": found.label,
-            "summary": summary,
-            "correction_note": verdict.correction_note,
-            "version": claim.version,
-        },
-        reason=verdict.correction_note,
+        "claim.verdict_proposed",
+        {"status": ClaimStatus.IN_REVIEW},
+        {"status": claim.status, **_proposal_event(verdict), "version": claim.version},
+    )
+    return verdict
+
+
+@transaction.atomic
+def verdict_correct(
+    *,
+    claim: Claim,
+    version: int,
+    rating: Rating | int | None,
+    summary: str,
+    correction_note: str,
+    actor: Any,
+    restatement: str | None = None,
+    claimant: str | None = None,
+) -> Verdict:
+    """Propose a correction of a published verdict; an editor may, another approves it.
+
+    The correction may also reword the claim's restatement and claimant (left out, they
+    stay as published). Until it is approved the published verdict stands. Raises
+    `ValidationError` (rating, summary, evidence, correction_note), `StaleVersion`,
+    `Conflict` (not published, or a correction already waits), `PermissionDenied`
+    (below editor).
+    """
+    claim = lock_claim(claim, version)
+    _check(claim, CORRECT, actor)
+    correction_note = (correction_note or "").strip()
+    verdict = _proposal(
+        claim,
+        rating=rating,
+        summary=summary,
+        actor=actor,
+        correction_note=correction_note,
+        restatement=restatement,
+        claimant=claimant,
+    )
+    claim.version += 1
+    claim.save(update_fields=["version", "updated_at"])
+    _record(
+        claim,
+        actor,
+        "claim.correction_proposed",
+        {"status": claim.status},
+        {"status": claim.status, **_proposal_event(verdict), "version": claim.version},
+        reason=correction_note,
     )
     return verdict
 
@@ -202,25 +284,53 @@ def verdict_approve(*, claim: Claim, version: int, actor: Any) -> Verdict:
     """Approve the pending verdict and publish it; an editor other than the proposer may.
 
     The verdict published before (if any) is superseded; the claim becomes
-    `published`, or `corrected` when this was a correction. Raises `StaleVersion`
+    `published`, or `corrected` when this was a correction, with the verdict's rating
+    words, summary, restatement and claimant. The rating's words are taken again now,
+    as the approver sees them, and never change afterwards. Raises `StaleVersion`
     (someone else decided first), `Conflict`, `PermissionDenied`.
     """
     claim = lock_claim(claim, version)
     verdict = _check(claim, APPROVE, actor)
     now = timezone.now()
+    words = RatingWords.of(verdict.rating)
     Verdict.objects.filter(claim=claim, state=Verdict.State.PUBLISHED).update(
         state=Verdict.State.SUPERSEDED
     )
+    for field, value in words.as_fields("rating_", "scale_").items():
+        setattr(verdict, field, value)
     verdict.state = Verdict.State.PUBLISHED
     verdict.decided_by = actor
     verdict.decided_at = verdict.published_at = now
-    verdict.save(update_fields=["state", "decided_by", "decided_at", "published_at"])
-    before = {"status": claim.status, "rating": claim.rating_id, "summary": claim.verdict_summary}
+    verdict.save()
+    published = [
+        "status",
+        "restatement",
+        "claimant",
+        "rating",
+        "rating_label",
+        "rating_value",
+        "rating_colour",
+        "rating_best",
+        "rating_worst",
+        "verdict_summary",
+    ]
+    before = {
+        "status": claim.status,
+        "rating": _rating_ref(claim.verdict_rating, claim.rating_id) if claim.rating_id else None,
+        "summary": claim.verdict_summary,
+        "restatement": claim.restatement,
+        "claimant": claim.claimant,
+    }
     claim.status = ClaimStatus.CORRECTED if verdict.is_correction else ClaimStatus.PUBLISHED
     claim.rating = verdict.rating
+    for field, value in words.as_fields("rating_", "rating_").items():
+        setattr(claim, field, value)
     claim.verdict_summary = verdict.summary
+    claim.restatement = verdict.restatement
+    claim.claimant = verdict.claimant
     claim.version += 1
-    claim.save(update_fields=["status", "rating", "verdict_summary", "version", "updated_at"])
+    with published_claim_writes():
+        claim.save(update_fields=[*published, "version", "updated_at"])
     _record(
         claim,
         actor,
@@ -228,8 +338,10 @@ def verdict_approve(*, claim: Claim, version: int, actor: Any) -> Verdict:
         before,
         {
             "status": claim.status,
-            "rating": claim.rating_id,
+            "rating": _rating_ref(words, verdict.rating_id),
             "summary": claim.verdict_summary,
+            "restatement": claim.restatement,
+            "claimant": claim.claimant,
             "verdict": verdict.pk,
             "proposed_by": verdict.proposed_by_id,
             "version": claim.version,

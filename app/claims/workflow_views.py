@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from app.claims import workflow
-from app.claims.forms import AssignForm, ProposeForm, ReturnForm, VersionForm
+from app.claims.forms import AssignForm, CorrectForm, ProposeForm, ReturnForm, VersionForm
 from app.claims.selectors import claim_get, rating_list
 from app.core.errors import Conflict, NotFound
 from app.workspaces.models import Role
@@ -26,28 +26,39 @@ def assignable_members(*, user, workspace):
 def _run(request, workspace, claim, form, action) -> str:
     data = form.cleaned_data
     version = data["version"]
-    if action == "start-review":
+    if action == workflow.START_REVIEW:
         workflow.claim_start_review(claim=claim, version=version, actor=request.user)
         return "The claim is in review."
-    if action == "propose":
+    if action == workflow.PROPOSE:
         workflow.verdict_propose(
             claim=claim,
             version=version,
             rating=data["rating"],
             summary=data["summary"],
-            correction_note=data["correction_note"],
             actor=request.user,
         )
         return "Verdict proposed; another editor has to approve it."
-    if action == "approve":
+    if action == workflow.CORRECT:
+        workflow.verdict_correct(
+            claim=claim,
+            version=version,
+            rating=data["rating"],
+            summary=data["summary"],
+            correction_note=data["correction_note"],
+            restatement=data["restatement"],
+            claimant=data["claimant"],
+            actor=request.user,
+        )
+        return "Correction proposed; another editor has to approve it."
+    if action == workflow.APPROVE:
         workflow.verdict_approve(claim=claim, version=version, actor=request.user)
         return "Verdict approved and published."
-    if action == "return":
+    if action == workflow.RETURN:
         workflow.verdict_return(
             claim=claim, version=version, reason=data["reason"], actor=request.user
         )
         return "The proposal went back for more work."
-    if action == "assign":
+    if action == workflow.ASSIGN:
         assignee = None
         if data["assignee"]:
             assignee = get_user_model().objects.filter(pk=data["assignee"]).first()
@@ -61,13 +72,12 @@ def _run(request, workspace, claim, form, action) -> str:
 def claim_transition(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
     workspace = enter_workspace(request, slug, role=Role.REVIEWER)
     claim = claim_get(user=request.user, workspace=workspace, pk=pk)
-    if action == "propose":
-        form = ProposeForm(
-            request.POST, ratings=rating_list(user=request.user, workspace=workspace)
-        )
-    elif action == "return":
+    if action in (workflow.PROPOSE, workflow.CORRECT):
+        form_class = CorrectForm if action == workflow.CORRECT else ProposeForm
+        form = form_class(request.POST, ratings=rating_list(user=request.user, workspace=workspace))
+    elif action == workflow.RETURN:
         form = ReturnForm(request.POST)
-    elif action == "assign":
+    elif action == workflow.ASSIGN:
         form = AssignForm(
             request.POST, members=assignable_members(user=request.user, workspace=workspace)
         )

@@ -42,3 +42,13 @@ class Conflict(DomainError):
 
     code = "conflict"
     status = 409
+
+
+class StaleVersion(Conflict):
+    """The object changed after the caller read it; their edit would overwrite that change.
+
+    The API answers it 412 (the `If-Match` precondition failed), the browser 409.
+    """
+
+    code = "stale_version"
+    status = 409

@@ -17,7 +17,7 @@ from app.core.errors import NotFound
 from app.exports import streams
 from app.exports.forms import ANNOTATIONS, CLAIMREVIEW, CSV, JSONL, ExportFilters, ExportForm
 from app.exports.records import ExportContext
-from app.exports.selectors import export_claims, rating_bounds
+from app.exports.selectors import export_claims
 from app.exports.services import export_create
 from app.workspaces.models import Workspace
 
@@ -85,8 +85,6 @@ def export_response(
         total = claims.count()
         if page >= streams.annotation_page_count(total):
             raise NotFound("No such page.")
-    if format == CLAIMREVIEW:
-        context.worst_rating, context.best_rating = rating_bounds(user=user, workspace=workspace)
 
     options = {}
     if format == CSV:

@@ -48,13 +48,11 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass
 class ExportContext:
-    """What every record of one export shares: where links point and the rating scale."""
+    """What every record of one export shares: where links point."""
 
     workspace_slug: str
     workspace_name: str
     base_url: str  # scheme and host, no trailing slash
-    worst_rating: int | None = None
-    best_rating: int | None = None
     _prefixes: dict = field(default_factory=dict, repr=False)
 
     def _path(self, name: str, pk: int) -> str:
@@ -118,7 +116,7 @@ def csv_row(claim: Claim, context: ExportContext) -> list:
         "exact": claim.exact,
         "restatement": claim.restatement,
         "claimant": claim.claimant,
-        "rating": claim.rating.label if claim.rating else "",
+        "rating": claim.rating_label,
         "verdict_summary": claim.verdict_summary,
         "tags": "; ".join(claim.tags),
         "assignee": claim.assignee.get_username() if claim.assignee else "",
@@ -150,7 +148,7 @@ def _verdict_record(verdict: Verdict) -> dict:
     return {
         "id": verdict.pk,
         "state": verdict.state,
-        "rating": {"label": verdict.rating.label, "value": verdict.rating.value},
+        "rating": {"label": verdict.rating_label, "value": verdict.rating_value},
         "summary": verdict.summary,
         "correction_note": verdict.correction_note,
         "proposed_by": _person(verdict.proposed_by),
@@ -204,7 +202,9 @@ def jsonl_record(claim: Claim, context: ExportContext, *, with_comments: bool = 
         "claimant": claim.claimant,
         "status": claim.status,
         "rating": (
-            {"label": claim.rating.label, "value": claim.rating.value} if claim.rating else None
+            {"label": claim.rating_label, "value": claim.rating_value}
+            if claim.rating_label
+            else None
         ),
         "verdict_summary": claim.verdict_summary,
         "verdicts": [_verdict_record(verdict) for verdict in claim.verdicts.all()],
@@ -229,16 +229,18 @@ def claim_review(claim: Claim, context: ExportContext) -> dict:
 
     `datePublished` is when the first verdict was published; after a correction,
     `dateModified` says when the current one was. A rating outside the ordered scale
-    (no value, e.g. "Unverifiable") keeps only its label as `alternateName`.
+    (no value, e.g. "Unverifiable") keeps only its label as `alternateName`. The rating
+    is given in the words, value and scale bounds it was approved with; the reviewed
+    item follows the article's current details.
     """
     article = claim.article
     published = [v for v in claim.verdicts.all() if v.published_at is not None]
-    rating = {"@type": "Rating", "alternateName": claim.rating.label if claim.rating else ""}
-    if claim.rating and claim.rating.value is not None:
-        rating["ratingValue"] = claim.rating.value
-        if context.best_rating is not None:
-            rating["bestRating"] = context.best_rating
-            rating["worstRating"] = context.worst_rating
+    rating = {"@type": "Rating", "alternateName": claim.rating_label}
+    if claim.rating_value is not None:
+        rating["ratingValue"] = claim.rating_value
+        if claim.rating_best is not None:
+            rating["bestRating"] = claim.rating_best
+            rating["worstRating"] = claim.rating_worst
     appearance = {
         "@type": "NewsArticle",
         "url": article_link(claim, context),
@@ -289,8 +291,8 @@ def annotation(claim: Claim, context: ExportContext) -> dict:
         if language:
             described["language"] = language
         body.append(described)
-    if claim.rating:
-        body.append({"type": "TextualBody", "value": claim.rating.label, "purpose": "assessing"})
+    if claim.rating_label:
+        body.append({"type": "TextualBody", "value": claim.rating_label, "purpose": "assessing"})
     body.extend({"type": "TextualBody", "value": tag, "purpose": "tagging"} for tag in claim.tags)
     record = {
         "id": context.claim_url(claim.pk),

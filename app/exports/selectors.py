@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from app.claims.models import Claim, Comment, Rating, Verdict
+from app.claims.models import Claim, Comment, Verdict
 from app.exports.forms import PUBLISHED_STATUSES, ExportFilters
 from app.sources.models import Evidence
 from app.workspaces.access import workspace_ids_for
@@ -43,7 +43,7 @@ def export_claims(
     """
     claims = (
         Claim.objects.filter(workspace_id__in=workspace_ids_for(user), workspace=workspace)
-        .select_related("article", "snapshot", "rating", "assignee", "created_by")
+        .select_related("article", "snapshot", "assignee", "created_by")
         .defer(*_HEAVY_SNAPSHOT_FIELDS)
     )
     if filters.article is not None:
@@ -72,9 +72,9 @@ def export_claims(
         prefetches.append(
             Prefetch(
                 "verdicts",
-                queryset=Verdict.objects.select_related(
-                    "rating", "proposed_by", "decided_by"
-                ).order_by("proposed_at", "id"),
+                queryset=Verdict.objects.select_related("proposed_by", "decided_by").order_by(
+                    "proposed_at", "id"
+                ),
             )
         )
     if with_comments:
@@ -85,15 +85,3 @@ def export_claims(
             )
         )
     return claims.prefetch_related(*prefetches).order_by("article_id", "start", "id")
-
-
-def rating_bounds(*, user: Any, workspace: Workspace) -> tuple[int | None, int | None]:
-    """The (worst, best) values of the workspace's scale, for ClaimReview's rating bounds."""
-    values = list(
-        Rating.objects.filter(
-            workspace_id__in=workspace_ids_for(user), workspace=workspace, value__isnull=False
-        ).values_list("value", flat=True)
-    )
-    if not values:
-        return None, None
-    return min(values), max(values)

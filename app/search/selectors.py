@@ -243,7 +243,7 @@ def search(
     sql = f"""
         WITH text_match AS MATERIALIZED ({text_sql})
         SELECT e.kind, e.object_id, e.claim_id, e.title, e.body, e.status, e.occurred_on,
-               e.direction, w.slug, w.name, r.label, r.colour, ranked.score
+               e.direction, w.slug, w.name, c.rating_label, c.rating_colour, ranked.score
         FROM (
             SELECT e.id,
                    ts_rank('{{0.1, 0.2, 0.4, 1.0}}', e.document, {tsquery})
@@ -257,7 +257,8 @@ def search(
         ) AS ranked
         JOIN search_searchentry e ON e.id = ranked.id
         JOIN workspaces_workspace w ON w.id = e.workspace_id
-        LEFT JOIN claims_rating r ON r.id = e.rating_id
+        -- The verdict as published: the claim's stored words, not the scale's today.
+        LEFT JOIN claims_claim c ON e.kind = 'claim' AND c.id = e.object_id
         ORDER BY ranked.score DESC, e.id DESC
     """  # noqa: S608 - fixed fragments only; values are parameters
     offset = (max(page, 1) - 1) * per_page
@@ -345,12 +346,11 @@ def similar_claims(
     exclude = exclude_claim_id or 0
     sql = f"""
         SELECT * FROM (
-            SELECT c.id, c.exact, c.restatement, c.status, r.label, r.colour,
+            SELECT c.id, c.exact, c.restatement, c.status, c.rating_label, c.rating_colour,
                    c.verdict_summary, a.title, greatest({sims}) AS sim
             FROM search_searchentry e
             JOIN claims_claim c ON c.id = e.object_id
             JOIN articles_article a ON a.id = c.article_id
-            LEFT JOIN claims_rating r ON r.id = c.rating_id
             WHERE e.kind = 'claim' AND e.workspace_id = %s AND e.workspace_id IN ({scope_sql})
               AND e.object_id <> %s AND ({prefilter})
               AND NOT EXISTS (

@@ -225,16 +225,18 @@ def test_the_whole_workflow_runs_through_the_api_with_four_eyes(team, as_member,
     assert published.json()["rating"]["label"] == "False"
     assert published["ETag"] == '"4"'
 
-    missing_note = act(reviewer, "correct", 4, {"rating": false.pk, "summary": "Still wrong."})
+    not_editor = act(reviewer, "correct", 4, {"rating": false.pk, "summary": "Still wrong."})
+    assert_error(not_editor, 403, "permission_denied")
+    missing_note = act(editor, "correct", 4, {"rating": false.pk, "summary": "Still wrong."})
     assert_error(missing_note, 400, "invalid", fields=["correction_note"])
     corrected = act(
-        reviewer,
+        editor,
         "correct",
         4,
         {"rating": false.pk, "summary": "Still wrong.", "correction_note": "New figures."},
     )
     assert corrected.status_code == 200
-    returned = act(editor, "return", 5, {"reason": "Cite the new figures."})
+    returned = act(as_member("admin"), "return", 5, {"reason": "Cite the new figures."})
     assert returned.json()["status"] == "published"
     assert_error(act(editor, "return", 6, {}), 400, fields=["reason"])
     actions = [e.action for e in AuditEvent.objects.filter(object_type="claim").order_by("seq")]
@@ -243,7 +245,7 @@ def test_the_whole_workflow_runs_through_the_api_with_four_eyes(team, as_member,
 
 def test_correct_on_an_unpublished_claim_is_409(team, as_member, ws_url, claim):
     false = team.workspace.ratings.get(label="False")
-    response = as_member("reviewer").post(
+    response = as_member("editor").post(
         ws_url(f"claims/{claim.pk}/correct/"),
         {"rating": false.pk, "summary": "x", "correction_note": "y"},
         HTTP_IF_MATCH='"1"',

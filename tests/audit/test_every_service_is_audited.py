@@ -91,6 +91,15 @@ def _proposed(w):
     return claim
 
 
+def _published(w):
+    from app.claims.workflow import verdict_approve
+
+    claim = _proposed(w)
+    verdict_approve(claim=claim, version=claim.version, actor=w.team.editor)
+    claim.refresh_from_db()
+    return claim
+
+
 def _rating(w):
     from app.claims.models import Rating
 
@@ -282,6 +291,24 @@ CALLS: dict[str, Callable[[World], Callable[[], object]]] = {
             actor=w.team.reviewer,
         )
     )(_in_review(w)),
+    "app.claims.workflow.verdict_correct": lambda w: (
+        lambda claim: call(
+            "app.claims.workflow.verdict_correct",
+            claim=claim,
+            version=claim.version,
+            rating=_rating(w),
+            summary="Still no.",
+            correction_note="Newer figures.",
+            actor=w.team.editor,
+        )
+    )(_published(w)),
+    "app.articles.services.article_update": lambda w: call(
+        "app.articles.services.article_update",
+        article=w.snapshot.article,
+        version=w.snapshot.article.version,
+        title="A corrected headline",
+        actor=w.team.reviewer,
+    ),
     "app.claims.workflow.verdict_approve": lambda w: (
         lambda claim: call(
             "app.claims.workflow.verdict_approve",
@@ -403,6 +430,10 @@ EXEMPT: dict[str, str] = {
     "app.articles.services.import_max_bytes": "pure: reads a setting",
     "app.claims.services.clean_tags": "pure: normalizes input",
     "app.claims.services.lock_claim": "reads under a row lock for the service that writes",
+    "app.claims.services.published_claim_writes": (
+        "opens the database's guard for the workflow's own statements; writes nothing itself"
+    ),
+    "app.articles.services.snapshot_change": "read-only: previews a re-import",
     "app.claims.workflow.pending_verdict": "read-only",
     "app.claims.workflow.available_actions": "read-only",
     "app.claims.relations.related_claims": "read-only",

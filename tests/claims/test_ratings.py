@@ -138,8 +138,8 @@ def test_rating_update_renames_and_recolours_recording_before_and_after(team):
     rating.refresh_from_db()
     assert (rating.label, rating.colour, rating.value) == ("Half true", "#00ff00", 4)
     event = _events("rating.updated").get()
-    assert event.before == {"label": "Mixed", "colour": "#b08800"}
-    assert event.after == {"label": "Half true", "colour": "#00ff00"}
+    assert event.before == {"label": "Mixed", "colour": "#b08800", "former_labels": []}
+    assert event.after == {"label": "Half true", "colour": "#00ff00", "former_labels": ["Mixed"]}
 
 
 def test_rating_update_leaves_the_value_alone_unless_given_and_clears_it_with_none(team):

@@ -17,6 +17,7 @@ from app.claims.workflow import (
     claim_assign,
     claim_start_review,
     verdict_approve,
+    verdict_correct,
     verdict_propose,
     verdict_return,
 )
@@ -209,28 +210,37 @@ def test_return_sends_the_claim_back_to_review_with_a_reason(proposed, team):
 def test_a_correction_needs_a_note_and_a_second_person_and_keeps_the_history(proposed, team):
     verdict_approve(claim=proposed, version=proposed.version, actor=team.editor)
     claim = Claim.objects.get(pk=proposed.pk)
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(Conflict):  # a published claim is corrected, not proposed for
         verdict_propose(
             claim=claim,
             version=claim.version,
             rating=_rating(team, "Misleading"),
             summary="s2",
-            actor=team.reviewer,
+            actor=team.editor,
+        )
+    with pytest.raises(ValidationError) as caught:
+        verdict_correct(
+            claim=claim,
+            version=claim.version,
+            rating=_rating(team, "Misleading"),
+            summary="s2",
+            correction_note="  ",
+            actor=team.editor,
         )
     assert "correction_note" in caught.value.message_dict
-    verdict_propose(
+    verdict_correct(
         claim=claim,
         version=claim.version,
         rating=_rating(team, "Misleading"),
         summary="The fall was 3%, but only on buses.",
         correction_note="Bus-only data clarified.",
-        actor=team.reviewer,
+        actor=team.editor,
     )
     claim = Claim.objects.get(pk=proposed.pk)
-    assert (claim.status, claim.rating.label) == ("published", "False")  # old verdict stands
+    assert (claim.status, claim.rating_label) == ("published", "False")  # old verdict stands
     verdict_approve(claim=claim, version=claim.version, actor=team.admin)
     claim = Claim.objects.get(pk=proposed.pk)
-    assert (claim.status, claim.rating.label) == ("corrected", "Misleading")
+    assert (claim.status, claim.rating_label) == ("corrected", "Misleading")
     history = list(claim.verdicts.order_by("proposed_at").values_list("state", "correction_note"))
     assert history == [("superseded", ""), ("published", "Bus-only data clarified.")]
 

@@ -2,13 +2,15 @@
 
 import datetime as dt
 import json
+from unittest import mock
 
 import pytest
 from django.urls import reverse
 
 from app.claims.models import Claim, Rating, Verdict
 from app.claims.services import claim_create, comment_add
-from app.claims.workflow import verdict_approve, verdict_propose
+from app.claims.workflow import verdict_approve, verdict_correct
+from app.exports.records import iso
 from tests.exports.conftest import body, cite, publish
 
 pytestmark = pytest.mark.django_db
@@ -131,24 +133,24 @@ def test_only_published_and_corrected_claims_are_reviewed(client, team, publishe
 def test_a_correction_keeps_the_first_publication_date_and_adds_the_modified_one(
     client, team, published_claim
 ):
-    Verdict.objects.filter(claim=published_claim).update(
-        published_at=dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
-    )
-    verdict_propose(
+    first = Verdict.objects.get(claim=published_claim).published_at
+    verdict_correct(
         claim=published_claim,
         version=published_claim.version,
         rating=Rating.objects.get(workspace=team.workspace, label="Mostly false"),
         summary="New figures: a smaller fall.",
         correction_note="The city revised its data.",
-        actor=team.reviewer,
+        actor=team.editor,
     )
     claim = Claim.objects.get(pk=published_claim.pk)
-    verdict_approve(claim=claim, version=claim.version, actor=team.editor)
+    a_day_later = first + dt.timedelta(days=1)
+    with mock.patch("app.claims.workflow.timezone.now", return_value=a_day_later):
+        verdict_approve(claim=claim, version=claim.version, actor=team.admin)
     (review,) = _reviews(client, team)
     assert review["reviewRating"]["alternateName"] == "Mostly false"
     assert review["reviewRating"]["ratingValue"] == 2
-    assert review["datePublished"] == "2025-01-02T03:04:05Z"
-    assert review["dateModified"] > review["datePublished"]
+    assert review["datePublished"] == iso(first)
+    assert review["dateModified"] == iso(a_day_later)
 
 
 def test_asking_claimreview_for_unpublished_claims_is_a_field_error(client, team):

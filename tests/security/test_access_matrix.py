@@ -116,7 +116,7 @@ RULES: dict[str, Rule] = {
     "api-claim-propose": Api({"POST": "reviewer"}, objects={"pk": "claim"}),
     "api-claim-approve": Api({"POST": "editor"}, objects={"pk": "claim"}),
     "api-claim-return": Api({"POST": "reviewer"}, objects={"pk": "claim"}),
-    "api-claim-correct": Api({"POST": "reviewer"}, objects={"pk": "claim"}),
+    "api-claim-correct": Api({"POST": "editor"}, objects={"pk": "claim"}),
     "api-claim-assign": Api({"POST": "reviewer"}, objects={"pk": "claim"}),
     "api-comment-list": Api({"GET": "viewer", "POST": "reviewer"}, objects={"pk": "claim"}),
     "api-rating-list": Api({"GET": "viewer", "POST": "admin"}),
