@@ -18,7 +18,7 @@ IF_MATCH = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     required=True,
-    description='The claim\'s ETag as last read, e.g. `"3"` (or `*` for whatever is current). '
+    description='The ETag as last read, e.g. `"3"` (or `*` for whatever is current). '
     "A stale one gets 412; without the header the write is refused with 428.",
 )
 
@@ -64,7 +64,7 @@ def if_match_version(request, current_version: int) -> int:
     if len(value) >= 2 and value[0] == value[-1] == '"':
         value = value[1:-1]
     if not value.isdigit() or not value.isascii():
-        raise PreconditionFailed(f"If-Match {header!r} is not an ETag of this claim.")
+        raise PreconditionFailed(f"If-Match {header!r} is not an ETag of this resource.")
     return int(value)
 
 
@@ -93,10 +93,11 @@ class WorkspaceView(GenericAPIView):
         workspace = self.workspace
         if request.method not in SAFE_METHODS:
             require_role(workspace=workspace, actor=request.user, role=self.write_role)
-            # A write under a claim's URL: another workspace's claim is 404 before
-            # the body is read.
-            if callable(getattr(self, "claim", None)):
-                self.claim()
+            # A write under an object's URL: another workspace's object is 404
+            # before the body is read.
+            for getter in ("claim", "article"):
+                if callable(getattr(self, getter, None)):
+                    getattr(self, getter)()
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

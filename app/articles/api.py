@@ -1,16 +1,18 @@
 """API of articles and their snapshots; imports go through the same services as the browser."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 
-from app.api.conventions import WorkspaceView, validated
+from app.api.conventions import IF_MATCH, WorkspaceView, etag, if_match_version, validated
 from app.api.pagination import ordered_by
 from app.api.schema import SLUG, example, page_of
 from app.articles import services
-from app.articles.models import Article, Snapshot
+from app.articles.models import Article, Direction, Snapshot
 from app.articles.selectors import article_get, article_list, snapshot_get
+from app.core.dates import parse_date
 
 
 class SnapshotSummarySerializer(serializers.ModelSerializer):
@@ -47,6 +49,7 @@ class ArticleSerializer(serializers.ModelSerializer):
             "published_on",
             "language",
             "direction",
+            "version",
             "claim_count",
             "created_at",
             "updated_at",
@@ -58,6 +61,38 @@ class ArticleDetailSerializer(ArticleSerializer):
 
     class Meta(ArticleSerializer.Meta):
         fields = [*ArticleSerializer.Meta.fields, "snapshots"]
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class LooseDateSerializerField(serializers.Field):
+    """A date written as people write it, in either calendar, as the browser's forms take it."""
+
+    default_error_messages = {"invalid": "This is not a date Sanad can read; try 2024-06-18."}
+
+    def to_internal_value(self, data):
+        parsed = parse_date(data) if isinstance(data, str) and len(data) <= 100 else None
+        if parsed is None:
+            self.fail("invalid")
+        return parsed
+
+    def to_representation(self, value):
+        return value.isoformat()
+
+
+class ArticleUpdateSerializer(serializers.Serializer):
+    """Any of the article's details; those left out stay as they are."""
+
+    title = serializers.CharField(required=False, max_length=500)
+    url = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    outlet = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    author = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    published_on = LooseDateSerializerField(
+        required=False,
+        allow_null=True,
+        help_text="2024-06-18, 18.06.2024, 18 June 2024, ۲۹ خرداد ۱۴۰۳ (Solar Hijri) …",
+    )
+    language = serializers.CharField(required=False, allow_blank=True, max_length=16)
+    direction = serializers.ChoiceField(choices=Direction.choices, required=False)
 
 
 class ArticleImportSerializer(serializers.Serializer):
@@ -98,6 +133,12 @@ class ImportResultSerializer(serializers.Serializer):
         child=serializers.IntegerField(),
         help_text="How the previous snapshot's claims moved: anchored, fuzzy, orphaned.",
     )
+    changes = serializers.DictField(
+        allow_null=True,
+        help_text="For a changed re-import: the differing lines of the text (`diff`), how "
+        "the previous snapshot's claims land (`claims`) and how many published ones move "
+        "(`published_claims_affected`); null otherwise.",
+    )
 
 
 ARTICLE_EXAMPLE = {
@@ -109,6 +150,7 @@ ARTICLE_EXAMPLE = {
     "published_on": "2024-06-18",
     "language": "fa",
     "direction": "rtl",
+    "version": 1,
     "claim_count": 3,
     "created_at": "2025-06-18T09:30:00.000000Z",
     "updated_at": "2025-06-18T09:30:00.000000Z",
@@ -173,6 +215,7 @@ class ArticleListView(WorkspaceView, ListAPIView):
                     "created_article": True,
                     "created_snapshot": True,
                     "reanchored": {},
+                    "changes": None,
                 },
                 status=201,
             ),
@@ -205,23 +248,68 @@ class ArticleListView(WorkspaceView, ListAPIView):
                 "created_article": result.created_article,
                 "created_snapshot": result.created_snapshot,
                 "reanchored": result.reanchored,
+                "changes": result.change.as_dict() if result.change else None,
             }
         ).data
         code = status.HTTP_201_CREATED if result.created_snapshot else status.HTTP_200_OK
         return Response(body, status=code)
 
 
+ARTICLE_ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=True,
+    description='The article\'s version, quoted (e.g. `"2"`); send it back in If-Match.',
+)
+
+
 class ArticleDetailView(WorkspaceView):
     serializer_class = ArticleDetailSerializer
 
+    def article(self) -> Article:
+        return article_get(user=self.request.user, workspace=self.workspace, pk=self.kwargs["pk"])
+
+    def _response(self, article: Article) -> Response:
+        body = ArticleDetailSerializer(article).data
+        return Response(body, headers={"ETag": etag(article.version)})
+
     @extend_schema(
-        summary="One article with its snapshots",
-        parameters=[SLUG],
+        summary="One article with its snapshots, and its ETag",
+        parameters=[SLUG, ARTICLE_ETAG],
         examples=[example("Article", {**ARTICLE_EXAMPLE, "snapshots": [SNAPSHOT_SUMMARY_EXAMPLE]})],
     )
     def get(self, request, slug, pk):
-        article = article_get(user=request.user, workspace=self.workspace, pk=pk)
-        return Response(ArticleDetailSerializer(article).data)
+        return self._response(self.article())
+
+    @extend_schema(
+        summary="Correct the article's details (reviewers and above)",
+        description="Title, URL (normalized; unique in the workspace), outlet, author, "
+        "publication date (either calendar), language and direction. Published "
+        "fact-checks of the article show the change in their history; their ClaimReview "
+        "describes the article as it is now.",
+        parameters=[SLUG, IF_MATCH, ARTICLE_ETAG],
+        request=ArticleUpdateSerializer,
+        responses={200: ArticleDetailSerializer},
+        examples=[
+            example("New title", {"title": "قرارداد همکاری دو کشور"}, request=True),
+            example(
+                "Updated",
+                {
+                    **ARTICLE_EXAMPLE,
+                    "title": "قرارداد همکاری دو کشور",
+                    "version": 2,
+                    "snapshots": [SNAPSHOT_SUMMARY_EXAMPLE],
+                },
+            ),
+        ],
+    )
+    def patch(self, request, slug, pk):
+        article = self.article()
+        version = if_match_version(request, article.version)
+        data = validated(ArticleUpdateSerializer, request)
+        services.article_update(article=article, version=version, actor=request.user, **data)
+        return self._response(self.article())
 
 
 class SnapshotDetailView(WorkspaceView):

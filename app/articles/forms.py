@@ -1,6 +1,9 @@
+import base64
+
 from django import forms
 from django.core.exceptions import ValidationError
 
+from app.articles.models import Direction
 from app.core.forms import LooseDateField
 
 LANGUAGE_CHOICES = [
@@ -56,6 +59,39 @@ class ArticleDetailsForm(forms.Form):
         }
 
 
+class ArticleEditForm(forms.Form):
+    """Correct an imported article's details; the date is typed in either calendar."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    title = forms.CharField(max_length=500, widget=forms.TextInput(attrs={"dir": "auto"}))
+    url = forms.CharField(
+        label="URL",
+        max_length=2000,
+        required=False,
+        widget=forms.URLInput(attrs={"dir": "ltr", "placeholder": "https://"}),
+    )
+    outlet = forms.CharField(
+        max_length=200, required=False, widget=forms.TextInput(attrs={"dir": "auto"})
+    )
+    author = forms.CharField(
+        max_length=300, required=False, widget=forms.TextInput(attrs={"dir": "auto"})
+    )
+    published_on = LooseDateField(
+        label="Publication date",
+        help_text="Gregorian or Solar Hijri: 2024-06-18, 18.06.2024, ۲۹ خرداد ۱۴۰۳.",
+    )
+    language = forms.CharField(
+        max_length=16,
+        required=False,
+        widget=forms.TextInput(attrs={"dir": "ltr"}),
+        help_text="A language code such as fa, ar or en.",
+    )
+    direction = forms.ChoiceField(choices=Direction.choices)
+
+    def details(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.fields if name != "version"}
+
+
 class TextImportForm(ArticleDetailsForm):
     text = forms.CharField(
         label="Article text",
@@ -79,6 +115,10 @@ class HtmlImportForm(ArticleDetailsForm):
         strip=False,
         widget=forms.Textarea(attrs={"dir": "ltr", "rows": 8, "spellcheck": "false"}),
     )
+    # A re-import waiting for confirmation carries the page's exact bytes, which a file
+    # input cannot send again.
+    page_base64 = forms.CharField(required=False, widget=forms.HiddenInput)
+    page_charset = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
     field_order = ["html_file", "html", "url", "title", "outlet", "author", "published", "language"]
 
     def __init__(self, *args, require_url: bool = False, **kwargs):
@@ -89,14 +129,27 @@ class HtmlImportForm(ArticleDetailsForm):
             self.fields["url"].help_text = "The address the page was saved from."
             self.fields["html_file"].label = "Saved page (HTML file)"
 
+    def clean_page_base64(self) -> bytes | None:
+        encoded = self.cleaned_data["page_base64"]
+        if not encoded:
+            return None
+        try:
+            return base64.b64decode(encoded, validate=True)
+        except ValueError:
+            raise ValidationError("The page did not come through; choose the file again.") from None
+
     def clean(self):
         data = super().clean()
-        if not data.get("html_file") and not (data.get("html") or "").strip():
+        carried = data.get("page_base64")
+        if not carried and not data.get("html_file") and not (data.get("html") or "").strip():
             raise ValidationError("Choose an HTML file or paste the page's HTML.")
         return data
 
     def page(self) -> tuple[bytes, str | None]:
         """The page's bytes and the charset the upload declared, if any."""
+        carried = self.cleaned_data.get("page_base64")
+        if carried:
+            return carried, self.cleaned_data["page_charset"] or None
         upload = self.cleaned_data.get("html_file")
         if upload:
             return upload.read(), getattr(upload, "charset", None)

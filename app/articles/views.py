@@ -1,19 +1,23 @@
+import base64
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from app.articles import services
 from app.articles.extraction import propose_trim
-from app.articles.forms import HtmlImportForm, TextImportForm
+from app.articles.forms import ArticleEditForm, HtmlImportForm, TextImportForm
 from app.articles.reading import paragraphs
 from app.articles.selectors import article_get, snapshot_get
 from app.claims.forms import ClaimCreateForm
 from app.claims.models import AnchorState
 from app.claims.selectors import claim_list
 from app.core.dates import format_both
+from app.core.errors import StaleVersion
 from app.core.forms import add_service_errors
 from app.workspaces.access import require_role
 from app.workspaces.models import Role
@@ -26,8 +30,25 @@ IMPORT_MODES = {
 }
 
 
+def _edit_form(article) -> ArticleEditForm:
+    return ArticleEditForm(
+        initial={
+            "version": article.version,
+            "title": article.title,
+            "url": article.url,
+            "outlet": article.outlet,
+            "author": article.author,
+            "published_on": article.published_on.isoformat() if article.published_on else "",
+            "language": article.language,
+            "direction": article.direction,
+        }
+    )
+
+
 @login_required
-def article_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def article_detail(
+    request: HttpRequest, slug: str, pk: int, edit_form: ArticleEditForm | None = None
+) -> HttpResponse:
     """The reader: one snapshot's text, its claims highlighted, the claim panel beside it."""
     workspace = enter_workspace(request, slug)
     article = article_get(user=request.user, workspace=workspace, pk=pk)
@@ -73,8 +94,35 @@ def article_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             ),
             "can_annotate": _can_annotate(request),
             "create_form": ClaimCreateForm(initial={"snapshot": snapshot.pk if snapshot else None}),
+            "edit_form": (edit_form or _edit_form(article)) if _can_annotate(request) else None,
         },
+        status=400 if edit_form is not None else 200,
     )
+
+
+@login_required
+@require_POST
+def article_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Correct the article's details; errors come back on the reader page, in the form."""
+    workspace = enter_workspace(request, slug, role=Role.REVIEWER)
+    article = article_get(user=request.user, workspace=workspace, pk=pk)
+    form = ArticleEditForm(request.POST)
+    if form.is_valid():
+        try:
+            services.article_update(
+                article=article,
+                version=form.cleaned_data["version"],
+                actor=request.user,
+                **form.details(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except StaleVersion as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Article details saved.")
+            return redirect("article-detail", slug=workspace.slug, pk=article.pk)
+    return article_detail(request, slug, pk, edit_form=form)
 
 
 def _can_annotate(request: HttpRequest) -> bool:
@@ -118,12 +166,16 @@ def article_import(request: HttpRequest, slug: str) -> HttpResponse:
         if mode == "text" and action == "preview_trim":
             context["proposal"] = propose_trim(form.cleaned_data["text"])
             return render(request, "articles/import.html", context)
+        # A changed re-import of an article is shown first (what changes, where its
+        # claims land) and written only when the person confirms.
+        confirmed = request.POST.get("confirm_changes") == "1"
         try:
             if mode == "text":
                 result = services.article_import_text(
                     workspace=workspace,
                     text=form.cleaned_data["text"],
                     trim=action == "import_trimmed",
+                    confirm_changes=confirmed,
                     actor=request.user,
                     **form.details(),
                 )
@@ -134,12 +186,22 @@ def article_import(request: HttpRequest, slug: str) -> HttpResponse:
                     html=page,
                     declared_charset=charset,
                     require_url=mode == "url_html",
+                    confirm_changes=confirmed,
                     actor=request.user,
                     **form.details(),
                 )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            if result.awaiting_confirmation:
+                context.update(
+                    change=result.change,
+                    existing=result.article,
+                    action=action,
+                    carried_page=base64.b64encode(page).decode("ascii") if mode != "text" else "",
+                    carried_charset=(charset or "") if mode != "text" else "",
+                )
+                return render(request, "articles/import.html", context)
             messages.success(request, _import_summary(result))
             return redirect("article-detail", slug=workspace.slug, pk=result.article.pk)
     return render(request, "articles/import.html", context)

@@ -76,6 +76,7 @@ RULES: dict[str, Rule] = {
     # Articles, the reader, claims.
     "article-import": Rule({"GET": "reviewer", "POST": "reviewer"}),
     "article-detail": Rule({"GET": "viewer"}, objects={"pk": "article"}),
+    "article-edit": Rule({"POST": "reviewer"}, objects={"pk": "article"}),
     "claim-create": Rule({"POST": "reviewer"}, objects={"article_pk": "article"}),
     "claim-list": Rule({"GET": "viewer"}),
     "claim-detail": Rule({"GET": "viewer"}, objects={"pk": "claim"}),
@@ -108,7 +109,7 @@ RULES: dict[str, Rule] = {
     "api-member-list": Api({"GET": "viewer", "POST": "admin"}),
     "api-member-detail": Api({"GET": "viewer", "PATCH": "admin"}, objects={"pk": "membership"}),
     "api-article-list": Api({"GET": "viewer", "POST": "reviewer"}),
-    "api-article-detail": Api({"GET": "viewer"}, objects={"pk": "article"}),
+    "api-article-detail": Api({"GET": "viewer", "PATCH": "reviewer"}, objects={"pk": "article"}),
     "api-snapshot-detail": Api({"GET": "viewer"}, objects={"pk": "snapshot"}),
     "api-claim-list": Api({"GET": "viewer", "POST": "reviewer"}),
     "api-claim-detail": Api({"GET": "viewer", "PATCH": "reviewer"}, objects={"pk": "claim"}),
