@@ -177,7 +177,9 @@ class ClaimFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ClaimStatus.choices)
     rating = django_filters.NumberFilter(field_name="rating_id", help_text="Verdict rating id.")
     verdict = django_filters.CharFilter(
-        field_name="rating__label", lookup_expr="iexact", help_text="Verdict label, e.g. False."
+        field_name="rating_label",
+        lookup_expr="iexact",
+        help_text="Verdict label as published, e.g. False.",
     )
     assignee = django_filters.NumberFilter(field_name="assignee_id", help_text="User id.")
     tag = django_filters.CharFilter(method="filter_tag", help_text="Claims with this tag.")
