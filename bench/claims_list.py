@@ -20,7 +20,7 @@ TAGS = ["economy", "health", "election", "اقتصاد", "انتخابات", "cl
 def populate(workspace_count: int, per_workspace: int):
     from app.accounts.models import User
     from app.articles.services import article_import_text
-    from app.claims.models import Claim
+    from app.claims.models import Claim, RatingWords
     from app.workspaces.services import member_add, workspace_create
 
     rng = random.Random(7)
@@ -40,6 +40,7 @@ def populate(workspace_count: int, per_workspace: int):
             member_add(workspace=workspace, user=reviewer, role="reviewer", actor=editor)
         snapshot = article_import_text(workspace=workspace, text=text, actor=editor).snapshot
         ratings = list(workspace.ratings.all())
+        words = {r.pk: RatingWords.of(r) for r in ratings}
         claims = []
         for start, end, word in offsets[:per_workspace]:
             status = rng.choice(STATUSES)
@@ -52,7 +53,12 @@ def populate(workspace_count: int, per_workspace: int):
                     end=end,
                     exact=word,
                     status=status,
-                    rating=rng.choice(ratings) if status in ("published", "corrected") else None,
+                    rating=(
+                        rating := rng.choice(ratings)
+                        if status in ("published", "corrected")
+                        else None
+                    ),
+                    **(words[rating.pk].as_fields("rating_", "rating_") if rating else {}),
                     assignee=rng.choice([*reviewers, None]),
                     tags=rng.sample(TAGS, rng.randint(0, 2)),
                 )

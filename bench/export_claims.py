@@ -105,11 +105,13 @@ def grow_to(total: int) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from app.claims.models import Claim, Verdict
+    from app.claims.models import Claim, RatingWords, Verdict
     from app.sources.models import Evidence
 
     rng = random.Random(total)
     editor, reviewer = State.users
+    # A published claim carries its verdict's rating words, as the workflow writes them.
+    words = {r.pk: RatingWords.of(r) for r in State.ratings}
     for batch_start in range(State.made, total, 5000):
         batch = State.words[batch_start : min(total, batch_start + 5000)]
         claims = []
@@ -127,7 +129,8 @@ def grow_to(total: int) -> None:
                     restatement=f"Claim about {word}: =not a formula, «نقل»",
                     claimant=rng.choice(["The mayor", "وزیر", ""]),
                     status=status,
-                    rating=rng.choice(State.ratings) if published else None,
+                    rating=(rating := rng.choice(State.ratings) if published else None),
+                    **(words[rating.pk].as_fields("rating_", "rating_") if rating else {}),
                     verdict_summary="Checked against two reports." if published else "",
                     tags=rng.sample(TAGS, rng.randint(0, 2)),
                     created_by=reviewer,
@@ -153,6 +156,7 @@ def grow_to(total: int) -> None:
                         workspace=State.workspace,
                         claim=claim,
                         rating=claim.rating,
+                        **words[claim.rating_id].as_fields("rating_", "scale_"),
                         summary=claim.verdict_summary,
                         state="published",
                         proposed_by=reviewer,
