@@ -1,3 +1,7 @@
+import datetime as dt
+import hashlib
+import json
+
 from django.db import models
 
 from app.workspaces.models import Workspace
@@ -10,7 +14,10 @@ class AuditEvent(models.Model):
 
     `canonical` is the exact RFC 8785 JSON text that was hashed into `hash`; the
     columns beside it are copies for querying, and verification reads `canonical`
-    alone.
+    alone. A trigger refuses a row whose copies disagree with its canonical text, and
+    an event loaded with its canonical text takes every shown field from that text
+    (`from_db`), so what people are shown is what was hashed, even if a column was
+    changed behind the triggers' back.
     """
 
     workspace = models.ForeignKey(Workspace, on_delete=models.PROTECT, related_name="+")
@@ -54,6 +61,33 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workspace_id}#{self.seq} {self.action}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        event = super().from_db(db, field_names, values)
+        if "canonical" in event.__dict__ and event.canonical:
+            event.take_fields_from_canonical()
+        return event
+
+    def take_fields_from_canonical(self) -> None:
+        """Set every field people see from the canonical text and its hash."""
+        record = json.loads(self.canonical)
+        self.workspace_id = record["workspace"]
+        self.seq = record["seq"]
+        self.at = dt.datetime.strptime(record["at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
+        self.actor = record["actor"]
+        self.actor_user_id = (
+            record["actor"].get("id") if record["actor"].get("type") == "user" else None
+        )
+        self.action = record["action"]
+        self.object_type = record["object"]["type"]
+        self.object_id = record["object"]["id"]
+        self.before = record["before"]
+        self.after = record["after"]
+        self.reason = record["reason"]
+        self.request_id = record["request_id"]
+        self.prev_hash = record["prev_hash"]
+        self.hash = hashlib.sha256(self.canonical.encode("utf-8")).hexdigest()
 
 
 class Checkpoint(models.Model):
