@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from app.operations import api as operations_api
+from app.operations import views as operations_views
 from app.search.api import SearchAPIView
 
 urlpatterns = [
@@ -12,10 +14,16 @@ urlpatterns = [
     path("w/<slug:slug>/sources/", include("app.sources.urls")),
     path("w/<slug:slug>/search/", include("app.search.urls")),
     path("w/<slug:slug>/exports/", include("app.exports.urls")),
+    path("w/<slug:slug>/audit/reconcile/", operations_views.reconcile, name="audit-reconcile"),
     path("w/<slug:slug>/audit/", include("app.audit.urls")),
     path("audit/", include("app.audit.public_urls")),
     path("api/v1/search", SearchAPIView.as_view(), name="api-search"),
     path("api/v1/exports/", include("app.exports.api_urls")),
+    path(
+        "api/v1/audit/reconcile/",
+        operations_api.ReconcileView.as_view(),
+        name="audit-api-reconcile",
+    ),
     path("api/v1/audit/", include("app.audit.api_urls")),
     path("w/<slug:slug>/tokens/", include("app.api.browser_urls")),
     # After the other api/v1/<prefix>/ lines: it answers every unclaimed /api/v1/ path.

@@ -97,6 +97,7 @@ RULES: dict[str, Rule] = {
     "rating-restore": Rule({"POST": "admin"}, objects={"rating_id": "rating"}),
     # Exports and API tokens in the browser.
     "export-page": Rule({"GET": "viewer", "POST": "viewer"}),
+    "audit-reconcile": Rule({"GET": "editor"}),
     "api-tokens": Rule({"GET": "viewer", "POST": "viewer"}),
     # Tokens are their owner's: anyone else's is 404 (here, the admin's own token).
     "api-token-revoke": Rule({"POST": "admin"}, objects={"pk": "admin_token"}, refused=404),
@@ -146,6 +147,7 @@ RULES: dict[str, Rule] = {
     "audit-checkpoint-list": Rule({"GET": "viewer"}),
     "audit-public-key": Rule({"GET": ANYONE}),
     "audit-api-events": Api({"GET": "viewer"}, workspace_query=True),
+    "audit-api-reconcile": Api({"GET": "editor"}, workspace_query=True),
     "audit-api-export": Api({"GET": "viewer"}, workspace_query=True),
     "audit-api-checkpoints": Api({"GET": "viewer", "POST": "editor"}, workspace_query=True),
     "audit-api-public-key": Api({"GET": ANYONE}),
