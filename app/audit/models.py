@@ -1,7 +1,7 @@
 import datetime as dt
 import hashlib
-import json
 
+import orjson
 from django.db import models
 
 from app.workspaces.models import Workspace
@@ -71,7 +71,7 @@ class AuditEvent(models.Model):
 
     def take_fields_from_canonical(self) -> None:
         """Set every field people see from the canonical text and its hash."""
-        record = json.loads(self.canonical)
+        record = orjson.loads(self.canonical)
         self.workspace_id = record["workspace"]
         self.seq = record["seq"]
         self.at = dt.datetime.strptime(record["at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)

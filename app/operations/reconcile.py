@@ -12,11 +12,11 @@ their events by the `(workspace, object_type, object_id)` index), so memory stay
 whatever the size of the workspace.
 """
 
-import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import orjson
 from django.db.models import Model
 
 from app.articles.models import Article, Snapshot
@@ -199,7 +199,7 @@ def _events_of(workspace_id: int, object_type: str, ids: list[str]) -> dict[str,
     for object_id, canonical in rows.iterator(chunk_size=BATCH * 4):
         # The hashed text, never the copies in the columns: the replay trusts what the
         # chain's verification covers.
-        record = json.loads(canonical)
+        record = orjson.loads(canonical)
         grouped[object_id].append((record["seq"], record["action"], record["after"] or {}))
     return grouped
 
