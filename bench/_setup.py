@@ -17,6 +17,8 @@ def bench_database():
     django.setup()
     from django.db import connection
 
+    # A name of its own, so a bench never clobbers (or is clobbered by) a test run's database.
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = f"sanad_bench_{os.getpid()}"
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         yield name

@@ -8,6 +8,7 @@ from app.articles.services import article_import_text
 from app.claims.services import claim_create
 from app.workspaces.models import Role
 from app.workspaces.services import member_add, workspace_create
+from tests.db_roles import install_owner_flush, make_runtime_role, switch_default_to_runtime
 from tests.factories import UserFactory
 
 PERSIAN_SAMPLE = (
@@ -19,6 +20,18 @@ ENGLISH_SAMPLE = (
     "The mayor said ridership rose 12% in 2025.\n\n"
     "A post read: “Best commute ever 🚇” and drew 4,000 replies.\n"
 )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, created by the owner, used as the app's runtime role."""
+    with django_db_blocker.unblock():
+        make_runtime_role()
+        install_owner_flush()
+        switch_default_to_runtime(True)
+    yield
+    with django_db_blocker.unblock():
+        switch_default_to_runtime(False)
 
 
 @dataclass

@@ -4,11 +4,12 @@ A newsroom may be legally required to erase a workspace (a court order, the end 
 data-processing agreement). The purge keeps the append-only guarantee honest:
 
 - it takes the whole workspace or nothing, never single events;
-- it needs a database superuser: the trigger lets a DELETE of audit rows through only
-  when the transaction-local setting `sanad.purge_workspace` names the row's workspace
-  *and* the current role is a superuser. The application's own role in production is
-  not one, so it cannot purge even if compromised; a superuser could have dropped the
-  trigger anyway, so nothing is granted that was not already possible;
+- it needs the role that owns the tables (or a superuser): the trigger lets a DELETE of
+  audit rows through only when the transaction-local setting `sanad.purge_workspace`
+  names the row's workspace *and* the current role may bypass (`audit_may_bypass()`).
+  The app's runtime role has no DELETE on the trail at all, so it cannot purge even if
+  compromised; the owner could have dropped the trigger anyway, so nothing is granted
+  that was not already possible;
 - before deleting, it signs a final checkpoint of the chain's head and keeps it, with
   the counts of what was deleted, in the operator log (`PurgeRecord`), which outlives
   the workspace. Anyone holding an export can still prove it complete.
@@ -45,11 +46,11 @@ def _workspace_owned_models() -> list[type[models.Model]]:
     return list(reversed(list(graph.static_order())))
 
 
-def _is_superuser() -> bool:
+def _may_purge() -> bool:
+    """The trail's owner or a superuser; never the app's runtime role."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-        row = cursor.fetchone()
-    return bool(row and row[0])
+        cursor.execute("SELECT audit_may_bypass()")
+        return bool(cursor.fetchone()[0])
 
 
 @transaction.atomic
@@ -60,7 +61,7 @@ def workspace_purge(
 
     `confirm` must repeat the slug and `reason` must say why; the final head is signed
     and logged first. Raises `ValidationError` (confirm, reason) and
-    `PermissionError` when the database role is not a superuser.
+    `PermissionError` when the database role is the runtime role (not the owner).
     """
     errors = {}
     if confirm != workspace.slug:
@@ -69,8 +70,11 @@ def workspace_purge(
         errors["reason"] = "Say why the workspace is purged; the reason is kept."
     if errors:
         raise ValidationError(errors)
-    if not _is_superuser():
-        raise PermissionError("Purging needs a database superuser role.")
+    if not _may_purge():
+        raise PermissionError(
+            "Purging needs the database role that owns the tables (DATABASE_OWNER_URL), "
+            "not the app's runtime role."
+        )
     final = checkpoint_create(workspace=workspace, actor=None)
     head = (
         AuditEvent.objects.filter(workspace=workspace)

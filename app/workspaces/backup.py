@@ -52,6 +52,7 @@ from django.db.migrations.recorder import MigrationRecorder
 
 from app.audit.models import AuditEvent
 from app.audit.verify import export_line, verify_lines
+from app.core.db_roles import APPEND_ONLY_TABLES
 from app.workspaces.models import Workspace
 
 FORMAT = "sanad-workspace-backup"
@@ -579,7 +580,8 @@ def _insert_table(
     }
     count = 0
     with connection.cursor() as cursor:
-        if table.model is not Workspace:
+        # The trail is never derived by triggers (and the runtime role may not delete there).
+        if table.model is not Workspace and table.db_table not in APPEND_ONLY_TABLES:
             cursor.execute(
                 f"DELETE FROM {_quote(table.db_table)} WHERE {_quote(table.scope_column)} = %s",  # noqa: S608
                 [workspace_id],

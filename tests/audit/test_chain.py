@@ -1,5 +1,6 @@
 import hashlib
 import json
+from contextlib import nullcontext
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -7,6 +8,7 @@ from django.db import DatabaseError, connection, transaction
 from app.audit.models import GENESIS_HASH, AuditEvent
 from app.audit.services import audit_append
 from app.core.request_context import reset_request_id, set_request_id
+from tests.db_roles import as_owner
 
 pytestmark = pytest.mark.django_db
 
@@ -78,10 +80,15 @@ def test_audit_append_outside_a_transaction_is_refused(team):
         "DELETE FROM audit_auditevent WHERE workspace_id = %s",
     ],
 )
-def test_database_refuses_to_change_or_remove_events(team, statement):
+@pytest.mark.parametrize(
+    "role, refusal",
+    [("runtime", "permission denied"), ("owner", "append-only")],
+)
+def test_database_refuses_to_change_or_remove_events(team, statement, role, refusal):
     count = AuditEvent.objects.filter(workspace=team.workspace).count()
     with (
-        pytest.raises(DatabaseError, match="append-only"),
+        as_owner() if role == "owner" else nullcontext(),
+        pytest.raises(DatabaseError, match=refusal),
         transaction.atomic(),
         connection.cursor() as cursor,
     ):

@@ -1,6 +1,7 @@
 import base64
 import json
 import stat
+from contextlib import nullcontext
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -11,6 +12,7 @@ from app.audit.models import AuditEvent, Checkpoint
 from app.audit.services import ExportRange, checkpoint_create
 from app.audit.verify import verify_lines
 from app.core.errors import NotFound, PermissionDenied
+from tests.db_roles import as_owner
 
 pytestmark = pytest.mark.django_db
 
@@ -83,10 +85,15 @@ def test_viewers_and_reviewers_cannot_sign_and_outsiders_see_nothing(team, other
         "DELETE FROM audit_checkpoint WHERE workspace_id = %s",
     ],
 )
-def test_database_refuses_to_change_or_remove_checkpoints(team, statement):
+@pytest.mark.parametrize(
+    "role, refusal",
+    [("runtime", "permission denied"), ("owner", "append-only")],
+)
+def test_database_refuses_to_change_or_remove_checkpoints(team, statement, role, refusal):
     checkpoint = checkpoint_create(workspace=team.workspace, actor=team.admin)
     with (
-        pytest.raises(DatabaseError, match="append-only"),
+        as_owner() if role == "owner" else nullcontext(),
+        pytest.raises(DatabaseError, match=refusal),
         transaction.atomic(),
         connection.cursor() as cursor,
     ):

@@ -9,6 +9,7 @@ from app.audit.services import ExportRange
 from app.audit.verify import verify_lines
 from app.claims.models import Claim
 from app.workspaces.models import Membership, Workspace
+from tests.db_roles import as_owner
 
 pytestmark = pytest.mark.django_db
 
@@ -20,13 +21,18 @@ def open_purge_for(cursor, workspace):
 def test_purge_removes_the_workspace_and_everything_it_owns_and_logs_it(team, other_team, claim):
     workspace_id = team.workspace.pk
     events = AuditEvent.objects.filter(workspace_id=workspace_id).count()
-    call_command(
-        "purge_workspace",
-        team.workspace.slug,
-        confirm=team.workspace.slug,
-        reason="Court order 2026/17",
-        operator="ops-1",
-    )
+    with pytest.raises(CommandError, match="owns the tables"):
+        call_command(
+            "purge_workspace", team.workspace.slug, confirm=team.workspace.slug, reason="x"
+        )
+    with as_owner():
+        call_command(
+            "purge_workspace",
+            team.workspace.slug,
+            confirm=team.workspace.slug,
+            reason="Court order 2026/17",
+            operator="ops-1",
+        )
     assert not Workspace.objects.filter(pk=workspace_id).exists()
     for model in (AuditEvent, Checkpoint, Claim, Article, Membership):
         assert not model.objects.filter(workspace_id=workspace_id).exists(), model
@@ -55,6 +61,7 @@ def test_purge_needs_the_slug_repeated_and_a_reason(team):
 
 def test_the_purge_setting_opens_only_the_named_workspace(team, other_team):
     with (
+        as_owner(),
         pytest.raises(DatabaseError, match="append-only"),
         transaction.atomic(),
         connection.cursor() as cursor,
@@ -68,6 +75,7 @@ def test_the_purge_setting_opens_only_the_named_workspace(team, other_team):
 
 def test_updates_stay_refused_even_with_the_purge_setting(team):
     with (
+        as_owner(),
         pytest.raises(DatabaseError, match="append-only"),
         transaction.atomic(),
         connection.cursor() as cursor,

@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from app.audit.models import AuditEvent
+from tests.db_roles import as_owner
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def test_an_event_whose_columns_disagree_with_its_canonical_text_is_refused(clai
 
 def _forge_columns_behind_the_triggers(event_id: int) -> None:
     """What someone with the table owner's rights could do: edit the copies, not the text."""
-    with connection.cursor() as cursor:
+    with as_owner(), connection.cursor() as cursor:
         # Superuser-only: no trigger fires in this mode (a runtime role cannot set it).
         cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute(

@@ -17,6 +17,7 @@ from app.sources.models import Evidence
 from app.workspaces.backup import workspace_export, workspace_import
 from app.workspaces.models import Workspace
 from tests.api.conftest import assert_error
+from tests.db_roles import as_owner
 from tests.exports.conftest import cite, publish
 from tests.workspaces.test_backup import _claim_on, _purge
 
@@ -108,7 +109,7 @@ def test_a_restored_workspace_has_no_drift(worked, tmp_path):
 
 def _behind_the_services(sql: str, params: list) -> None:
     """What someone with the owner's or a superuser's rights could do: no trigger fires."""
-    with connection.cursor() as cursor:
+    with as_owner(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute(sql, params)
         cursor.execute("SET LOCAL session_replication_role = origin")

@@ -28,6 +28,7 @@ from app.search.models import SearchEntry
 from app.sources.services import evidence_add, source_add
 from app.workspaces.backup import workspace_export, workspace_import, workspace_tables
 from app.workspaces.models import Workspace
+from tests.db_roles import as_owner
 
 pytestmark = pytest.mark.django_db
 PAGES = Path(__file__).resolve().parents[1] / "articles" / "pages"
@@ -132,9 +133,10 @@ def _chain_lines(workspace_id: int) -> list[str]:
 
 
 def _purge(workspace):
-    workspace_purge(
-        workspace=workspace, confirm=workspace.slug, reason="backup test", operator="pytest"
-    )
+    with as_owner():  # the purge is the tables' owner's, never the runtime role's
+        workspace_purge(
+            workspace=workspace, confirm=workspace.slug, reason="backup test", operator="pytest"
+        )
 
 
 def _export(workspace, tmp_path) -> Path:

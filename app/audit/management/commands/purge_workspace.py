@@ -10,7 +10,8 @@ from app.workspaces.models import Workspace
 class Command(BaseCommand):
     help = (
         "Erase a whole workspace, its audit trail included (a legal obligation, not routine). "
-        "Needs a database superuser; signs and logs the final head first. See docs/audit.md."
+        "Run it with the owner's credentials (DATABASE_URL=$DATABASE_OWNER_URL), not the "
+        "app's runtime role; signs and logs the final head first. See docs/audit.md."
     )
 
     def add_arguments(self, parser):

@@ -1,0 +1,33 @@
+"""A check (with `--database default`) that the app does not run with the owner's powers."""
+
+from django.core.checks import Tags, Warning, register
+from django.db import DatabaseError, connections
+
+from app.core.db_roles import connection_powers
+
+
+@register(Tags.database)
+def check_runtime_role(app_configs=None, databases=None, **kwargs):
+    if not databases or "default" not in databases:
+        return []
+    try:
+        powers = connection_powers(using=connections["default"])
+    except DatabaseError:
+        return []
+    problems = []
+    if powers["superuser"]:
+        problems.append("is a superuser")
+    elif powers["owns_audit"]:
+        problems.append("owns the audit tables")
+    if not problems:
+        return []
+    return [
+        Warning(
+            f"The app's database role {powers['role']!r} {problems[0]}: it could switch the "
+            "audit trail's triggers off and rewrite history.",
+            hint="Connect the app (DATABASE_URL) as a runtime role without those powers, run "
+            "migrations as the owner (DATABASE_OWNER_URL), then `manage.py db_grants --role "
+            "<runtime role>` as the owner. See docs/security.md.",
+            id="sanad.W001",
+        )
+    ]
