@@ -2,6 +2,8 @@
 """A private PostgreSQL cluster for local development and tests.
 
     python scripts/devdb.py ensure   init/start the cluster, prepare the database, print its URL
+    python scripts/devdb.py owner-url    like ensure, printing the owner role's URL (migrate)
+    python scripts/devdb.py runtime-url  like ensure, printing the app's runtime role's URL
     python scripts/devdb.py url      print the URL of the running cluster (exit 1 if not running)
     python scripts/devdb.py stop     stop the cluster(s)
     python scripts/devdb.py status   describe the cluster(s)
@@ -64,6 +66,10 @@ REPO = Path(__file__).resolve().parent.parent
 LOCAL = REPO / ".local"
 DB_NAME = "sanad"
 SUPERUSER = "postgres"
+# The app's two roles (docs/security.md): the owner migrates, the runtime role serves.
+OWNER_ROLE = "sanad_owner"
+RUNTIME_ROLE = "sanad_app"
+ROLE_URLS = {"superuser": SUPERUSER, "owner": OWNER_ROLE, "runtime": RUNTIME_ROLE}
 EXTENSIONS = ("pg_trgm", "unaccent")
 PORT = 5433  # only names the socket file (.s.PGSQL.5433); there is no TCP listener
 BACKENDS = ("system", "embedded")
@@ -80,7 +86,7 @@ LOCALES = ("C.UTF-8", "C.utf8", "en_US.UTF-8", "en_US.utf8")
 CONF_FILE = "sanad.conf"
 CONF_INCLUDE = f"include_if_exists = '{CONF_FILE}'"
 BOOTSTRAP_STAMP = "bootstrapped"
-BOOTSTRAP_VERSION = f"{DB_NAME} {' '.join(EXTENSIONS)}\n"
+BOOTSTRAP_VERSION = f"{DB_NAME} {' '.join(EXTENSIONS)} roles:{OWNER_ROLE},{RUNTIME_ROLE}\n"
 
 
 class DevDbError(Exception):
@@ -630,10 +636,10 @@ def clear_socket(cluster: Cluster, socket_dir: Path) -> None:
         raise DevDbError(f"the orphaned server (pid {holder.pid}) did not stop")
 
 
-def connection_url(info: PidFile) -> str:
+def connection_url(info: PidFile, role: str = SUPERUSER) -> str:
     assert info.socket_dir is not None and info.port is not None
     host = quote(str(info.socket_dir), safe="")
-    return f"postgresql://{SUPERUSER}@{host}:{info.port}/{DB_NAME}"
+    return f"postgresql://{role}@{host}:{info.port}/{DB_NAME}"
 
 
 # --------------------------------------------------------------------------- init / start / stop
@@ -832,6 +838,37 @@ BOOTSTRAP_SQL = "\n".join(
         f"(SELECT FROM pg_database WHERE datname = '{DB_NAME}') \\gexec",
         f"\\connect {DB_NAME}",
         *(f"CREATE EXTENSION IF NOT EXISTS {ext};" for ext in EXTENSIONS),
+        # The owner role owns the database and everything the app's migrations made
+        # (clusters bootstrapped before the roles existed had the superuser own them).
+        *(
+            f"SELECT 'CREATE ROLE {role} LOGIN{extra}' WHERE NOT EXISTS "
+            f"(SELECT FROM pg_roles WHERE rolname = '{role}') \\gexec"
+            for role, extra in ((OWNER_ROLE, " CREATEDB"), (RUNTIME_ROLE, ""))
+        ),
+        f"ALTER DATABASE {DB_NAME} OWNER TO {OWNER_ROLE};",
+        f"ALTER SCHEMA public OWNER TO {OWNER_ROLE};",
+        f"""DO $$
+DECLARE item record;
+BEGIN
+    FOR item IN
+        SELECT format('ALTER %s %s OWNER TO {OWNER_ROLE}',
+                      CASE c.relkind WHEN 'r' THEN 'TABLE' WHEN 'v' THEN 'VIEW'
+                                     WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'SEQUENCE' END,
+                      c.oid::regclass) AS sql
+          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v', 'm', 'S')
+           AND pg_get_userbyid(c.relowner) = '{SUPERUSER}'
+           AND NOT EXISTS (SELECT FROM pg_depend d
+                            WHERE d.objid = c.oid AND d.deptype IN ('e', 'a', 'i'))
+        UNION ALL
+        SELECT format('ALTER FUNCTION %s OWNER TO {OWNER_ROLE}', p.oid::regprocedure)
+          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+         WHERE n.nspname = 'public' AND pg_get_userbyid(p.proowner) = '{SUPERUSER}'
+           AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
+    LOOP
+        EXECUTE item.sql;
+    END LOOP;
+END $$;""",
         "",
     ]
 )
@@ -931,6 +968,18 @@ def cmd_ensure() -> int:
     return 0
 
 
+def cmd_owner_url() -> int:
+    """Start the server if needed and print the owner role's URL (migrations, purge)."""
+    print(ensure().replace(f"//{SUPERUSER}@", f"//{OWNER_ROLE}@", 1), flush=True)
+    return 0
+
+
+def cmd_runtime_url() -> int:
+    """Start the server if needed and print the app's runtime role's URL."""
+    print(ensure().replace(f"//{SUPERUSER}@", f"//{RUNTIME_ROLE}@", 1), flush=True)
+    return 0
+
+
 def cmd_url() -> int:
     cluster = select_cluster(for_start=False)
     url = running_url(cluster)
@@ -980,7 +1029,14 @@ def cmd_status() -> int:
     return 0 if selected_running else 3
 
 
-COMMANDS = {"ensure": cmd_ensure, "url": cmd_url, "stop": cmd_stop, "status": cmd_status}
+COMMANDS = {
+    "ensure": cmd_ensure,
+    "owner-url": cmd_owner_url,
+    "runtime-url": cmd_runtime_url,
+    "url": cmd_url,
+    "stop": cmd_stop,
+    "status": cmd_status,
+}
 
 
 def main(argv: list[str]) -> int:
