@@ -89,3 +89,20 @@ def claim(english_article, team):
         exact="The mayor",
         actor=team.reviewer,
     )
+
+
+@pytest.fixture(autouse=True)
+def _no_dns_for_fetches(monkeypatch):
+    """The URL fetcher never looks a name up in tests: nothing leaves the machine.
+
+    `localhost` resolves as the system would; any other name is unknown unless a test
+    installs its own resolver.
+    """
+    from app.core import fetch
+
+    def resolve(host, port):
+        if host.lower() == "localhost":
+            return ["127.0.0.1", "::1"]
+        raise OSError(f"no DNS in tests ({host})")
+
+    monkeypatch.setattr(fetch, "resolve", resolve)
