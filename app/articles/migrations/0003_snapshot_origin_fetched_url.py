@@ -5,25 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0002_integrity'),
-        ('workspaces', '0001_initial'),
+        ("articles", "0002_integrity"),
+        ("workspaces", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='snapshot',
-            name='snapshot_origin_valid',
+            model_name="snapshot",
+            name="snapshot_origin_valid",
         ),
         migrations.AlterField(
-            model_name='snapshot',
-            name='origin',
-            field=models.CharField(choices=[('text', 'Pasted text'), ('html', 'HTML upload'), ('url_html', 'URL and saved HTML'), ('url', 'Fetched from its URL')], max_length=16),
+            model_name="snapshot",
+            name="origin",
+            field=models.CharField(
+                choices=[
+                    ("text", "Pasted text"),
+                    ("html", "HTML upload"),
+                    ("url_html", "URL and saved HTML"),
+                    ("url", "Fetched from its URL"),
+                ],
+                max_length=16,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='snapshot',
-            constraint=models.CheckConstraint(condition=models.Q(('origin__in', ['text', 'html', 'url_html', 'url'])), name='snapshot_origin_valid'),
+            model_name="snapshot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("origin__in", ["text", "html", "url_html", "url"])),
+                name="snapshot_origin_valid",
+            ),
         ),
     ]

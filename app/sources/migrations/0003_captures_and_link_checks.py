@@ -6,109 +6,179 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0003_snapshot_origin_fetched_url'),
-        ('sources', '0002_integrity'),
-        ('workspaces', '0001_initial'),
+        ("articles", "0003_snapshot_origin_fetched_url"),
+        ("sources", "0002_integrity"),
+        ("workspaces", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Capture',
+            name="Capture",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('fetch', 'Fetched by Sanad'), ('upload', 'Uploaded')], max_length=8)),
-                ('url', models.URLField(blank=True, max_length=2000)),
-                ('final_url', models.URLField(blank=True, max_length=2000)),
-                ('captured_at', models.DateTimeField()),
-                ('status_code', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('media_type', models.CharField(blank=True, max_length=100)),
-                ('address', models.GenericIPAddressField(blank=True, null=True)),
-                ('etag', models.CharField(blank=True, max_length=500)),
-                ('last_modified', models.CharField(blank=True, max_length=100)),
-                ('payload_sha256', models.CharField(blank=True, max_length=64)),
-                ('warc', models.BinaryField(blank=True, null=True)),
-                ('warc_sha256', models.CharField(blank=True, max_length=64)),
-                ('file', models.BinaryField(blank=True, null=True)),
-                ('file_name', models.CharField(blank=True, max_length=255)),
-                ('file_sha256', models.CharField(blank=True, max_length=64)),
-                ('screenshot', models.BinaryField(blank=True, null=True)),
-                ('screenshot_sha256', models.CharField(blank=True, max_length=64)),
-                ('pdf', models.BinaryField(blank=True, null=True)),
-                ('pdf_sha256', models.CharField(blank=True, max_length=64)),
-                ('render_note', models.CharField(blank=True, max_length=300)),
-                ('text', models.TextField(blank=True)),
-                ('text_sha256', models.CharField(blank=True, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("fetch", "Fetched by Sanad"), ("upload", "Uploaded")],
+                        max_length=8,
+                    ),
+                ),
+                ("url", models.URLField(blank=True, max_length=2000)),
+                ("final_url", models.URLField(blank=True, max_length=2000)),
+                ("captured_at", models.DateTimeField()),
+                ("status_code", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("media_type", models.CharField(blank=True, max_length=100)),
+                ("address", models.GenericIPAddressField(blank=True, null=True)),
+                ("etag", models.CharField(blank=True, max_length=500)),
+                ("last_modified", models.CharField(blank=True, max_length=100)),
+                ("payload_sha256", models.CharField(blank=True, max_length=64)),
+                ("warc", models.BinaryField(blank=True, null=True)),
+                ("warc_sha256", models.CharField(blank=True, max_length=64)),
+                ("file", models.BinaryField(blank=True, null=True)),
+                ("file_name", models.CharField(blank=True, max_length=255)),
+                ("file_sha256", models.CharField(blank=True, max_length=64)),
+                ("screenshot", models.BinaryField(blank=True, null=True)),
+                ("screenshot_sha256", models.CharField(blank=True, max_length=64)),
+                ("pdf", models.BinaryField(blank=True, null=True)),
+                ("pdf_sha256", models.CharField(blank=True, max_length=64)),
+                ("render_note", models.CharField(blank=True, max_length=300)),
+                ("text", models.TextField(blank=True)),
+                ("text_sha256", models.CharField(blank=True, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['-captured_at', '-id'],
+                "ordering": ["-captured_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='source',
-            name='link_checked_at',
+            model_name="source",
+            name="link_checked_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='source',
-            name='link_detail',
+            model_name="source",
+            name="link_detail",
             field=models.CharField(blank=True, max_length=300),
         ),
         migrations.AddField(
-            model_name='source',
-            name='link_status',
-            field=models.CharField(blank=True, choices=[('', 'Not checked'), ('ok', 'Live, unchanged'), ('changed', 'Changed since the capture'), ('gone', 'Gone')], default='', max_length=8),
+            model_name="source",
+            name="link_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "Not checked"),
+                    ("ok", "Live, unchanged"),
+                    ("changed", "Changed since the capture"),
+                    ("gone", "Gone"),
+                ],
+                default="",
+                max_length=8,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.CheckConstraint(condition=models.Q(('link_status__in', ['', 'ok', 'changed', 'gone'])), name='source_link_status_valid'),
+            model_name="source",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("link_status__in", ["", "ok", "changed", "gone"])),
+                name="source_link_status_valid",
+            ),
         ),
         migrations.AddField(
-            model_name='capture',
-            name='article',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='articles.article'),
+            model_name="capture",
+            name="article",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="articles.article",
+            ),
         ),
         migrations.AddField(
-            model_name='capture',
-            name='created_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="capture",
+            name="created_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='capture',
-            name='snapshot',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='articles.snapshot'),
+            model_name="capture",
+            name="snapshot",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="articles.snapshot",
+            ),
         ),
         migrations.AddField(
-            model_name='capture',
-            name='source',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='captures', to='sources.source'),
+            model_name="capture",
+            name="source",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="captures",
+                to="sources.source",
+            ),
         ),
         migrations.AddField(
-            model_name='capture',
-            name='workspace',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.workspace'),
+            model_name="capture",
+            name="workspace",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="workspaces.workspace",
+            ),
         ),
         migrations.AddIndex(
-            model_name='capture',
-            index=models.Index(fields=['source', '-captured_at'], name='sources_cap_source__aac9a1_idx'),
+            model_name="capture",
+            index=models.Index(
+                fields=["source", "-captured_at"], name="sources_cap_source__aac9a1_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='capture',
-            index=models.Index(fields=['article', '-captured_at'], name='sources_cap_article_46110e_idx'),
+            model_name="capture",
+            index=models.Index(
+                fields=["article", "-captured_at"], name="sources_cap_article_46110e_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='capture',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('article__isnull', True), ('source__isnull', False)), models.Q(('article__isnull', False), ('source__isnull', True)), _connector='OR'), name='capture_of_source_or_article'),
+            model_name="capture",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("article__isnull", True), ("source__isnull", False)),
+                    models.Q(("article__isnull", False), ("source__isnull", True)),
+                    _connector="OR",
+                ),
+                name="capture_of_source_or_article",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='capture',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['fetch', 'upload'])), name='capture_kind_valid'),
+            model_name="capture",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["fetch", "upload"])), name="capture_kind_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='capture',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('file__isnull', False), ('kind', 'upload')), models.Q(('kind', 'fetch'), ('warc__isnull', False)), _connector='OR'), name='capture_keeps_its_evidence'),
+            model_name="capture",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("file__isnull", False), ("kind", "upload")),
+                    models.Q(("kind", "fetch"), ("warc__isnull", False)),
+                    _connector="OR",
+                ),
+                name="capture_keeps_its_evidence",
+            ),
         ),
     ]

@@ -1,0 +1,21 @@
+"""The captures panel of an article page, without the article view having to know about it."""
+
+from django import template
+
+from app.sources.selectors import capture_list
+
+register = template.Library()
+
+
+@register.inclusion_tag("sources/_article_captures.html", takes_context=True)
+def article_captures(context, article, workspace):
+    request = context["request"]
+    membership = getattr(request, "membership", None)
+    return {
+        "article": article,
+        "workspace": workspace,
+        "captures": list(
+            capture_list(user=request.user, workspace=workspace, article=article)[:10]
+        ),
+        "can_fetch": membership is not None and membership.role_enum.includes("reviewer"),
+    }
