@@ -7,8 +7,8 @@ from rest_framework.response import Response
 
 from app.api.conventions import WorkspaceView, validated
 from app.api.pagination import ordered_by
-from app.api.schema import SLUG, example
-from app.articles.api import ImportResultSerializer
+from app.api.schema import SLUG, example, page_of
+from app.articles.api import ARTICLE_EXAMPLE, SNAPSHOT_SUMMARY_EXAMPLE, ImportResultSerializer
 from app.articles.selectors import article_get
 from app.sources import captures
 from app.sources.models import Capture
@@ -16,6 +16,7 @@ from app.sources.selectors import capture_get, capture_list, source_get
 
 
 class CaptureSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True, help_text="`fetch` (by Sanad) or `upload`.")
     sha256 = serializers.SerializerMethodField(
         help_text="SHA-256 (hex) of each stored part: payload, warc, file, screenshot, pdf, text."
     )
@@ -95,7 +96,21 @@ class ArticleFetchView(WorkspaceView):
         parameters=[SLUG],
         request=ArticleFetchSerializer,
         responses={201: FetchResultSerializer, 200: FetchResultSerializer},
-        examples=[example("By URL", {"url": "https://example.org/fa/agreement"}, request=True)],
+        examples=[
+            example("By URL", {"url": "https://example.org/fa/agreement"}, request=True),
+            example(
+                "Fetched",
+                {
+                    "article": ARTICLE_EXAMPLE,
+                    "snapshot": {**SNAPSHOT_SUMMARY_EXAMPLE, "origin": "url"},
+                    "created_article": True,
+                    "created_snapshot": True,
+                    "reanchored": {},
+                    "capture": {**CAPTURE_EXAMPLE, "source": None, "article": 12, "snapshot": 20},
+                },
+                status=201,
+            ),
+        ],
     )
     def post(self, request, slug):
         data = validated(ArticleFetchSerializer, request)
@@ -129,6 +144,17 @@ class ArticleCheckAgainView(WorkspaceView):
         parameters=[SLUG],
         request=None,
         responses={200: CheckAgainSerializer},
+        examples=[
+            example(
+                "Not modified",
+                {
+                    "not_modified": True,
+                    "created_snapshot": False,
+                    "snapshot": None,
+                    "capture": None,
+                },
+            )
+        ],
     )
     def post(self, request, slug, pk):
         article = article_get(user=request.user, workspace=self.workspace, pk=pk)
@@ -157,7 +183,11 @@ class SourceCaptureListView(WorkspaceView, ListAPIView):
         source = source_get(user=self.request.user, workspace=self.workspace, pk=self.kwargs["pk"])
         return capture_list(user=self.request.user, workspace=self.workspace, source=source)
 
-    @extend_schema(summary="A source's captures, newest first", parameters=[SLUG])
+    @extend_schema(
+        summary="A source's captures, newest first",
+        parameters=[SLUG],
+        examples=[example("Captures", page_of(CAPTURE_EXAMPLE))],
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -181,7 +211,22 @@ class SourceCaptureListView(WorkspaceView, ListAPIView):
 class CaptureDetailView(WorkspaceView):
     serializer_class = CaptureDetailSerializer
 
-    @extend_schema(summary="One capture: hashes and archived text", parameters=[SLUG])
+    @extend_schema(
+        summary="One capture: hashes and archived text",
+        parameters=[SLUG],
+        examples=[
+            example(
+                "Capture",
+                {
+                    **CAPTURE_EXAMPLE,
+                    "file_name": "",
+                    "etag": '"5f1c"',
+                    "last_modified": "Wed, 18 Jun 2025 09:00:00 GMT",
+                    "text": "Ridership rose 4% in 2025.",
+                },
+            )
+        ],
+    )
     def get(self, request, slug, pk):
         capture = capture_get(user=request.user, workspace=self.workspace, pk=pk)
         return Response(CaptureDetailSerializer(capture).data)
