@@ -187,8 +187,14 @@ def article_import_url(
 
 
 def _import_page(*, workspace, actor, url, page, details) -> UrlImport:
-    html, _text, page_title = _html_and_text(page)
-    rendering = _render(page, html, details.get("title") or page_title)
+    # Only decoded (not extracted) here: the import extracts once, inside.
+    html = None
+    if getattr(settings, "SANAD_CAPTURE_RENDER", True):
+        try:
+            html = decode_html(page.body, declared_charset=page.charset)
+        except ValidationError:
+            html = None
+    rendering = _render(page, html, details.get("title") or "")
     with transaction.atomic():
         result = article_import_html(
             workspace=workspace,
