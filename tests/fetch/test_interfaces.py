@@ -156,6 +156,11 @@ def test_claim_page_and_report_show_gone_links(client, team, claim, page_server)
         reverse("claim-detail", kwargs={"slug": team.workspace.slug, "pk": claim.pk})
     ).content.decode()
     assert "Link gone" in claim_page
+    capture = evidence.source.captures.get()
+    assert reverse("capture-detail", kwargs={"slug": team.workspace.slug, "pk": capture.pk}) in (
+        claim_page
+    )
+    assert capture.warc_sha256[:10] in claim_page
     report = client.get(
         reverse("source-link-report", kwargs={"slug": team.workspace.slug})
     ).content.decode()

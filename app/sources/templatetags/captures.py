@@ -19,3 +19,13 @@ def article_captures(context, article, workspace):
         ),
         "can_fetch": membership is not None and membership.role_enum.includes("reviewer"),
     }
+
+
+@register.simple_tag
+def latest_capture_of(source):
+    """The source's newest capture (without its files), or None; one query per call."""
+    return (
+        source.captures.order_by("-captured_at", "-id")
+        .only("id", "captured_at", "status_code", "warc_sha256", "file_sha256", "kind")
+        .first()
+    )
