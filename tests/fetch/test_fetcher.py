@@ -228,3 +228,13 @@ def test_loopback_allowance_is_ignored_outside_tests(page_server, settings, conn
 def test_system_check_is_quiet_in_tests(settings):
     settings.SANAD_FETCH_TEST_ALLOWED_ADDRESSES = ["127.0.0.1:1"]
     assert fetch_test_addresses_only_in_tests(None) == []
+
+
+def test_settings_refuse_the_loopback_allowance_outside_tests():
+    from tests.test_settings import _load_settings
+
+    result = _load_settings(
+        SANAD_ENV="development", SANAD_FETCH_TEST_ALLOWED_ADDRESSES="127.0.0.1:8000"
+    )
+    assert result.returncode != 0
+    assert "SANAD_FETCH_TEST_ALLOWED_ADDRESSES is for the test suite" in result.stderr
