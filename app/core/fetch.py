@@ -206,8 +206,8 @@ def _is_ip_literal(host: str) -> bool:
     return bool(_DOTTED_QUAD.match(host))
 
 
-def _pick_address(target: _Target) -> str:
-    """Resolve and check every address; return the one the connection is pinned to."""
+def _checked_addresses(target: _Target) -> list[str]:
+    """Resolve and check every address; the connection is pinned to one of these."""
     if _is_ip_literal(target.host):
         try:
             addresses = [str(ipaddress.ip_address(target.host))]
@@ -234,7 +234,7 @@ def _pick_address(target: _Target) -> str:
                 _("%(host)s was not fetched: %(reason)s.")
                 % {"host": target.host, "reason": reason},
             )
-    return addresses[0]
+    return addresses
 
 
 def fetch(
@@ -257,8 +257,9 @@ def fetch(
     with httpx.Client(trust_env=False, follow_redirects=False, verify=True, http2=False) as client:
         for _hop in range(limits.max_redirects + 1):
             target = check_url(current)
-            address = _pick_address(target)
-            page = _exchange(client, target, address, limits, deadline, etag, last_modified)
+            page = _exchange_first_reachable(
+                client, target, _checked_addresses(target), limits, deadline, etag, last_modified
+            )
             if page.status in REDIRECT_STATUSES and page.header("location"):
                 redirects.append(current)
                 current = urljoin(current, page.header("location"))
@@ -272,6 +273,21 @@ def fetch(
         _("The page redirected more than %(n)d times; it was not fetched.")
         % {"n": limits.max_redirects},
     )
+
+
+class _Unreachable(FetchRefused):
+    """No connection could be opened to one address (another may still answer)."""
+
+
+def _exchange_first_reachable(client, target, addresses, *args) -> FetchedPage:
+    """Try the checked addresses in order, as browsers do when an IPv6 route is missing."""
+    failure = None
+    for address in addresses:
+        try:
+            return _exchange(client, target, address, *args)
+        except _Unreachable as refused:
+            failure = refused
+    raise failure
 
 
 def _exchange(client, target, address, limits, deadline, etag, last_modified) -> FetchedPage:
@@ -300,6 +316,11 @@ def _exchange(client, target, address, limits, deadline, etag, last_modified) ->
         response = client.send(request, stream=True)
     except httpx.TimeoutException:
         raise _timeout(limits) from None
+    except httpx.ConnectError:
+        raise _Unreachable(
+            "connection",
+            _("The server at %(host)s could not be reached.") % {"host": target.host},
+        ) from None
     except httpx.HTTPError as error:
         raise FetchRefused(
             "connection",

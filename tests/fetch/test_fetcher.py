@@ -32,6 +32,9 @@ REFUSED_URLS = {
     "http://0177.0.0.1/": "numeric_host",
     "http://0x7f.0.0.1/": "numeric_host",
     "http://127.1/": "numeric_host",
+    "http://0/": "numeric_host",
+    "http://127.000.000.001/": "invalid_url",
+    "http://[fe80::1%25eth0]/": "address",
     "file:///etc/passwd": "scheme",
     "gopher://127.0.0.1:70/_GET": "scheme",
     "ftp://example.org/file": "scheme",
@@ -82,6 +85,19 @@ def test_unknown_host_is_a_clear_refusal(monkeypatch, connections):
     with pytest.raises(FetchRefused, match="could not be found"):
         fetch.fetch("https://no-such-host.example.org/")
     assert connections == []
+
+
+def test_an_unreachable_address_falls_back_to_the_next_checked_one(
+    page_server, monkeypatch, settings
+):
+    monkeypatch.setattr(fetch, "resolve", lambda host, port: ["::1", "127.0.0.1"])
+    page_server.page("/both", "<html><body>ok</body></html>")
+    settings.SANAD_FETCH_TEST_ALLOWED_ADDRESSES = [
+        f"127.0.0.1:{page_server.port}",
+        f"::1:{page_server.port}",
+    ]
+    page = fetch.fetch(f"http://dual.example.org:{page_server.port}/both")
+    assert page.address == "127.0.0.1"  # nothing listens on [::1] here
 
 
 def test_fetches_a_page_from_the_local_server(page_server):
