@@ -27,6 +27,7 @@ import datetime as dt
 import ipaddress
 import re
 import socket
+import ssl
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -105,6 +106,11 @@ def default_limits() -> FetchLimits:
         max_bytes=int(getattr(settings, "SANAD_FETCH_MAX_BYTES", FetchLimits.max_bytes)),
         timeout=float(getattr(settings, "SANAD_FETCH_TIMEOUT", FetchLimits.timeout)),
     )
+
+
+def tls_verification() -> bool | ssl.SSLContext:
+    """The system's certificate authorities (a seam the TLS tests replace with their own)."""
+    return True
 
 
 def resolve(host: str, port: int) -> list[str]:
@@ -254,7 +260,9 @@ def fetch(
     deadline = time.monotonic() + limits.timeout
     redirects: list[str] = []
     current = url
-    with httpx.Client(trust_env=False, follow_redirects=False, verify=True, http2=False) as client:
+    with httpx.Client(
+        trust_env=False, follow_redirects=False, verify=tls_verification(), http2=False
+    ) as client:
         for _hop in range(limits.max_redirects + 1):
             target = check_url(current)
             page = _exchange_first_reachable(
@@ -316,7 +324,13 @@ def _exchange(client, target, address, limits, deadline, etag, last_modified) ->
         response = client.send(request, stream=True)
     except httpx.TimeoutException:
         raise _timeout(limits) from None
-    except httpx.ConnectError:
+    except httpx.ConnectError as error:
+        if "CERTIFICATE_VERIFY_FAILED" in str(error):
+            raise FetchRefused(
+                "tls",
+                _("The HTTPS certificate of %(host)s is not valid; nothing was fetched.")
+                % {"host": target.host},
+            ) from None
         raise _Unreachable(
             "connection",
             _("The server at %(host)s could not be reached.") % {"host": target.host},
