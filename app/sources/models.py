@@ -124,8 +124,10 @@ class Capture(models.Model):
     article = models.ForeignKey(
         "articles.Article", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # DO_NOTHING: a capture is immutable, so no SET_NULL; snapshots only go with their
+    # article, whose captures go with it.
     snapshot = models.ForeignKey(
-        "articles.Snapshot", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "articles.Snapshot", on_delete=models.DO_NOTHING, null=True, blank=True, related_name="+"
     )
     kind = models.CharField(max_length=8, choices=Kind.choices)
     url = models.URLField(max_length=2000, blank=True)

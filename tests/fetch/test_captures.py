@@ -269,3 +269,10 @@ def test_screenshot_and_pdf_are_rendered_in_chromium(team, page_server, settings
     assert capture.screenshot_sha256 == hashlib.sha256(bytes(capture.screenshot)).hexdigest()
     assert _event(capture).after["sha256"]["pdf"] == capture.pdf_sha256
     assert capture.render_note == ""
+
+
+def test_an_article_can_still_be_deleted_with_its_captures(team, page_server):
+    url = page_server.page("/d", article_html("Doomed", ["Text to delete."] * 4))
+    imported = captures.article_import_url(workspace=team.workspace, url=url, actor=team.reviewer)
+    imported.result.article.delete()
+    assert not Capture.objects.filter(pk=imported.capture.pk).exists()
