@@ -74,6 +74,7 @@ def export_response(
         with_evidence=format in (CSV, JSONL),
         with_verdicts=format in (JSONL, CLAIMREVIEW),
         with_comments=format == JSONL and data.get("comments", False),
+        with_captures=format == JSONL,
     )
     context = ExportContext(
         workspace_slug=workspace.slug,

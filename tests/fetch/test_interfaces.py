@@ -192,3 +192,26 @@ def test_import_articles_reads_a_url_list(tmp_path, team, page_server):
 def test_import_articles_needs_paths_or_a_url_list(team):
     with pytest.raises(CommandError, match="--url-list"):
         call_command("import_articles", "--workspace", team.workspace.slug)
+
+
+def test_json_lines_export_carries_each_sources_captures_and_hashes(
+    client, team, claim, page_server
+):
+    import json
+
+    url = page_server.page("/cited", article_html("Cited", ["A cited page."] * 4))
+    evidence = evidence_add_with_source(
+        claim=claim, url=url, stance="supports", actor=team.reviewer
+    )
+    capture = captures.source_capture(
+        workspace=team.workspace, source=evidence.source, actor=team.reviewer
+    )
+    client.force_login(team.viewer)
+    response = client.get("/api/v1/exports/jsonl/", {"workspace": team.workspace.slug})
+    assert response.status_code == 200
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    record = json.loads(lines[0])
+    exported = record["evidence"][0]["source"]["captures"]
+    assert [c["sha256"]["warc"] for c in exported] == [capture.warc_sha256]
+    assert exported[0]["url"].endswith(f"/sources/captures/{capture.pk}/")
+    assert exported[0]["status_code"] == 200
