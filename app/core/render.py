@@ -7,7 +7,9 @@ private folder with a Content-Security-Policy `<meta>` first in it that forbids 
 subresource and every script, inline ones included (`default-src 'none'`; inline styles
 and `data:` images only), and every network request is sent to a proxy that does not
 exist. (Chromium's `scriptEnabled=false` setting would be simpler but stops headless
-screenshots from being written.)
+screenshots from being written.) The policy cannot stop a navigation, so elements that
+navigate or embed on their own — `<meta http-equiv>` (a refresh to `file:///etc/…`
+would otherwise be rendered), `<base>`, scripts, frames, objects — are removed first.
 The rendering therefore shows the page's text and inline styles, without its external
 stylesheets and images.
 """
@@ -21,9 +23,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import lxml.html
 from django.conf import settings
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from lxml import etree
 
 _CSP = (
     "<meta charset='utf-8'><meta http-equiv='Content-Security-Policy' content=\""
@@ -58,12 +62,29 @@ def chromium_path() -> str | None:
     return None
 
 
+_REMOVED = (
+    "//meta[@http-equiv]|//base|//script|//noscript|//iframe|//frame|//frameset"
+    "|//object|//embed|//applet|//portal|//link"
+)
+
+
+def prepare_for_render(html: str) -> str:
+    """The page without anything that navigates, embeds or runs by itself."""
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return ""
+    for element in tree.xpath(_REMOVED):
+        element.drop_tree()
+    return lxml.html.tostring(tree, encoding="unicode")
+
+
 def render_page(html: str, *, title: str = "") -> Rendering:
     """Render `html` (already decoded) to PNG and PDF; says why when it cannot."""
     executable = chromium_path()
     if executable is None:
         return Rendering(None, None, _("No screenshot or PDF: Chromium is not installed."))
-    document = f"<!doctype html>{_CSP}<title>{escape(title)}</title>{html}"
+    document = f"<!doctype html>{_CSP}<title>{escape(title)}</title>{prepare_for_render(html)}"
     with tempfile.TemporaryDirectory(prefix="sanad-render-") as folder:
         root = Path(folder)
         page = root / "page.html"
