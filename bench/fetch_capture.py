@@ -57,12 +57,13 @@ def main() -> None:
         settings.SANAD_CAPTURE_RENDER = False
         workspace = workspace_create(name="Bench", creator=None)
         rss_before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         for n in range(count):
             article_import_url(
                 workspace=workspace, url=f"http://127.0.0.1:{port}/news/{n}", actor=None
             )
         elapsed = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
         rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         warc_bytes = sum(len(bytes(w)) for w in Capture.objects.values_list("warc", flat=True))
         page_bytes = sum(len(p) for p in pages[:count])
@@ -80,6 +81,10 @@ def main() -> None:
     print(f"pages fetched and captured: {count}")
     print(f"elapsed:                    {elapsed:.2f} s")
     print(f"throughput:                 {count / elapsed:.1f} pages/s (no rendering)")
+    print(
+        f"process CPU:                {cpu / count * 1000:.1f} ms/page (this process with the "
+        "server thread; PostgreSQL not counted; less sensitive to machine load)"
+    )
     print(f"WARC size:                  {warc_bytes / page_bytes:.2f} x the page bytes (gzip)")
     print(f"peak process RSS:           {rss_mb:.0f} MiB ({rss_before_mb:.0f} MiB before)")
     if render_elapsed is None:
