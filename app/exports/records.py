@@ -294,7 +294,24 @@ def claim_review(claim: Claim, context: ExportContext) -> dict:
             review["dateModified"] = iso(latest)
     if article.language:
         review["inLanguage"] = article.language
+    citations = [_citation(item.source, context) for item in claim.evidence.all()]
+    if citations:
+        review["citation"] = citations
     return review
+
+
+def _citation(source, context: ExportContext) -> dict:
+    """A cited source; `archivedAt` (schema.org, pending) is its newest capture in Sanad,
+    else the archived copy typed by hand."""
+    citation = {"@type": "CreativeWork", "url": source.url}
+    if source.title:
+        citation["name"] = source.title
+    captures = getattr(source, "export_captures", None)
+    if captures:
+        citation["archivedAt"] = context.capture_url(captures[0].pk)
+    elif source.archived_url:
+        citation["archivedAt"] = source.archived_url
+    return citation
 
 
 def annotation(claim: Claim, context: ExportContext) -> dict:

@@ -1,5 +1,6 @@
 """Fetching by URL and captures through the API, the browser and the commands."""
 
+import json
 from io import StringIO
 from pathlib import Path
 
@@ -9,10 +10,12 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from app.articles.models import Article
+from app.claims.services import claim_create
 from app.sources import captures
 from app.sources.models import Capture, LinkStatus
 from app.sources.services import evidence_add_with_source, source_add
 from tests.api.conftest import assert_error, issue_token, token_client
+from tests.exports.conftest import publish
 from tests.fetch.conftest import article_html
 
 pytestmark = pytest.mark.django_db
@@ -197,8 +200,6 @@ def test_import_articles_needs_paths_or_a_url_list(team):
 def test_json_lines_export_carries_each_sources_captures_and_hashes(
     client, team, claim, page_server
 ):
-    import json
-
     url = page_server.page("/cited", article_html("Cited", ["A cited page."] * 4))
     evidence = evidence_add_with_source(
         claim=claim, url=url, stance="supports", actor=team.reviewer
@@ -215,3 +216,36 @@ def test_json_lines_export_carries_each_sources_captures_and_hashes(
     assert [c["sha256"]["warc"] for c in exported] == [capture.warc_sha256]
     assert exported[0]["url"].endswith(f"/sources/captures/{capture.pk}/")
     assert exported[0]["status_code"] == 200
+
+
+def test_claimreview_cites_the_sources_with_their_capture(client, team, page_server):
+    url = page_server.page("/proof", article_html("Proof", ["The figure was 4%."] * 4))
+    snapshot = captures.article_import_url(
+        workspace=team.workspace,
+        url=page_server.page("/art", article_html("Claim", ["Ridership rose 12%."] * 4)),
+        actor=team.reviewer,
+    ).result.snapshot
+    start = snapshot.text.index("Ridership")
+    claim = claim_create(
+        workspace=team.workspace,
+        snapshot=snapshot,
+        start=start,
+        end=start + 9,
+        exact="Ridership",
+        actor=team.reviewer,
+    )
+    evidence = evidence_add_with_source(claim=claim, url=url, stance="refutes", actor=team.reviewer)
+    capture = captures.source_capture(
+        workspace=team.workspace, source=evidence.source, actor=team.reviewer
+    )
+    publish(claim, team)
+    client.force_login(team.viewer)
+    response = client.get("/api/v1/exports/claimreview/", {"workspace": team.workspace.slug})
+    (review,) = json.loads(b"".join(response.streaming_content))
+    assert review["citation"] == [
+        {
+            "@type": "CreativeWork",
+            "url": url,
+            "archivedAt": f"http://testserver/w/{team.workspace.slug}/sources/captures/{capture.pk}/",
+        }
+    ]
