@@ -243,6 +243,20 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = SANAD_IMPORT_MAX_BYTES + 512 * 1024
 # Any request body declared larger than this is refused with 413 before it is read.
 SANAD_MAX_REQUEST_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
 
+# Fetching by URL (app/core/fetch.py): limits per page, and the test suite's loopback server.
+SANAD_FETCH_MAX_BYTES = int(os.environ.get("SANAD_FETCH_MAX_BYTES", str(SANAD_IMPORT_MAX_BYTES)))
+SANAD_FETCH_TIMEOUT = float(os.environ.get("SANAD_FETCH_TIMEOUT", "20"))
+# A screenshot and a PDF of each capture by headless Chromium (app/core/render.py), if installed.
+SANAD_CAPTURE_RENDER = _env_bool("SANAD_CAPTURE_RENDER", default=True)
+SANAD_CHROMIUM = os.environ.get("SANAD_CHROMIUM", "")
+# "ip:port" pairs the fetcher may reach although they are not public; tests only.
+SANAD_FETCH_TEST_ALLOWED_ADDRESSES: list[str] = []
+if os.environ.get("SANAD_FETCH_TEST_ALLOWED_ADDRESSES") and SANAD_ENV != "test":
+    raise ImproperlyConfigured(
+        "SANAD_FETCH_TEST_ALLOWED_ADDRESSES is for the test suite; the fetcher never "
+        "reaches internal addresses outside it."
+    )
+
 # API conventions every /api/v1/ view inherits (see app/api and the README's API section):
 # token or session auth, cursor pages, django-filter, one error shape, per-token throttle.
 REST_FRAMEWORK = {

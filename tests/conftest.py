@@ -102,3 +102,38 @@ def claim(english_article, team):
         exact="The mayor",
         actor=team.reviewer,
     )
+
+
+@pytest.fixture(autouse=True)
+def _no_network_for_fetches(monkeypatch):
+    """The URL fetcher never looks a name up nor connects beyond loopback in tests.
+
+    `localhost` resolves as the system would; any other name is unknown unless a test
+    installs its own resolver. A generated request (Schemathesis) naming a public IP
+    fails at once instead of reaching out.
+    """
+    import ipaddress
+    import socket
+
+    from app.core import fetch
+
+    real_create_connection = socket.create_connection
+
+    def create_connection(address, *args, **kwargs):
+        host = str(address[0])
+        try:
+            loopback = ipaddress.ip_address(host.split("%")[0]).is_loopback
+        except ValueError:
+            loopback = host.lower() == "localhost"
+        if not loopback:
+            raise OSError(f"no network beyond loopback in tests ({address[0]})")
+        return real_create_connection(address, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "create_connection", create_connection)
+
+    def resolve(host, port):
+        if host.lower() == "localhost":
+            return ["127.0.0.1", "::1"]
+        raise OSError(f"no DNS in tests ({host})")
+
+    monkeypatch.setattr(fetch, "resolve", resolve)

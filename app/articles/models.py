@@ -64,6 +64,7 @@ class Snapshot(models.Model):
         TEXT = "text", "Pasted text"
         HTML = "html", "HTML upload"
         URL_HTML = "url_html", "URL and saved HTML"
+        URL = "url", "Fetched from its URL"
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="snapshots")
@@ -95,7 +96,7 @@ class Snapshot(models.Model):
                 condition=models.Q(sha256__regex=r"^[0-9a-f]{64}$"), name="snapshot_sha256_hex"
             ),
             models.CheckConstraint(
-                condition=models.Q(origin__in=["text", "html", "url_html"]),
+                condition=models.Q(origin__in=["text", "html", "url_html", "url"]),
                 name="snapshot_origin_valid",
             ),
         ]

@@ -185,6 +185,7 @@ def article_import_html(
     published_on: dt.date | None = None,
     language: str = "",
     confirm_changes: bool = True,
+    origin: str = "",
 ) -> ImportResult:
     """Import an HTML page: the article's main text becomes the snapshot.
 
@@ -193,7 +194,8 @@ def article_import_html(
     page's canonical URL is used when none is given. Details the person gives win
     over the page's own metadata; `confirm_changes` as for `article_import_text`.
     Raises `ValidationError` on `html` (undecodable, binary, too large, no article
-    text) or `url`.
+    text) or `url`. `origin` overrides the recorded origin (the URL fetcher passes
+    `Snapshot.Origin.URL`).
     """
     require_role(workspace=workspace, actor=actor, role=Role.REVIEWER)
     raw = html.encode("utf-8") if isinstance(html, str) else bytes(html)
@@ -218,7 +220,7 @@ def article_import_html(
         workspace=workspace,
         actor=actor,
         text=extracted.text,
-        origin=Snapshot.Origin.URL_HTML if require_url else Snapshot.Origin.HTML,
+        origin=origin or (Snapshot.Origin.URL_HTML if require_url else Snapshot.Origin.HTML),
         details=details,
         metadata=extracted.metadata,
         original=raw,

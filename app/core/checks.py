@@ -1,9 +1,25 @@
-"""A check (with `--database default`) that the app does not run with the owner's powers."""
+"""System checks: settings that must never reach production, and (with `--database
+default`) an app connection that has the owner's powers."""
 
-from django.core.checks import Tags, Warning, register
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
 from django.db import DatabaseError, connections
 
 from app.core.db_roles import connection_powers
+
+
+@register()
+def fetch_test_addresses_only_in_tests(app_configs, **kwargs):
+    """The fetcher's loopback allowance exists for the test server alone."""
+    if settings.SANAD_ENV != "test" and settings.SANAD_FETCH_TEST_ALLOWED_ADDRESSES:
+        return [
+            Error(
+                "SANAD_FETCH_TEST_ALLOWED_ADDRESSES is set outside the test suite.",
+                hint="Remove it: the URL fetcher must refuse loopback and private addresses.",
+                id="sanad.E101",
+            )
+        ]
+    return []
 
 
 @register(Tags.database)

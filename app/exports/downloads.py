@@ -71,9 +71,10 @@ def export_response(
         workspace=workspace,
         filters=filters,
         published_only=format == CLAIMREVIEW,
-        with_evidence=format in (CSV, JSONL),
+        with_evidence=format in (CSV, JSONL, CLAIMREVIEW),
         with_verdicts=format in (JSONL, CLAIMREVIEW),
         with_comments=format == JSONL and data.get("comments", False),
+        with_captures=format in (JSONL, CLAIMREVIEW),
     )
     context = ExportContext(
         workspace_slug=workspace.slug,

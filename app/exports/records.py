@@ -68,6 +68,9 @@ class ExportContext:
     def article_url(self, pk: int) -> str:
         return self._path("article-detail", pk)
 
+    def capture_url(self, pk: int) -> str:
+        return self._path("capture-detail", pk)
+
     @property
     def workspace_url(self) -> str:
         return f"{self.base_url}{reverse('workspace-home', kwargs={'slug': self.workspace_slug})}"
@@ -160,9 +163,19 @@ def _verdict_record(verdict: Verdict) -> dict:
     }
 
 
-def _evidence_record(item: Evidence) -> dict:
-    source = item.source
+def _capture_record(capture, context: ExportContext) -> dict:
     return {
+        "url": context.capture_url(capture.pk),
+        "kind": capture.kind,
+        "captured_at": iso(capture.captured_at),
+        "status_code": capture.status_code,
+        "sha256": capture.hashes,
+    }
+
+
+def _evidence_record(item: Evidence, context: ExportContext) -> dict:
+    source = item.source
+    record = {
         "stance": item.stance,
         "quote": item.quote,
         "note": item.note,
@@ -176,6 +189,10 @@ def _evidence_record(item: Evidence) -> dict:
             "kind": source.kind,
         },
     }
+    # Present when the export prefetched them (JSON Lines): the source's captures, newest first.
+    if hasattr(source, "export_captures"):
+        record["source"]["captures"] = [_capture_record(c, context) for c in source.export_captures]
+    return record
 
 
 def jsonl_record(claim: Claim, context: ExportContext, *, with_comments: bool = False) -> dict:
@@ -208,7 +225,7 @@ def jsonl_record(claim: Claim, context: ExportContext, *, with_comments: bool = 
         ),
         "verdict_summary": claim.verdict_summary,
         "verdicts": [_verdict_record(verdict) for verdict in claim.verdicts.all()],
-        "evidence": [_evidence_record(item) for item in claim.evidence.all()],
+        "evidence": [_evidence_record(item, context) for item in claim.evidence.all()],
         "tags": list(claim.tags),
         "assignee": _person(claim.assignee),
         "created_by": _person(claim.created_by),
@@ -279,7 +296,24 @@ def claim_review(claim: Claim, context: ExportContext) -> dict:
             review["dateModified"] = iso(latest)
     if article.language:
         review["inLanguage"] = article.language
+    citations = [_citation(item.source, context) for item in claim.evidence.all()]
+    if citations:
+        review["citation"] = citations
     return review
+
+
+def _citation(source, context: ExportContext) -> dict:
+    """A cited source; `archivedAt` (schema.org, pending) is its newest capture in Sanad,
+    else the archived copy typed by hand."""
+    citation = {"@type": "CreativeWork", "url": source.url}
+    if source.title:
+        citation["name"] = source.title
+    captures = getattr(source, "export_captures", None)
+    if captures:
+        citation["archivedAt"] = context.capture_url(captures[0].pk)
+    elif source.archived_url:
+        citation["archivedAt"] = source.archived_url
+    return citation
 
 
 def annotation(claim: Claim, context: ExportContext) -> dict:

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from app.claims.models import Claim, Comment, Verdict
 from app.exports.forms import PUBLISHED_STATUSES, ExportFilters
-from app.sources.models import Evidence
+from app.sources.models import Capture, Evidence
 from app.workspaces.access import workspace_ids_for
 from app.workspaces.models import Workspace
 
@@ -34,6 +34,7 @@ def export_claims(
     with_evidence: bool = False,
     with_verdicts: bool = False,
     with_comments: bool = False,
+    with_captures: bool = False,
 ) -> QuerySet[Claim]:
     """The workspace's claims matching `filters`, ordered by article and position.
 
@@ -62,12 +63,20 @@ def export_claims(
         claims = claims.filter(updated_at__lt=_day_start(_next_day(filters.updated_to)))
     prefetches = []
     if with_evidence:
-        prefetches.append(
-            Prefetch(
-                "evidence",
-                queryset=Evidence.objects.select_related("source").order_by("created_at", "id"),
+        evidence = Evidence.objects.select_related("source").order_by("created_at", "id")
+        if with_captures:
+            # Each cited source's captures (metadata and hashes, not the files): one more
+            # query per chunk, read as `source.export_captures`.
+            evidence = evidence.prefetch_related(
+                Prefetch(
+                    "source__captures",
+                    queryset=Capture.objects.defer(
+                        "warc", "file", "screenshot", "pdf", "text"
+                    ).order_by("-captured_at", "-id"),
+                    to_attr="export_captures",
+                )
             )
-        )
+        prefetches.append(Prefetch("evidence", queryset=evidence))
     if with_verdicts:
         prefetches.append(
             Prefetch(

@@ -4,7 +4,7 @@ from django.db.models import Count, QuerySet
 
 from app.claims.models import Claim
 from app.core.errors import NotFound
-from app.sources.models import Evidence, Source
+from app.sources.models import Capture, Evidence, LinkStatus, Source
 from app.workspaces.access import workspace_ids_for
 from app.workspaces.models import Workspace
 
@@ -46,4 +46,40 @@ def evidence_for_source(*, user: Any, source: Source) -> QuerySet[Evidence]:
         Evidence.objects.filter(workspace_id__in=workspace_ids_for(user), source=source)
         .select_related("claim", "claim__article", "claim__rating")
         .order_by("created_at", "id")
+    )
+
+
+def capture_list(
+    *, user: Any, workspace: Workspace, source: Source | None = None, article=None
+) -> QuerySet[Capture]:
+    """The workspace's captures (of one source or article), newest first, without their files."""
+    captures = Capture.objects.filter(
+        workspace_id__in=workspace_ids_for(user), workspace=workspace
+    ).defer("warc", "file", "screenshot", "pdf", "text")
+    if source is not None:
+        captures = captures.filter(source=source)
+    if article is not None:
+        captures = captures.filter(article=article)
+    return captures.order_by("-captured_at", "-id")
+
+
+def capture_get(*, user: Any, workspace: Workspace, pk: int) -> Capture:
+    """One of the workspace's captures; raises `NotFound` for any other."""
+    capture = (
+        Capture.objects.filter(workspace_id__in=workspace_ids_for(user), workspace=workspace, pk=pk)
+        .select_related("source", "article")
+        .first()
+    )
+    if capture is None:
+        raise NotFound("No such capture.")
+    return capture
+
+
+def sources_with_broken_links(*, user: Any, workspace: Workspace) -> QuerySet[Source]:
+    """Sources whose last link check found the page gone or changed, with citation counts."""
+    return (
+        source_list(user=user, workspace=workspace)
+        .filter(link_status__in=[LinkStatus.GONE, LinkStatus.CHANGED])
+        .annotate(citations=Count("evidence"))
+        .order_by("link_status", "-link_checked_at", "-id")
     )

@@ -13,8 +13,14 @@ from app.claims.selectors import claim_get
 from app.core.errors import Conflict
 from app.core.forms import add_service_errors
 from app.sources import services
+from app.sources.capture_views import CaptureUploadForm
 from app.sources.forms import EvidenceAddForm
-from app.sources.selectors import evidence_for_source, source_get, source_list_with_counts
+from app.sources.selectors import (
+    capture_list,
+    evidence_for_source,
+    source_get,
+    source_list_with_counts,
+)
 from app.workspaces.access import require_role
 from app.workspaces.models import Role
 from app.workspaces.views import enter_workspace
@@ -42,6 +48,8 @@ def source_detail_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse
             "workspace": workspace,
             "source": source,
             "citations": evidence_for_source(user=request.user, source=source),
+            "captures": capture_list(user=request.user, workspace=workspace, source=source)[:50],
+            "upload_form": CaptureUploadForm(),
         },
     )
 

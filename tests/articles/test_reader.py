@@ -209,8 +209,8 @@ def _article_with_claims(team, count):
 
 READER_QUERIES = (
     # session, user, workspace, membership, article, snapshots, text, claims, switcher,
-    # the article's audit history
-    10
+    # the article's audit history, its captures
+    11
 )
 
 

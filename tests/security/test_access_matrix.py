@@ -24,6 +24,7 @@ from app.articles.services import article_import_text
 from app.claims.models import Rating
 from app.claims.relations import claim_link_related
 from app.claims.services import claim_create, comment_add
+from app.sources.captures import capture_upload
 from app.sources.services import evidence_add_with_source
 from app.workspaces.models import Membership
 from tests.conftest import make_team
@@ -129,6 +130,18 @@ RULES: dict[str, Rule] = {
     "api-source-list": Api({"GET": "viewer", "POST": "reviewer"}),
     "api-source-detail": Api({"GET": "viewer"}, objects={"pk": "source"}),
     "api-evidence-list": Api({"GET": "viewer", "POST": "reviewer"}, objects={"pk": "claim"}),
+    # Fetching by URL and captures (issue 22).
+    "article-import-url": Rule({"GET": "reviewer", "POST": "reviewer"}),
+    "article-check-again": Rule({"POST": "reviewer"}, objects={"pk": "article"}),
+    "source-capture": Rule({"POST": "reviewer"}, objects={"pk": "source"}),
+    "source-capture-upload": Rule({"POST": "reviewer"}, objects={"pk": "source"}),
+    "capture-detail": Rule({"GET": "viewer"}, objects={"pk": "capture"}),
+    "capture-part": Rule({"GET": "viewer"}, objects={"pk": "capture"}, extra={"part": "file"}),
+    "source-link-report": Rule({"GET": "viewer"}),
+    "api-article-fetch": Api({"POST": "reviewer"}),
+    "api-article-check-again": Api({"POST": "reviewer"}, objects={"pk": "article"}),
+    "api-source-captures": Api({"GET": "viewer", "POST": "reviewer"}, objects={"pk": "source"}),
+    "api-capture-detail": Api({"GET": "viewer"}, objects={"pk": "capture"}),
     # Search and related claims.
     "search": Rule({"GET": "viewer"}),
     "similar-claims": Rule({"GET": "viewer"}),
@@ -239,7 +252,15 @@ def _populate(team) -> dict[str, object]:
         actor=team.reviewer,
     )
     claim_link_related(claim=claim, other=claim2, actor=team.reviewer)
+    capture = capture_upload(
+        workspace=team.workspace,
+        data=b"%PDF-1.7\n",
+        file_name="report.pdf",
+        source=evidence.source,
+        actor=team.reviewer,
+    )
     return {
+        "capture": capture,
         "workspace": team.workspace,
         "article": imported.article,
         "snapshot": imported.snapshot,

@@ -1,0 +1,31 @@
+"""The captures panel of an article page, without the article view having to know about it."""
+
+from django import template
+
+from app.sources.selectors import capture_list
+
+register = template.Library()
+
+
+@register.inclusion_tag("sources/_article_captures.html", takes_context=True)
+def article_captures(context, article, workspace):
+    request = context["request"]
+    membership = getattr(request, "membership", None)
+    return {
+        "article": article,
+        "workspace": workspace,
+        "captures": list(
+            capture_list(user=request.user, workspace=workspace, article=article)[:10]
+        ),
+        "can_fetch": membership is not None and membership.role_enum.includes("reviewer"),
+    }
+
+
+@register.simple_tag
+def latest_capture_of(source):
+    """The source's newest capture (without its files), or None; one query per call."""
+    return (
+        source.captures.order_by("-captured_at", "-id")
+        .only("id", "captured_at", "status_code", "warc_sha256", "file_sha256", "kind")
+        .first()
+    )
