@@ -148,6 +148,18 @@ RULES: dict[str, Rule] = {
     "audit-api-export": Api({"GET": "viewer"}, workspace_query=True),
     "audit-api-checkpoints": Api({"GET": "viewer", "POST": "editor"}, workspace_query=True),
     "audit-api-public-key": Api({"GET": ANYONE}),
+    # Invitations (admins), the invitee's link (anyone holding it), my work, notifications.
+    "invitation-list": Rule({"GET": "admin", "POST": "admin"}),
+    "invitation-resend": Rule({"POST": "admin"}, objects={"invitation_id": "invitation"}),
+    "invitation-revoke": Rule({"POST": "admin"}, objects={"invitation_id": "invitation"}),
+    "invitation-accept": Rule({"GET": ANYONE}, objects={"token": "invitation_link"}),
+    "my-work": Rule({"GET": "viewer"}),
+    "notification-list": Rule({"GET": "viewer"}),
+    "notification-read": Rule({"POST": "viewer"}),
+    "header-counts": Rule({"GET": "viewer"}),
+    "api-my-work": Api({"GET": "viewer"}),
+    "api-notification-list": Api({"GET": "viewer"}),
+    "api-notification-read": Api({"POST": "viewer"}),
 }
 # Patterns that are not endpoints of their own (static files in development) or that
 # answer the same for everyone (the API's catch-all 404, tested below).
@@ -249,7 +261,25 @@ def _populate(team) -> dict[str, object]:
         "admin_token": api_token_create(
             workspace=team.workspace, actor=team.admin, name="to revoke"
         ).token,
+        **_invitations(team),
     }
+
+
+def _invitations(team) -> dict[str, object]:
+    """One invitation for the admin's resend and revoke, another whose link is opened
+    (resending the first changes its link)."""
+    from types import SimpleNamespace
+
+    from app.invitations.services import invitation_create
+
+    managed = invitation_create(
+        workspace=team.workspace, email="managed@example.org", role="viewer", actor=team.admin
+    )
+    opened = invitation_create(
+        workspace=team.workspace, email="opened@example.org", role="viewer", actor=team.admin
+    )
+    # The link's token stands in the URL where other objects put their id.
+    return {"invitation": managed.invitation, "invitation_link": SimpleNamespace(pk=opened.token)}
 
 
 @pytest.fixture
