@@ -6,47 +6,153 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('claims', '0004_claim_relations'),
-        ('workspaces', '0001_initial'),
+        ("claims", "0004_claim_relations"),
+        ("workspaces", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('assigned', 'Assigned to you'), ('approval_waiting', 'A proposal awaits approval'), ('verdict_published', 'Your verdict was approved'), ('verdict_returned', 'Your verdict was returned'), ('correction_proposed', 'A correction was proposed'), ('mentioned', 'You were mentioned'), ('invitation_accepted', 'An invitation was accepted')], max_length=32)),
-                ('detail', models.TextField(blank=True)),
-                ('event_seq', models.PositiveBigIntegerField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('emailed_at', models.DateTimeField(blank=True, null=True)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('claim', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='claims.claim')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("assigned", "Assigned to you"),
+                            ("approval_waiting", "A proposal awaits approval"),
+                            ("verdict_published", "Your verdict was approved"),
+                            ("verdict_returned", "Your verdict was returned"),
+                            ("correction_proposed", "A correction was proposed"),
+                            ("mentioned", "You were mentioned"),
+                            ("invitation_accepted", "An invitation was accepted"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("detail", models.TextField(blank=True)),
+                ("event_seq", models.PositiveBigIntegerField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                ("emailed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="claims.claim",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['recipient', 'workspace', 'read_at'], name='notificatio_recipie_c28fb7_idx'), models.Index(fields=['emailed_at', 'recipient'], name='notificatio_emailed_ab7c8f_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['assigned', 'approval_waiting', 'verdict_published', 'verdict_returned', 'correction_proposed', 'mentioned', 'invitation_accepted'])), name='notification_kind_valid'), models.UniqueConstraint(fields=('workspace', 'event_seq', 'recipient'), name='notification_one_per_event_and_person')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["recipient", "workspace", "read_at"],
+                        name="notificatio_recipie_c28fb7_idx",
+                    ),
+                    models.Index(
+                        fields=["emailed_at", "recipient"], name="notificatio_emailed_ab7c8f_idx"
+                    ),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "kind__in",
+                                [
+                                    "assigned",
+                                    "approval_waiting",
+                                    "verdict_published",
+                                    "verdict_returned",
+                                    "correction_proposed",
+                                    "mentioned",
+                                    "invitation_accepted",
+                                ],
+                            )
+                        ),
+                        name="notification_kind_valid",
+                    ),
+                    models.UniqueConstraint(
+                        fields=("workspace", "event_seq", "recipient"),
+                        name="notification_one_per_event_and_person",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='NotificationPreference',
+            name="NotificationPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('digest', models.CharField(choices=[('immediately', 'Immediately'), ('daily', 'Daily'), ('never', 'Never')], default='never', max_length=16)),
-                ('last_digest_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='notification_preference', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "digest",
+                    models.CharField(
+                        choices=[
+                            ("immediately", "Immediately"),
+                            ("daily", "Daily"),
+                            ("never", "Never"),
+                        ],
+                        default="never",
+                        max_length=16,
+                    ),
+                ),
+                ("last_digest_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notification_preference",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('digest__in', ['immediately', 'daily', 'never'])), name='notification_digest_valid')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("digest__in", ["immediately", "daily", "never"])),
+                        name="notification_digest_valid",
+                    )
+                ],
             },
         ),
     ]
