@@ -341,3 +341,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Invitation links stay valid this many days (single use either way).
 SANAD_INVITATION_DAYS = int(os.environ.get("SANAD_INVITATION_DAYS", "7"))
+# Notification kinds and source kinds are both fields named "kind" in the API schema.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "NotificationKindEnum": "app.notifications.models.Notification.Kind",
+    "SourceKindEnum": "app.sources.models.Source.Kind",
+}

@@ -40,16 +40,18 @@ def mentioned_usernames(text: str) -> set[str]:
 
 def _members(workspace_id: int, user_ids) -> set[int]:
     return set(
-        Membership.objects.filter(workspace_id=workspace_id, user_id__in=user_ids).values_list(
-            "user_id", flat=True
-        )
+        Membership.objects.filter(
+            workspace_id=workspace_id, user_id__in=user_ids, deactivated_at__isnull=True
+        ).values_list("user_id", flat=True)
     )
 
 
 def _editors(workspace_id: int) -> set[int]:
     return set(
         Membership.objects.filter(
-            workspace_id=workspace_id, role__in=[Role.EDITOR, Role.ADMIN]
+            workspace_id=workspace_id,
+            role__in=[Role.EDITOR, Role.ADMIN],
+            deactivated_at__isnull=True,
         ).values_list("user_id", flat=True)
     )
 

@@ -389,6 +389,29 @@ CALLS: dict[str, Callable[[World], Callable[[], object]]] = {
     "app.audit.services.audit_export_record": lambda w: call(
         "app.audit.services.audit_export_record", workspace=w.team.workspace, actor=w.team.viewer
     ),
+    "app.workspaces.services.member_deactivate": lambda w: call(
+        "app.workspaces.services.member_deactivate",
+        membership=_membership(w, w.team.viewer),
+        actor=w.team.admin,
+    ),
+    "app.workspaces.services.member_reactivate": lambda w: call(
+        "app.workspaces.services.member_reactivate",
+        membership=_deactivated(w),
+        actor=w.team.admin,
+    ),
+    "app.workspaces.services.member_remove": lambda w: call(
+        "app.workspaces.services.member_remove",
+        membership=_membership(w, w.team.viewer),
+        actor=w.team.admin,
+    ),
+    "app.workspaces.services.member_leave": lambda w: call(
+        "app.workspaces.services.member_leave", workspace=w.team.workspace, actor=w.team.viewer
+    ),
+    "app.workspaces.services.member_password_reset_issue": lambda w: call(
+        "app.workspaces.services.member_password_reset_issue",
+        membership=_membership(w, w.team.viewer),
+        actor=w.team.admin,
+    ),
     "app.invitations.services.invitation_create": lambda w: lambda: _invited(w),
     "app.invitations.services.invitation_resend": lambda w: call(
         "app.invitations.services.invitation_resend",
@@ -415,6 +438,12 @@ CALLS: dict[str, Callable[[World], Callable[[], object]]] = {
         password="a long and unusual passphrase",
     ),
 }
+
+
+def _deactivated(w):
+    from app.workspaces.services import member_deactivate
+
+    return member_deactivate(membership=_membership(w, w.team.viewer), actor=w.team.admin)
 
 
 def _invited(w):
@@ -450,6 +479,8 @@ EVENT_IS_THE_CHANGE = {
     "app.audit.services.audit_append",
     "app.audit.services.audit_export_record",
     "app.exports.services.export_create",
+    # Issuing a reset link stores nothing: Django's reset token is derived, not saved.
+    "app.workspaces.services.member_password_reset_issue",
 }
 
 # Functions in service modules that change no data, or whose change is not an event.

@@ -73,6 +73,17 @@ RULES: dict[str, Rule] = {
     "workspace-members": Rule({"GET": "viewer"}),
     "workspace-member-add": Rule({"POST": "admin"}),
     "workspace-member-role": Rule({"POST": "admin"}, objects={"membership_id": "membership"}),
+    # On a spare member, so that deactivating them leaves every caller's access alone.
+    "workspace-member-action": Rule(
+        {"POST": "admin"},
+        objects={"membership_id": "spare_membership"},
+        extra={"action": "deactivate"},
+    ),
+    "workspace-member-password-reset": Rule(
+        {"POST": "admin"}, objects={"membership_id": "spare_membership"}
+    ),
+    # Unconfirmed (the probe's empty body), leaving changes nothing.
+    "workspace-member-leave": Rule({"POST": "viewer"}),
     # Articles, the reader, claims.
     "article-import": Rule({"GET": "reviewer", "POST": "reviewer"}),
     "article-detail": Rule({"GET": "viewer"}, objects={"pk": "article"}),
@@ -267,11 +278,17 @@ def _populate(team) -> dict[str, object]:
 
 def _invitations(team) -> dict[str, object]:
     """One invitation for the admin's resend and revoke, another whose link is opened
-    (resending the first changes its link)."""
+    (resending the first changes its link), and a spare member to deactivate."""
     from types import SimpleNamespace
 
     from app.invitations.services import invitation_create
+    from app.workspaces.services import member_add
+    from tests.factories import UserFactory
 
+    spare = UserFactory(username=f"{team.admin.username}-spare")
+    spare_membership = member_add(
+        workspace=team.workspace, user=spare, role="viewer", actor=team.admin
+    )
     managed = invitation_create(
         workspace=team.workspace, email="managed@example.org", role="viewer", actor=team.admin
     )
@@ -279,7 +296,11 @@ def _invitations(team) -> dict[str, object]:
         workspace=team.workspace, email="opened@example.org", role="viewer", actor=team.admin
     )
     # The link's token stands in the URL where other objects put their id.
-    return {"invitation": managed.invitation, "invitation_link": SimpleNamespace(pk=opened.token)}
+    return {
+        "invitation": managed.invitation,
+        "invitation_link": SimpleNamespace(pk=opened.token),
+        "spare_membership": spare_membership,
+    }
 
 
 @pytest.fixture
