@@ -1,11 +1,25 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from app.accounts import views as account_views
 from app.search.api import SearchAPIView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Django's password views, noted in the person's security log (before Django's own).
+    path(
+        "accounts/password_change/",
+        account_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        account_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("account/", account_views.account_view, name="account"),
+    path("account/notifications/", account_views.digest_view, name="account-digest"),
     path("w/<slug:slug>/articles/", include("app.articles.urls")),
     path("w/<slug:slug>/claims/", include("app.claims.urls")),
     path("w/<slug:slug>/ratings/", include("app.claims.rating_urls")),

@@ -66,6 +66,9 @@ RULES: dict[str, Rule] = {
     "password_reset_done": Rule({"GET": ANYONE}),
     "password_reset_confirm": Rule({"GET": ANYONE}, extra={"uidb64": "MQ", "token": "x-y"}),
     "password_reset_complete": Rule({"GET": ANYONE}),
+    # One's own account page: security log, e-mail preference.
+    "account": Rule({"GET": SIGNED_IN}),
+    "account-digest": Rule({"POST": SIGNED_IN}),
     # Workspaces and members.
     "home": Rule({"GET": SIGNED_IN}),
     "workspace-create": Rule({"GET": SIGNED_IN}),
