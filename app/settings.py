@@ -346,3 +346,5 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "NotificationKindEnum": "app.notifications.models.Notification.Kind",
     "SourceKindEnum": "app.sources.models.Source.Kind",
 }
+# Where links in e-mails sent outside a request (notification digests) point.
+SANAD_BASE_URL = os.environ.get("SANAD_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
