@@ -105,3 +105,24 @@ def test_the_digest_preference_is_saved_and_checked(client, person):
     assert NotificationPreference.objects.get(user=person).digest == "daily"
     client.post(reverse("account-digest"), {"digest": "hourly"})
     assert NotificationPreference.objects.get(user=person).digest == "daily"
+
+
+def test_a_reset_by_email_sends_a_working_link_in_the_apps_own_words(client, person):
+    from django.core import mail
+
+    assert "Forgot your password?" in client.get(reverse("login")).content.decode()
+    page = client.get(reverse("password_reset"))
+    assert 'href="/static/css/sanad.css"' in page.content.decode()  # styled like the app
+    client.post(reverse("password_reset"), {"email": person.email})
+    message = mail.outbox[0]
+    assert message.subject == "Reset your Sanad password"
+    link = next(line for line in message.body.splitlines() if "/accounts/reset/" in line)
+    form = client.get(link.strip(), follow=True)
+    assert form.context["validlink"] is True
+    client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "another long passphrase", "new_password2": "another long passphrase"},
+    )
+    person.refresh_from_db()
+    assert person.check_password("another long passphrase")
+    assert _kinds(person)[-1] == "password_reset"
