@@ -84,3 +84,36 @@ def test_the_api_returns_the_same_lists(client, proposed, team):
     assert [v["claim"]["id"] for v in body["awaiting_approval"]] == [proposed.pk]
     assert body["awaiting_approval"][0]["proposed_by"]["username"] == team.reviewer.username
     assert body["assigned"] == [] and body["returned"] == []
+
+
+@pytest.mark.parametrize("claims", [1, 40])
+def test_my_work_and_the_header_counts_cost_the_same_queries_whatever_the_rows(
+    client, team, english_article, django_assert_num_queries, claims
+):
+    from app.claims.models import Claim
+
+    snapshot = english_article.snapshot
+    Claim.objects.bulk_create(
+        Claim(
+            workspace=team.workspace,
+            article_id=snapshot.article_id,
+            snapshot=snapshot,
+            start=4,
+            end=9,
+            exact="mayor",
+            status="in_review",
+            assignee=team.editor,
+        )
+        for _ in range(claims)
+    )
+    client.force_login(team.editor)
+    page = reverse("my-work", kwargs={"slug": team.workspace.slug})
+    counts = reverse("header-counts", kwargs={"slug": team.workspace.slug})
+    client.get(page)  # the session settles on the first visit
+    # session, user, workspace, membership (page and selector), the three lists (their
+    # related rows joined), the header's workspace switcher; none per row
+    with django_assert_num_queries(9):
+        assert len(client.get(page).context["work"].assigned) == claims
+    # session, user, workspace, membership (page, my work), unread, the three counts
+    with django_assert_num_queries(9):
+        assert client.get(counts).json()["my_work"] == claims
