@@ -7,4 +7,5 @@ urlpatterns = [
     path("notifications/", views.notification_list_view, name="notification-list"),
     path("notifications/read/", views.notification_read_view, name="notification-read"),
     path("notifications/counts/", views.header_counts_view, name="header-counts"),
+    path("mentions/", views.mention_candidates_view, name="mention-candidates"),
 ]

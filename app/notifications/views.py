@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from app.notifications.selectors import my_work, my_work_count, notification_list, unread_count
 from app.notifications.services import notifications_mark_read
+from app.workspaces.selectors import member_list
 from app.workspaces.views import enter_workspace
 
 
@@ -48,6 +49,23 @@ def notification_read_view(request: HttpRequest, slug: str) -> HttpResponse:
     if ids is None:
         messages.success(request, _("%(count)d notifications marked read.") % {"count": changed})
     return redirect("notification-list", slug=workspace.slug)
+
+
+@login_required
+def mention_candidates_view(request: HttpRequest, slug: str) -> JsonResponse:
+    """The workspace's active members, for `@` autocompletion in comment boxes."""
+    workspace = enter_workspace(request, slug)
+    members = member_list(user=request.user, workspace=workspace).filter(
+        deactivated_at__isnull=True
+    )
+    return JsonResponse(
+        {
+            "members": [
+                {"username": m.user.username, "name": m.user.display_name or m.user.username}
+                for m in members
+            ]
+        }
+    )
 
 
 @login_required

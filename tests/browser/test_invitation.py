@@ -94,3 +94,25 @@ def test_invited_editor_joins_and_approves(
     finally:
         invitee.close()
     assert errors == []
+
+
+def test_typing_at_offers_members_and_inserts_the_username(page, live_server, log_in, team, claim):
+    log_in(team.reviewer)
+    page.goto(
+        live_server.url
+        + reverse("claim-detail", kwargs={"slug": team.workspace.slug, "pk": claim.pk})
+    )
+    box = page.locator("#comment-body")
+    box.click()
+    box.press_sequentially("Please check, @a-ed")
+    listbox = page.locator("#comment-body-mentions")
+    option = listbox.get_by_role("option", name="@a-editor — A-Editor")
+    option.wait_for()
+    assert listbox.get_by_role("option").count() == 1
+    box.press("Enter")
+    assert box.input_value() == "Please check, @a-editor "
+    box.press_sequentially("thanks.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add comment").click()
+    page.locator("a.mention").wait_for()
+    assert page.locator("a.mention").text_content() == "@a-editor"

@@ -171,6 +171,7 @@ RULES: dict[str, Rule] = {
     "notification-list": Rule({"GET": "viewer"}),
     "notification-read": Rule({"POST": "viewer"}),
     "header-counts": Rule({"GET": "viewer"}),
+    "mention-candidates": Rule({"GET": "viewer"}),
     "api-my-work": Api({"GET": "viewer"}),
     "api-notification-list": Api({"GET": "viewer"}),
     "api-notification-read": Api({"POST": "viewer"}),
