@@ -42,6 +42,7 @@ class MyWorkSerializer(serializers.Serializer):
     assigned = _ClaimRef(many=True, read_only=True)
     awaiting_approval = _VerdictRef(many=True, read_only=True)
     returned = _VerdictRef(many=True, read_only=True)
+    following = _ClaimRef(many=True, read_only=True)
 
 
 class NotificationOutSerializer(serializers.ModelSerializer):
@@ -90,12 +91,17 @@ class MyWorkView(WorkspaceView):
         summary="My work in the workspace",
         description="Claims assigned to you and not yet published, proposals by others "
         "awaiting your approval (editors and admins), and your proposals returned to you "
-        "with the reason. Each list holds at most 200 items.",
+        "with the reason, and the claims you follow. Each list holds at most 200 items.",
         parameters=[SLUG],
         examples=[
             example(
                 "My work",
-                {"assigned": [CLAIM_REF], "awaiting_approval": [VERDICT_REF], "returned": []},
+                {
+                    "assigned": [CLAIM_REF],
+                    "awaiting_approval": [VERDICT_REF],
+                    "returned": [],
+                    "following": [],
+                },
             )
         ],
     )

@@ -90,3 +90,20 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.digest}"
+
+
+class ClaimFollow(models.Model):
+    """A person keeps a claim in their "My work" list under "Claims I follow"."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "user"], name="claim_follow_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} follows claim {self.claim_id}"

@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 
 from app.claims.models import Claim, ClaimStatus, Verdict
-from app.notifications.models import Notification
+from app.notifications.models import ClaimFollow, Notification
 from app.workspaces.access import membership_of, workspace_ids_for
 from app.workspaces.models import Role, Workspace
 
@@ -35,6 +35,7 @@ class MyWork:
     assigned: list[Claim] = field(default_factory=list)
     awaiting_approval: list[Verdict] = field(default_factory=list)
     returned: list[Verdict] = field(default_factory=list)
+    following: list[Claim] = field(default_factory=list)
 
     @property
     def assigned_by_status(self) -> list[tuple[str, list[Claim]]]:
@@ -49,8 +50,9 @@ class MyWork:
         return len(self.assigned) + len(self.awaiting_approval) + len(self.returned)
 
 
-def _my_work_querysets(user: Any, workspace: Workspace) -> tuple[QuerySet, QuerySet, QuerySet]:
-    membership = membership_of(user, workspace)
+def _my_work_querysets(
+    user: Any, workspace: Workspace, membership: Any
+) -> tuple[QuerySet, QuerySet, QuerySet]:
     if membership is None:
         return Claim.objects.none(), Verdict.objects.none(), Verdict.objects.none()
     assigned = (
@@ -83,16 +85,32 @@ def _my_work_querysets(user: Any, workspace: Workspace) -> tuple[QuerySet, Query
 def my_work(*, user: Any, workspace: Workspace, limit: int = 200) -> MyWork:
     """Claims assigned to the user and not yet published, proposals by others awaiting
     the user's approval (editors and admins only), and the user's returned proposals
-    not yet followed by a new one. A non-member gets empty lists.
+    not yet followed by a new one, and the claims they follow. A non-member gets
+    empty lists.
     """
-    assigned, awaiting, returned = _my_work_querysets(user, workspace)
+    membership = membership_of(user, workspace)
+    assigned, awaiting, returned = _my_work_querysets(user, workspace, membership)
+    following = Claim.objects.none()
+    if membership is not None:
+        following = (
+            Claim.objects.filter(workspace=workspace)
+            .filter(Exists(ClaimFollow.objects.filter(claim_id=OuterRef("pk"), user_id=user.pk)))
+            .select_related("article")
+            .order_by("-updated_at", "-id")
+        )
     return MyWork(
         assigned=list(assigned[:limit]),
         awaiting_approval=list(awaiting[:limit]),
         returned=list(returned[:limit]),
+        following=list(following[:limit]),
     )
+
+
+def is_following(*, user: Any, claim: Claim) -> bool:
+    return ClaimFollow.objects.filter(claim_id=claim.pk, user_id=user.pk).exists()
 
 
 def my_work_count(*, user: Any, workspace: Workspace) -> int:
     """How many items `my_work` holds, counted in the database (for the header)."""
-    return sum(qs.count() for qs in _my_work_querysets(user, workspace))
+    membership = membership_of(user, workspace)
+    return sum(qs.count() for qs in _my_work_querysets(user, workspace, membership))

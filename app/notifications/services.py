@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from app.notifications.models import Notification, NotificationPreference
+from app.notifications.models import ClaimFollow, Notification, NotificationPreference
 from app.workspaces.access import require_role
 from app.workspaces.models import Role, Workspace
 
@@ -40,3 +40,19 @@ def notification_preference_set(*, user: Any, digest: str) -> NotificationPrefer
         user=user, defaults={"digest": digest}
     )
     return preference
+
+
+@transaction.atomic
+def claim_follow_set(*, claim: Any, user: Any, following: bool) -> bool:
+    """Follow or stop following a claim of a workspace the user belongs to.
+
+    Returns whether the user now follows it. Raises `NotFound` for non-members.
+    """
+    require_role(workspace=claim.workspace, actor=user, role=Role.VIEWER)
+    if following:
+        ClaimFollow.objects.get_or_create(
+            claim=claim, user=user, defaults={"workspace_id": claim.workspace_id}
+        )
+    else:
+        ClaimFollow.objects.filter(claim=claim, user=user).delete()
+    return following

@@ -8,8 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from app.claims.selectors import claim_get
 from app.notifications.selectors import my_work, my_work_count, notification_list, unread_count
-from app.notifications.services import notifications_mark_read
+from app.notifications.services import claim_follow_set, notifications_mark_read
 from app.workspaces.selectors import member_list
 from app.workspaces.views import enter_workspace
 
@@ -49,6 +50,22 @@ def notification_read_view(request: HttpRequest, slug: str) -> HttpResponse:
     if ids is None:
         messages.success(request, _("%(count)d notifications marked read.") % {"count": changed})
     return redirect("notification-list", slug=workspace.slug)
+
+
+@login_required
+@require_POST
+def claim_follow_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Follow (`follow=1`) or stop following a claim; back to the claim."""
+    workspace = enter_workspace(request, slug)
+    claim = claim_get(user=request.user, workspace=workspace, pk=pk)
+    following = claim_follow_set(
+        claim=claim, user=request.user, following=request.POST.get("follow") == "1"
+    )
+    messages.success(
+        request,
+        _("You follow this claim in My work.") if following else _("You no longer follow it."),
+    )
+    return redirect("claim-detail", slug=workspace.slug, pk=claim.pk)
 
 
 @login_required

@@ -500,6 +500,9 @@ EXEMPT: dict[str, str] = {
     "app.notifications.services.notifications_mark_read": (
         "a reader's own bookkeeping; the events that caused the notifications are in the chain"
     ),
+    "app.notifications.services.claim_follow_set": (
+        "a reader's own bookmark of a claim, seen by nobody else"
+    ),
     "app.notifications.services.notification_preference_set": (
         "a person's own e-mail preference, not workspace data"
     ),

@@ -110,10 +110,30 @@ def test_my_work_and_the_header_counts_cost_the_same_queries_whatever_the_rows(
     page = reverse("my-work", kwargs={"slug": team.workspace.slug})
     counts = reverse("header-counts", kwargs={"slug": team.workspace.slug})
     client.get(page)  # the session settles on the first visit
-    # session, user, workspace, membership (page and selector), the three lists (their
+    # session, user, workspace, membership (page and selector), the four lists (their
     # related rows joined), the header's workspace switcher; none per row
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert len(client.get(page).context["work"].assigned) == claims
     # session, user, workspace, membership (page, my work), unread, the three counts
     with django_assert_num_queries(9):
         assert client.get(counts).json()["my_work"] == claims
+
+
+def test_following_a_claim_lists_it_under_my_work(client, claim, team, other_team):
+    client.force_login(team.viewer)
+    detail = reverse("claim-detail", kwargs={"slug": team.workspace.slug, "pk": claim.pk})
+    follow = reverse("claim-follow", kwargs={"slug": team.workspace.slug, "pk": claim.pk})
+    assert "Follow in My work" in client.get(detail).content.decode()
+    client.post(follow, {"follow": "1"})
+    assert "Stop following" in client.get(detail).content.decode()
+    assert [c.pk for c in my_work(user=team.viewer, workspace=team.workspace).following] == [
+        claim.pk
+    ]
+    body = client.get(f"/api/v1/workspaces/{team.workspace.slug}/my-work/").json()
+    assert [c["id"] for c in body["following"]] == [claim.pk]
+    client.post(follow, {"follow": "0"})
+    assert my_work(user=team.viewer, workspace=team.workspace).following == []
+    # Another workspace's member cannot follow it.
+    client.force_login(other_team.admin)
+    other = reverse("claim-follow", kwargs={"slug": other_team.workspace.slug, "pk": claim.pk})
+    assert client.post(other, {"follow": "1"}).status_code == 404

@@ -172,6 +172,7 @@ RULES: dict[str, Rule] = {
     "notification-read": Rule({"POST": "viewer"}),
     "header-counts": Rule({"GET": "viewer"}),
     "mention-candidates": Rule({"GET": "viewer"}),
+    "claim-follow": Rule({"POST": "viewer"}, objects={"pk": "claim"}),
     "api-my-work": Api({"GET": "viewer"}),
     "api-notification-list": Api({"GET": "viewer"}),
     "api-notification-read": Api({"POST": "viewer"}),
