@@ -20,6 +20,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("account/", account_views.account_view, name="account"),
     path("account/notifications/", account_views.digest_view, name="account-digest"),
+    path("account/verify/send/", account_views.verification_send_view, name="account-verify-send"),
+    path("account/verify/<str:token>/", account_views.verify_view, name="account-verify"),
     path("w/<slug:slug>/articles/", include("app.articles.urls")),
     path("w/<slug:slug>/claims/", include("app.claims.urls")),
     path("w/<slug:slug>/ratings/", include("app.claims.rating_urls")),

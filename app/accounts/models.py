@@ -13,6 +13,10 @@ class User(AbstractUser):
     preferred_calendar = models.CharField(
         max_length=16, choices=Calendar.choices, default=Calendar.GREGORIAN
     )
+    # When the person opened a verification link sent to `email` (the link names the
+    # address, so it fails once the address differs). Sanad never changes an address
+    # itself; whoever does (Django's admin) should clear this. Digests need it set.
+    email_verified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -1,6 +1,7 @@
 """Account pages: Django's own password views, noted in the security log, and the
 person's account page (their security log and e-mail preference)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from app.accounts.models import SecurityEvent
 from app.accounts.security import security_event_record
+from app.accounts.verification import email_verify, verification_email_send
 from app.notifications.models import NotificationPreference
 from app.notifications.services import notification_preference_set
 
@@ -44,8 +46,26 @@ def account_view(request: HttpRequest) -> HttpResponse:
             "events": SecurityEvent.objects.filter(user=request.user)[:100],
             "digest": preference.digest if preference else NotificationPreference.Digest.NEVER,
             "digest_choices": NotificationPreference.Digest.choices,
+            "email_enabled": settings.SANAD_EMAIL_ENABLED,
         },
     )
+
+
+@login_required
+@require_POST
+def verification_send_view(request: HttpRequest) -> HttpResponse:
+    if verification_email_send(user=request.user, base_url=request.build_absolute_uri("/")):
+        messages.success(request, _("A confirmation link is on its way to your address."))
+    else:
+        messages.error(request, _("No e-mail can be sent: this server or your account has none."))
+    return redirect("account")
+
+
+def verify_view(request: HttpRequest, token: str) -> HttpResponse:
+    """Open a verification link (signed in or not: the link itself is the proof)."""
+    email_verify(token=token)
+    messages.success(request, _("Your e-mail address is confirmed."))
+    return redirect("account" if request.user.is_authenticated else "login")
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from app.accounts.verification import verification_email_send
 from app.core.errors import Conflict
 from app.core.forms import add_service_errors
 from app.invitations import services
@@ -110,6 +111,9 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
                 add_service_errors(form, error)
             else:
                 login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+                verification_email_send(
+                    user=membership.user, base_url=request.build_absolute_uri("/")
+                )
                 return _joined(request, membership)
     return render(
         request,

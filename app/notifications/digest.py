@@ -28,7 +28,7 @@ def digests_send(*, now: dt.datetime | None = None) -> DigestRun:
     """Mail each person who asked for it their unread notifications not mailed yet.
 
     Only notifications of workspaces they are still an active member of; nothing is
-    sent when e-mail is off or the person has no address.
+    sent when e-mail is off or the person has no confirmed address.
     """
     run = DigestRun()
     if not settings.SANAD_EMAIL_ENABLED:
@@ -38,6 +38,7 @@ def digests_send(*, now: dt.datetime | None = None) -> DigestRun:
         NotificationPreference.objects.exclude(digest=NotificationPreference.Digest.NEVER)
         .filter(user__is_active=True)
         .exclude(user__email="")
+        .filter(user__email_verified_at__isnull=False)
         .select_related("user")
     )
     for preference in preferences:

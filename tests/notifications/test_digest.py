@@ -17,8 +17,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def assigned(claim, team):
+    team.editor.email_verified_at = timezone.now()
+    team.editor.save(update_fields=["email_verified_at"])
     claim_assign(claim=claim, version=claim.version, assignee=team.editor, actor=team.admin)
     return claim
+
+
+def test_an_unconfirmed_address_gets_no_digest(assigned, team):
+    team.editor.email_verified_at = None
+    team.editor.save(update_fields=["email_verified_at"])
+    notification_preference_set(user=team.editor, digest="immediately")
+    assert digests_send().emails == 0
 
 
 def test_an_immediate_digest_mails_unread_notifications_once(assigned, team, settings):

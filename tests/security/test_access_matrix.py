@@ -69,6 +69,9 @@ RULES: dict[str, Rule] = {
     # One's own account page: security log, e-mail preference.
     "account": Rule({"GET": SIGNED_IN}),
     "account-digest": Rule({"POST": SIGNED_IN}),
+    "account-verify-send": Rule({"POST": SIGNED_IN}),
+    # A bad link is a 400 for anyone; the link itself is the proof, no sign-in needed.
+    "account-verify": Rule({"GET": ANYONE}, extra={"token": "x"}),
     # Workspaces and members.
     "home": Rule({"GET": SIGNED_IN}),
     "workspace-create": Rule({"GET": SIGNED_IN}),
