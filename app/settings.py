@@ -17,6 +17,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -100,6 +101,8 @@ INSTALLED_APPS = [
     "app.search",
     "app.exports",
     "app.operations",
+    "app.invitations",
+    "app.notifications",
 ]
 
 MIDDLEWARE = [
@@ -319,3 +322,44 @@ LOGGING = {
     # django-axes logs every sign-in and sign-out at INFO; keep its lockouts (WARNING).
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# E-mail (invitations, password resets, notification digests): `EMAIL_URL`
+# (smtp://user:password@host:587/?tls=True, parsed by dj-email-url) or the usual
+# `EMAIL_HOST`, `EMAIL_PORT`, `EMAIL_HOST_USER`, `EMAIL_HOST_PASSWORD`, `EMAIL_USE_TLS`,
+# `EMAIL_USE_SSL`. Development prints mail on the console, tests keep it in memory
+# (locmem), production sends none unless configured: invitation and reset links are
+# then shown to the admin to pass on.
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+if EMAIL_URL:
+    globals().update(dj_email_url.parse(EMAIL_URL))
+    SANAD_EMAIL_ENABLED = True
+elif os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", default=not _env_bool("EMAIL_USE_SSL", False))
+    EMAIL_USE_SSL = _env_bool("EMAIL_USE_SSL", default=False)
+    SANAD_EMAIL_ENABLED = True
+elif SANAD_ENV == "development":
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    SANAD_EMAIL_ENABLED = True
+elif SANAD_ENV == "test":
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    SANAD_EMAIL_ENABLED = True
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+    SANAD_EMAIL_ENABLED = False
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Sanad <sanad@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Invitation links stay valid this many days (single use either way).
+SANAD_INVITATION_DAYS = int(os.environ.get("SANAD_INVITATION_DAYS", "7"))
+# Notification kinds and source kinds are both fields named "kind" in the API schema.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "NotificationKindEnum": "app.notifications.models.Notification.Kind",
+    "SourceKindEnum": "app.sources.models.Source.Kind",
+}
+# Where links in e-mails sent outside a request (notification digests) point.
+SANAD_BASE_URL = os.environ.get("SANAD_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -3,11 +3,27 @@ from django.urls import include, path
 
 from app.operations import api as operations_api
 from app.operations import views as operations_views
+from app.accounts import views as account_views
 from app.search.api import SearchAPIView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Django's password views, noted in the person's security log (before Django's own).
+    path(
+        "accounts/password_change/",
+        account_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        account_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("account/", account_views.account_view, name="account"),
+    path("account/notifications/", account_views.digest_view, name="account-digest"),
+    path("account/verify/send/", account_views.verification_send_view, name="account-verify-send"),
+    path("account/verify/<str:token>/", account_views.verify_view, name="account-verify"),
     path("w/<slug:slug>/articles/", include("app.articles.urls")),
     path("w/<slug:slug>/claims/", include("app.claims.urls")),
     path("w/<slug:slug>/ratings/", include("app.claims.rating_urls")),
@@ -26,6 +42,10 @@ urlpatterns = [
     ),
     path("api/v1/audit/", include("app.audit.api_urls")),
     path("w/<slug:slug>/tokens/", include("app.api.browser_urls")),
+    path("w/<slug:slug>/invitations/", include("app.invitations.urls")),
+    path("w/<slug:slug>/", include("app.notifications.urls")),
+    path("invite/", include("app.invitations.public_urls")),
+    path("api/v1/workspaces/<slug:slug>/", include("app.notifications.api_urls")),
     # After the other api/v1/<prefix>/ lines: it answers every unclaimed /api/v1/ path.
     path("api/v1/", include("app.api.urls")),
     path("", include("app.workspaces.urls")),

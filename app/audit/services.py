@@ -127,7 +127,7 @@ def audit_append(
         "prev_hash": prev_hash,
     }
     canonical = rfc8785.dumps(payload).decode("utf-8")
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         workspace_id=workspace.pk,
         seq=seq,
         at=at,
@@ -144,6 +144,12 @@ def audit_append(
         hash=hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
         canonical=canonical,
     )
+    # The people an event concerns are notified from the event itself, in its
+    # transaction, so no service can change state and forget to tell them.
+    from app.notifications.events import notify_for_event
+
+    notify_for_event(event)
+    return event
 
 
 @dataclass(frozen=True)

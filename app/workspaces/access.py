@@ -17,14 +17,16 @@ from app.workspaces.models import Membership, Role, Workspace
 
 
 def membership_of(user: Any, workspace: Workspace | int) -> Membership | None:
-    """Return the user's membership in the workspace, or None."""
+    """Return the user's active membership in the workspace, or None."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     workspace_id = workspace.pk if isinstance(workspace, Workspace) else workspace
     scope = _token_scope_of(user)
     if scope is not None and scope.workspace_id != workspace_id:
         return None
-    membership = Membership.objects.filter(user_id=user.pk, workspace_id=workspace_id).first()
+    membership = Membership.objects.filter(
+        user_id=user.pk, workspace_id=workspace_id, deactivated_at__isnull=True
+    ).first()
     if membership is not None and scope is not None:
         # Capped in memory only: callers read the role, none saves this row.
         capped = min(membership.role_enum, Role(scope.role), key=lambda role: role.rank)
@@ -68,7 +70,7 @@ def workspace_ids_for(user: Any) -> QuerySet | list:
     """
     if user is None or not getattr(user, "is_authenticated", False):
         return []
-    memberships = Membership.objects.filter(user_id=user.pk)
+    memberships = Membership.objects.filter(user_id=user.pk, deactivated_at__isnull=True)
     scope = _token_scope_of(user)
     if scope is not None:
         memberships = memberships.filter(workspace_id=scope.workspace_id)

@@ -65,8 +65,9 @@ AUDIT_FILE = "audit/trail.jsonl"
 BATCH_ROWS = 500
 BATCH_BYTES = 8 * 1024 * 1024
 UNIQUE_VIOLATION = "23505"
-# Never copied between databases: credentials and site-wide privileges stay local.
-USER_FIELDS_LEFT_OUT = {"password", "last_login", "is_superuser", "is_staff"}
+# Never copied between databases: credentials and site-wide privileges stay local, and
+# so does proof of an e-mail address (a person confirms it on the server they use).
+USER_FIELDS_LEFT_OUT = {"password", "last_login", "is_superuser", "is_staff", "email_verified_at"}
 
 Log = Callable[[str], None]
 

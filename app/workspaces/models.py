@@ -48,6 +48,9 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=16, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A deactivated member keeps their row (and history) but reaches nothing of the
+    # workspace, by session or token, until an admin reactivates them.
+    deactivated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["workspace_id", "user_id"]
@@ -64,3 +67,7 @@ class Membership(models.Model):
     @property
     def role_enum(self) -> Role:
         return Role(self.role)
+
+    @property
+    def is_active(self) -> bool:
+        return self.deactivated_at is None

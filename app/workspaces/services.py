@@ -3,13 +3,18 @@
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from app.audit.services import audit_append
 from app.claims.services import rating_scale_create_default
-from app.core.errors import Conflict
+from app.core.errors import Conflict, PermissionDenied
 from app.workspaces.access import require_role
 from app.workspaces.models import Membership, Role, Workspace
 
@@ -106,16 +111,10 @@ def member_change_role(*, membership: Membership, role: str, actor: Any) -> Memb
     old_role = membership.role
     if old_role == role_value:
         return membership
-    if old_role == Role.ADMIN:
-        admins = list(
-            Membership.objects.select_for_update()
-            .filter(workspace=workspace, role=Role.ADMIN)
-            .values_list("pk", flat=True)
+    if old_role == Role.ADMIN and _active_admin_ids(workspace) == [membership.pk]:
+        raise ValidationError(
+            {"role": "A workspace needs at least one admin; make someone else admin first."}
         )
-        if admins == [membership.pk]:
-            raise ValidationError(
-                {"role": "A workspace needs at least one admin; make someone else admin first."}
-            )
     membership.role = role_value
     membership.save(update_fields=["role"])
     audit_append(
@@ -128,3 +127,187 @@ def member_change_role(*, membership: Membership, role: str, actor: Any) -> Memb
         after={"role": str(role_value)},
     )
     return membership
+
+
+def _active_admin_ids(workspace: Workspace) -> list[int]:
+    """Ids of the workspace's active admin memberships, locked until the transaction ends
+    so that two concurrent demotions or removals cannot both pass the last-admin rule."""
+    return list(
+        Membership.objects.select_for_update()
+        .filter(workspace=workspace, role=Role.ADMIN, deactivated_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _refuse_last_admin(membership: Membership, message: str) -> None:
+    if membership.role == Role.ADMIN and _active_admin_ids(membership.workspace) == [membership.pk]:
+        raise ValidationError({"membership": message})
+
+
+def _revoke_tokens(membership: Membership) -> int:
+    """Revoke the member's API tokens in this workspace (they also stop at once because
+    token requests check the membership, but a revoked token stays revoked)."""
+    from app.api.models import ApiToken
+
+    return ApiToken.objects.filter(
+        workspace_id=membership.workspace_id, user_id=membership.user_id, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+
+
+def _locked_member(membership: Membership, actor: Any) -> Membership:
+    require_role(workspace=membership.workspace, actor=actor, role=Role.ADMIN)
+    return (
+        Membership.objects.select_for_update()
+        .select_related("workspace", "user")
+        .get(pk=membership.pk)
+    )
+
+
+def _record_member(membership: Membership, actor: Any, action: str, **fields) -> None:
+    audit_append(
+        workspace=membership.workspace,
+        actor=actor,
+        action=action,
+        object_type="membership",
+        object_id=membership.pk,
+        **fields,
+    )
+
+
+@transaction.atomic
+def member_deactivate(*, membership: Membership, actor: Any) -> Membership:
+    """Suspend a member: their sessions and API tokens reach nothing here from the next
+    request on, and their tokens in this workspace are revoked. Admins only; the last
+    active admin cannot be deactivated.
+
+    Raises `ValidationError` (last admin), `Conflict` (already deactivated),
+    `PermissionDenied`.
+    """
+    membership = _locked_member(membership, actor)
+    if membership.deactivated_at is not None:
+        raise Conflict(_("This member is already deactivated."))
+    _refuse_last_admin(
+        membership, _("A workspace needs an active admin; make someone else admin first.")
+    )
+    membership.deactivated_at = timezone.now()
+    membership.save(update_fields=["deactivated_at"])
+    revoked = _revoke_tokens(membership)
+    _record_member(
+        membership,
+        actor,
+        "member.deactivated",
+        after={"user": membership.user_id, "username": membership.user.get_username()},
+        before={"tokens_revoked": revoked} if revoked else None,
+    )
+    return membership
+
+
+@transaction.atomic
+def member_reactivate(*, membership: Membership, actor: Any) -> Membership:
+    """Let a deactivated member back in with their role. Admins only.
+
+    Raises `Conflict` (not deactivated), `PermissionDenied`.
+    """
+    membership = _locked_member(membership, actor)
+    if membership.deactivated_at is None:
+        raise Conflict(_("This member is active."))
+    membership.deactivated_at = None
+    membership.save(update_fields=["deactivated_at"])
+    _record_member(
+        membership,
+        actor,
+        "member.reactivated",
+        after={"user": membership.user_id, "username": membership.user.get_username()},
+    )
+    return membership
+
+
+def _delete_membership(membership: Membership, actor: Any, action: str) -> None:
+    revoked = _revoke_tokens(membership)
+    snapshot = {
+        "user": membership.user_id,
+        "username": membership.user.get_username(),
+        "role": membership.role,
+        "tokens_revoked": revoked,
+    }
+    membership_id = membership.pk
+    membership.delete()
+    audit_append(
+        workspace=membership.workspace,
+        actor=actor,
+        action=action,
+        object_type="membership",
+        object_id=membership_id,
+        before=snapshot,
+    )
+
+
+@transaction.atomic
+def member_remove(*, membership: Membership, actor: Any) -> None:
+    """Remove a member; their work stays, their access and tokens end at once. Admins
+    only; the last active admin cannot be removed.
+
+    Raises `ValidationError` (last admin), `PermissionDenied`.
+    """
+    membership = _locked_member(membership, actor)
+    _refuse_last_admin(
+        membership, _("A workspace needs an active admin; make someone else admin first.")
+    )
+    _delete_membership(membership, actor, "member.removed")
+
+
+@transaction.atomic
+def member_leave(*, workspace: Workspace, actor: Any) -> None:
+    """Leave a workspace oneself; the last active admin cannot.
+
+    Raises `ValidationError` (last admin), `NotFound` (not a member).
+    """
+    found = require_role(workspace=workspace, actor=actor, role=Role.VIEWER)
+    membership = (
+        Membership.objects.select_for_update().select_related("workspace", "user").get(pk=found.pk)
+    )
+    _refuse_last_admin(
+        membership, _("You are the last admin here; make someone else admin before leaving.")
+    )
+    _delete_membership(membership, actor, "member.left")
+
+
+@transaction.atomic
+def member_password_reset_issue(*, membership: Membership, actor: Any) -> tuple[str, str]:
+    """Make a password-reset link's (uidb64, token) for a member, for newsrooms without
+    e-mail: the admin passes it on. Django's reset token: single use (it changes with
+    the password) and valid for PASSWORD_RESET_TIMEOUT.
+
+    Only when every workspace the member belongs to is one the actor administers, so
+    that no admin can take over an account that other workspaces rely on; never for
+    staff accounts. Raises `PermissionDenied`.
+    """
+    membership = _locked_member(membership, actor)
+    user = membership.user
+    if user.is_staff or user.is_superuser:
+        raise PermissionDenied(_("Staff accounts reset their passwords themselves."))
+    theirs = set(
+        Membership.objects.filter(user=user, deactivated_at__isnull=True).values_list(
+            "workspace_id", flat=True
+        )
+    )
+    administered = set(
+        Membership.objects.filter(
+            user=actor, role=Role.ADMIN, deactivated_at__isnull=True
+        ).values_list("workspace_id", flat=True)
+    )
+    if not theirs <= administered:
+        raise PermissionDenied(
+            _(
+                "This person also belongs to workspaces you do not administer; "
+                "they can reset their password by e-mail instead."
+            )
+        )
+    _record_member(
+        membership,
+        actor,
+        "member.password_reset_issued",
+        after={"user": user.pk, "username": user.get_username()},
+    )
+    return urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)

@@ -13,4 +13,15 @@ urlpatterns = [
         views.member_role_view,
         name="workspace-member-role",
     ),
+    path(
+        "w/<slug:slug>/members/<int:membership_id>/password-reset/",
+        views.member_password_reset_view,
+        name="workspace-member-password-reset",
+    ),
+    path(
+        "w/<slug:slug>/members/<int:membership_id>/<str:action>/",
+        views.member_action_view,
+        name="workspace-member-action",
+    ),
+    path("w/<slug:slug>/members/leave/", views.member_leave_view, name="workspace-member-leave"),
 ]

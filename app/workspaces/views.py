@@ -151,3 +151,73 @@ def _message_of(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     return str(error)
+
+
+def _member_of(request: HttpRequest, workspace: Workspace, membership_id: int):
+    membership = (
+        member_list(user=request.user, workspace=workspace).filter(pk=membership_id).first()
+    )
+    if membership is None:
+        raise NotFound("No such member.")
+    return membership
+
+
+_MEMBER_ACTIONS = {
+    "deactivate": (services.member_deactivate, "{user} is deactivated."),
+    "reactivate": (services.member_reactivate, "{user} is active again."),
+    "remove": (services.member_remove, "{user} was removed."),
+}
+
+
+@login_required
+@require_POST
+def member_action_view(request: HttpRequest, slug: str, membership_id: int, action: str):
+    """Deactivate, reactivate or remove a member (admins)."""
+    workspace = enter_workspace(request, slug, role=Role.ADMIN)
+    if action not in _MEMBER_ACTIONS:
+        raise NotFound("No such action.")
+    membership = _member_of(request, workspace, membership_id)
+    service, done = _MEMBER_ACTIONS[action]
+    try:
+        service(membership=membership, actor=request.user)
+    except (ValidationError, Conflict) as error:
+        messages.error(request, _message_of(error))
+    else:
+        messages.success(request, done.format(user=membership.user.get_username()))
+    return redirect("workspace-members", slug=workspace.slug)
+
+
+@login_required
+@require_POST
+def member_leave_view(request: HttpRequest, slug: str) -> HttpResponse:
+    workspace = enter_workspace(request, slug)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, "Tick the box to confirm that you are leaving.")
+        return redirect("workspace-members", slug=workspace.slug)
+    try:
+        services.member_leave(workspace=workspace, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, _message_of(error))
+        return redirect("workspace-members", slug=workspace.slug)
+    request.session.pop(SESSION_WORKSPACE_KEY, None)
+    messages.success(request, f"You left {workspace.name}.")
+    return redirect("home")
+
+
+@login_required
+@require_POST
+def member_password_reset_view(request: HttpRequest, slug: str, membership_id: int):
+    """Show an admin a password-reset link for a member, once (newsrooms without e-mail)."""
+    from django.urls import reverse
+
+    workspace = enter_workspace(request, slug, role=Role.ADMIN)
+    membership = _member_of(request, workspace, membership_id)
+    uidb64, token = services.member_password_reset_issue(membership=membership, actor=request.user)
+    link = request.build_absolute_uri(
+        reverse("password_reset_confirm", kwargs={"uidb64": uidb64, "token": token})
+    )
+    return render(
+        request,
+        "workspaces/password_reset_link.html",
+        {"workspace": workspace, "member": membership.user, "link": link},
+    )

@@ -416,12 +416,98 @@ CALLS: dict[str, Callable[[World], Callable[[], object]]] = {
     "app.audit.services.audit_export_record": lambda w: call(
         "app.audit.services.audit_export_record", workspace=w.team.workspace, actor=w.team.viewer
     ),
+    "app.workspaces.services.member_deactivate": lambda w: call(
+        "app.workspaces.services.member_deactivate",
+        membership=_membership(w, w.team.viewer),
+        actor=w.team.admin,
+    ),
+    "app.workspaces.services.member_reactivate": lambda w: call(
+        "app.workspaces.services.member_reactivate",
+        membership=_deactivated(w),
+        actor=w.team.admin,
+    ),
+    "app.workspaces.services.member_remove": lambda w: call(
+        "app.workspaces.services.member_remove",
+        membership=_membership(w, w.team.viewer),
+        actor=w.team.admin,
+    ),
+    "app.workspaces.services.member_leave": lambda w: call(
+        "app.workspaces.services.member_leave", workspace=w.team.workspace, actor=w.team.viewer
+    ),
+    "app.workspaces.services.member_password_reset_issue": lambda w: call(
+        "app.workspaces.services.member_password_reset_issue",
+        membership=_membership(w, w.team.viewer),
+        actor=w.team.admin,
+    ),
+    "app.invitations.services.invitation_create": lambda w: lambda: _invited(w),
+    "app.invitations.services.invitation_resend": lambda w: call(
+        "app.invitations.services.invitation_resend",
+        invitation=_invited(w).invitation,
+        actor=w.team.admin,
+    ),
+    "app.invitations.services.invitation_revoke": lambda w: call(
+        "app.invitations.services.invitation_revoke",
+        invitation=_invited(w).invitation,
+        actor=w.team.admin,
+    ),
+    # Opening an expired link records its expiry (and then refuses it).
+    "app.invitations.services.invitation_open": lambda w: _open_expired(w),
+    "app.invitations.services.invitation_accept": lambda w: call(
+        "app.invitations.services.invitation_accept",
+        token=_invited(w).token,
+        user=w.other_team.viewer,
+    ),
+    "app.invitations.services.invitation_accept_new_user": lambda w: call(
+        "app.invitations.services.invitation_accept_new_user",
+        token=_invited(w).token,
+        username="newcomer",
+        display_name="New",
+        password="a long and unusual passphrase",
+    ),
 }
+
+
+def _deactivated(w):
+    from app.workspaces.services import member_deactivate
+
+    return member_deactivate(membership=_membership(w, w.team.viewer), actor=w.team.admin)
+
+
+def _invited(w):
+    from app.invitations.services import invitation_create
+
+    return invitation_create(
+        workspace=w.team.workspace, email="new@example.org", role="editor", actor=w.team.admin
+    )
+
+
+def _open_expired(w):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from app.invitations.models import Invitation
+    from app.invitations.services import InvitationUnusable, invitation_open
+
+    issued = _invited(w)
+    Invitation.objects.filter(pk=issued.invitation.pk).update(
+        expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+
+    def open_it():
+        with pytest.raises(InvitationUnusable):
+            invitation_open(token=issued.token)
+
+    return open_it
+
+
 # Services whose only change is the event itself (recording an export, appending).
 EVENT_IS_THE_CHANGE = {
     "app.audit.services.audit_append",
     "app.audit.services.audit_export_record",
     "app.exports.services.export_create",
+    # Issuing a reset link stores nothing: Django's reset token is derived, not saved.
+    "app.workspaces.services.member_password_reset_issue",
 }
 
 # Functions in service modules that change no data, or whose change is not an event.
@@ -441,6 +527,16 @@ EXEMPT: dict[str, str] = {
     "app.audit.services.to_jsonable": "pure: converts values",
     "app.audit.services.fields_of": "pure: reads fields",
     "app.api.services.secret_sha256": "pure: hashes a secret",
+    "app.invitations.services.invitation_by_token": "read-only",
+    "app.notifications.services.notifications_mark_read": (
+        "a reader's own bookkeeping; the events that caused the notifications are in the chain"
+    ),
+    "app.notifications.services.claim_follow_set": (
+        "a reader's own bookmark of a claim, seen by nobody else"
+    ),
+    "app.notifications.services.notification_preference_set": (
+        "a person's own e-mail preference, not workspace data"
+    ),
     "app.api.services.api_token_authenticate": (
         "bookkeeping only: notes the token's last use; every change made with the token is "
         "audited under the token's name"

@@ -67,6 +67,12 @@ RULES: dict[str, Rule] = {
     "password_reset_done": Rule({"GET": ANYONE}),
     "password_reset_confirm": Rule({"GET": ANYONE}, extra={"uidb64": "MQ", "token": "x-y"}),
     "password_reset_complete": Rule({"GET": ANYONE}),
+    # One's own account page: security log, e-mail preference.
+    "account": Rule({"GET": SIGNED_IN}),
+    "account-digest": Rule({"POST": SIGNED_IN}),
+    "account-verify-send": Rule({"POST": SIGNED_IN}),
+    # A bad link is a 400 for anyone; the link itself is the proof, no sign-in needed.
+    "account-verify": Rule({"GET": ANYONE}, extra={"token": "x"}),
     # Workspaces and members.
     "home": Rule({"GET": SIGNED_IN}),
     "workspace-create": Rule({"GET": SIGNED_IN}),
@@ -74,6 +80,17 @@ RULES: dict[str, Rule] = {
     "workspace-members": Rule({"GET": "viewer"}),
     "workspace-member-add": Rule({"POST": "admin"}),
     "workspace-member-role": Rule({"POST": "admin"}, objects={"membership_id": "membership"}),
+    # On a spare member, so that deactivating them leaves every caller's access alone.
+    "workspace-member-action": Rule(
+        {"POST": "admin"},
+        objects={"membership_id": "spare_membership"},
+        extra={"action": "deactivate"},
+    ),
+    "workspace-member-password-reset": Rule(
+        {"POST": "admin"}, objects={"membership_id": "spare_membership"}
+    ),
+    # Unconfirmed (the probe's empty body), leaving changes nothing.
+    "workspace-member-leave": Rule({"POST": "viewer"}),
     # Articles, the reader, claims.
     "article-import": Rule({"GET": "reviewer", "POST": "reviewer"}),
     "article-detail": Rule({"GET": "viewer"}, objects={"pk": "article"}),
@@ -164,6 +181,20 @@ RULES: dict[str, Rule] = {
     "audit-api-export": Api({"GET": "viewer"}, workspace_query=True),
     "audit-api-checkpoints": Api({"GET": "viewer", "POST": "editor"}, workspace_query=True),
     "audit-api-public-key": Api({"GET": ANYONE}),
+    # Invitations (admins), the invitee's link (anyone holding it), my work, notifications.
+    "invitation-list": Rule({"GET": "admin", "POST": "admin"}),
+    "invitation-resend": Rule({"POST": "admin"}, objects={"invitation_id": "invitation"}),
+    "invitation-revoke": Rule({"POST": "admin"}, objects={"invitation_id": "invitation"}),
+    "invitation-accept": Rule({"GET": ANYONE}, objects={"token": "invitation_link"}),
+    "my-work": Rule({"GET": "viewer"}),
+    "notification-list": Rule({"GET": "viewer"}),
+    "notification-read": Rule({"POST": "viewer"}),
+    "header-counts": Rule({"GET": "viewer"}),
+    "mention-candidates": Rule({"GET": "viewer"}),
+    "claim-follow": Rule({"POST": "viewer"}, objects={"pk": "claim"}),
+    "api-my-work": Api({"GET": "viewer"}),
+    "api-notification-list": Api({"GET": "viewer"}),
+    "api-notification-read": Api({"POST": "viewer"}),
 }
 # Patterns that are not endpoints of their own (static files in development) or that
 # answer the same for everyone (the API's catch-all 404, tested below).
@@ -273,6 +304,34 @@ def _populate(team) -> dict[str, object]:
         "admin_token": api_token_create(
             workspace=team.workspace, actor=team.admin, name="to revoke"
         ).token,
+        **_invitations(team),
+    }
+
+
+def _invitations(team) -> dict[str, object]:
+    """One invitation for the admin's resend and revoke, another whose link is opened
+    (resending the first changes its link), and a spare member to deactivate."""
+    from types import SimpleNamespace
+
+    from app.invitations.services import invitation_create
+    from app.workspaces.services import member_add
+    from tests.factories import UserFactory
+
+    spare = UserFactory(username=f"{team.admin.username}-spare")
+    spare_membership = member_add(
+        workspace=team.workspace, user=spare, role="viewer", actor=team.admin
+    )
+    managed = invitation_create(
+        workspace=team.workspace, email="managed@example.org", role="viewer", actor=team.admin
+    )
+    opened = invitation_create(
+        workspace=team.workspace, email="opened@example.org", role="viewer", actor=team.admin
+    )
+    # The link's token stands in the URL where other objects put their id.
+    return {
+        "invitation": managed.invitation,
+        "invitation_link": SimpleNamespace(pk=opened.token),
+        "spare_membership": spare_membership,
     }
 
 

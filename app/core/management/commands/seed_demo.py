@@ -6,8 +6,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 
 from app.articles.services import article_import_text
 from app.claims.models import Claim
@@ -42,6 +44,13 @@ class Command(BaseCommand):
                 "Refusing to create demo users in production (SANAD_ENV=production). "
                 "Pass --allow-production if you really want a demo workspace here."
             )
+        # On a fresh database the tables do not exist yet: migrate first, and say so.
+        pending = MigrationExecutor(connection).migration_plan(
+            MigrationExecutor(connection).loader.graph.leaf_nodes()
+        )
+        if pending:
+            self.stdout.write(f"Applying {len(pending)} pending migrations first…")
+            call_command("migrate", interactive=False, verbosity=0)
         data = json.loads((DEMO_DIR / "demo.json").read_text(encoding="utf-8"))
         password = DEMO_PASSWORD if development else None
         with transaction.atomic():
