@@ -6,6 +6,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 
 from app.api.conventions import WorkspaceView, validated
+from app.api.fields import LooseDateField
 from app.api.pagination import ordered_by
 from app.api.schema import SLUG, example, page_of
 from app.articles import services
@@ -69,7 +70,14 @@ class ArticleImportSerializer(serializers.Serializer):
     url = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     outlet = serializers.CharField(required=False, allow_blank=True, max_length=200)
     author = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    published_on = serializers.DateField(required=False, allow_null=True)
+    published_on = LooseDateField(
+        required=False,
+        allow_null=True,
+        help_text=(
+            "Any form the browser accepts: 2024-06-18, 18 June 2024, ۱۸ ژوئن ۲۰۲۴, "
+            "۲۹ خرداد ۱۴۰۳; a day and month that could be swapped (05.09.2025) are refused."
+        ),
+    )
     language = serializers.CharField(required=False, allow_blank=True, max_length=16)
     trim = serializers.BooleanField(
         required=False,

@@ -15,12 +15,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from app.articles.extraction import decode_html, extract_article, propose_trim
+from app.articles.extraction import date_candidates, decode_page, extract_article, propose_trim
 from app.articles.models import Article, Snapshot
 from app.audit.services import audit_append, fields_of
 from app.claims.services import claims_reanchor
 from app.core.links import validate_web_url
-from app.core.text import direction_for, guess_language, normalize_text
+from app.core.text import (
+    detect_language,
+    direction_for,
+    guess_language,
+    normalize_text,
+    one_line_problem,
+)
 from app.workspaces.access import require_role
 from app.workspaces.models import Role, Workspace
 
@@ -36,6 +42,8 @@ class ImportResult:
     created_snapshot: bool
     # Re-anchoring of the previous snapshot's claims: {"anchored": n, "fuzzy": n, "orphaned": n}.
     reanchored: dict = field(default_factory=dict)
+    # What the import had to repair in the input (stray bytes, NUL bytes), in words.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def unchanged(self) -> bool:
@@ -70,15 +78,49 @@ def _check_size(size: int, *, field_name: str) -> None:
         raise ValidationError({field_name: message})
 
 
+# A line the title may come from: a few words of letters, not a time, a date or a
+# row of symbols (the first lines of an extraction are often "12:04" or "Share").
+_TITLE_MIN_WORDS = 3
+_TITLE_MIN_LETTERS = 12
+
+
+def _title_like(line: str) -> bool:
+    words = [word for word in line.split() if any(char.isalpha() for char in word)]
+    letters = sum(1 for char in line if char.isalpha())
+    return len(words) >= _TITLE_MIN_WORDS and letters >= _TITLE_MIN_LETTERS
+
+
 def _first_line(text: str) -> str:
-    for line in text.splitlines():
-        if line.strip():
-            return " ".join(line.split())[:200]
-    return ""
+    """A title from the text: its first line that reads like one, else its first line."""
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    for line in lines[:20]:
+        if _title_like(line):
+            return line[:200]
+    return lines[0][:200] if lines else ""
 
 
 def _clean_title(title: str) -> str:
     return " ".join(normalize_text(title).split())[:TITLE_MAX_LENGTH]
+
+
+def _check_one_line_fields(**fields: str) -> None:
+    """Refuse control characters and noncharacters in what a person typed as one line."""
+    errors = {
+        name: problem for name, value in fields.items() if (problem := one_line_problem(value))
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _language_of_text(text: str) -> tuple[str, dict]:
+    """The language of pasted text: from its script, else detected (with confidence)."""
+    language = guess_language(text)
+    if language:
+        return language, {}
+    detected = detect_language(text)
+    if detected is None:
+        return "", {}
+    return detected.language, {"language_detected": detected.as_metadata()}
 
 
 @transaction.atomic
@@ -94,16 +136,21 @@ def article_import_text(
     published_on: dt.date | None = None,
     language: str = "",
     trim: bool = False,
+    match_text: bool = False,
 ) -> ImportResult:
     """Import pasted plain text as a snapshot, kept exactly as given apart from NFC.
 
     With `trim` — which the person asks for after seeing `extraction.propose_trim`'s
     proposal — the lines that proposal marks as site chrome are left out, and the
     whole paste is kept on the snapshot as its original. Without it nothing is
-    dropped. Without a title the first line of the text is used. Reviewers and above
-    may import. Raises `ValidationError` naming the field at fault (`text`, `url`).
+    dropped. Without a title the first line of the text that reads like a title is
+    used. With `match_text` (bulk imports), an article without URL whose snapshot has
+    the same text is the same article, so a re-run reports it unchanged. Reviewers and
+    above may import. Raises `ValidationError` naming the field at fault (`text`,
+    `url`, a one-line field holding a control character).
     """
     require_role(workspace=workspace, actor=actor, role=Role.REVIEWER)
+    _check_one_line_fields(title=title, outlet=outlet, author=author, language=language)
     if not isinstance(text, str) or not text.strip():
         raise ValidationError({"text": "The article text is empty."})
     _check_size(len(text.encode("utf-8")), field_name="text")
@@ -115,14 +162,20 @@ def article_import_text(
         metadata = {"trimmed": True, "dropped_lines": proposal.dropped_count}
         if not text.strip():
             raise ValidationError({"text": "Trimming would leave no text; import it as pasted."})
+    language = language.strip().lower()
+    if not language:
+        language, detected = _language_of_text(text)
+        metadata.update(detected)
     details = ArticleDetails(
         title=_clean_title(title) or _first_line(text),
         url=url,
         outlet=outlet,
         author=author,
         published_on=published_on,
-        language=language.strip().lower() or guess_language(text),
+        language=language,
     )
+    # The datelines are offered with where they stand; the reviewer sets the date.
+    metadata["date_candidates"] = date_candidates(text)
     return _snapshot_import(
         workspace=workspace,
         actor=actor,
@@ -132,6 +185,7 @@ def article_import_text(
         metadata={"characters": len(text), **metadata},
         original=original,
         original_media_type="text/plain; charset=utf-8" if original else "",
+        match_text=match_text,
     )
 
 
@@ -149,16 +203,20 @@ def article_import_html(
     author: str = "",
     published_on: dt.date | None = None,
     language: str = "",
+    match_text: bool = False,
 ) -> ImportResult:
     """Import an HTML page: the article's main text becomes the snapshot.
 
     The page's bytes are kept on the snapshot as evidence (never rendered). With
     `require_url` (the "URL + saved HTML" form) the URL is mandatory; otherwise the
     page's canonical URL is used when none is given. Details the person gives win
-    over the page's own metadata. Raises `ValidationError` on `html` (undecodable,
-    binary, too large, no article text) or `url`.
+    over the page's own metadata. What decoding repaired (stray bytes, NUL bytes) is
+    in the result's and the snapshot's `warnings`. `match_text` as for
+    `article_import_text`. Raises `ValidationError` on `html` (undecodable, binary,
+    too large, no article text), `url` or a one-line field.
     """
     require_role(workspace=workspace, actor=actor, role=Role.REVIEWER)
+    _check_one_line_fields(title=title, outlet=outlet, author=author, language=language)
     raw = html.encode("utf-8") if isinstance(html, str) else bytes(html)
     if not raw.strip():
         raise ValidationError({"html": "The HTML is empty."})
@@ -166,8 +224,8 @@ def article_import_html(
     if require_url and not url.strip():
         raise ValidationError({"url": "Give the address the page was saved from."})
     url = validate_web_url(url, field="url") if url.strip() else ""
-    page = decode_html(raw, declared_charset=declared_charset)
-    extracted = extract_article(page, url=url)
+    page = decode_page(raw, declared_charset=declared_charset)
+    extracted = extract_article(page.text, url=url)
     _check_size(len(extracted.text.encode("utf-8")), field_name="html")
     details = ArticleDetails(
         title=_clean_title(title) or _clean_title(extracted.title) or _first_line(extracted.text),
@@ -183,9 +241,10 @@ def article_import_html(
         text=extracted.text,
         origin=Snapshot.Origin.URL_HTML if require_url else Snapshot.Origin.HTML,
         details=details,
-        metadata=extracted.metadata,
+        metadata={**extracted.metadata, **({"warnings": page.warnings} if page.warnings else {})},
         original=raw,
         original_media_type="text/html",
+        match_text=match_text,
     )
 
 
@@ -199,14 +258,28 @@ def _snapshot_import(
     metadata: dict,
     original: bytes | None = None,
     original_media_type: str = "",
+    match_text: bool = False,
 ) -> ImportResult:
     """Find or create the article, then add a snapshot unless the text is unchanged.
 
-    An article is the same article when it has the same URL in the workspace.
-    Must run inside the caller's transaction.
+    An article is the same article when it has the same URL in the workspace; with
+    `match_text`, an article without URL is the same when one of its snapshots has
+    this text (same SHA-256). Must run inside the caller's transaction.
     """
     url = validate_web_url(details.url, field="url") if details.url.strip() else ""
     digest = text_sha256(text)
+    warnings = list(metadata.get("warnings", []))
+    if not url and match_text:
+        same = (
+            Snapshot.objects.filter(workspace=workspace, sha256=digest, article__url="")
+            .select_related("article")
+            .order_by("id")
+            .first()
+        )
+        if same is not None:
+            return ImportResult(
+                same.article, same, created_article=False, created_snapshot=False, warnings=warnings
+            )
     article = (
         Article.objects.select_for_update().filter(workspace=workspace, url=url).first()
         if url
@@ -237,7 +310,9 @@ def _snapshot_import(
     else:
         previous = article.snapshots.order_by("-number").first()
         if previous is not None and previous.sha256 == digest:
-            return ImportResult(article, previous, created_article=False, created_snapshot=False)
+            return ImportResult(
+                article, previous, created_article=False, created_snapshot=False, warnings=warnings
+            )
 
     snapshot = Snapshot.objects.create(
         workspace=workspace,
@@ -270,5 +345,10 @@ def _snapshot_import(
         claims_reanchor(previous=previous, snapshot=snapshot, actor=actor) if previous else {}
     )
     return ImportResult(
-        article, snapshot, created_article, created_snapshot=True, reanchored=reanchored
+        article,
+        snapshot,
+        created_article,
+        created_snapshot=True,
+        reanchored=reanchored,
+        warnings=warnings,
     )

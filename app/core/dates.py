@@ -17,8 +17,11 @@ Design choices:
   highlight. Folding can drop characters, so an index map from folded positions back
   to original ones is kept.
 * Numeric dates are read day first (`05.09.2025` is 5 September): these articles are
-  not American. A 4-digit year in 1300-1499 in a numeric date means Jalali, both as
-  `YYYY/MM/DD` (how Persian sites write it) and day first.
+  not American. When the other reading is also a date, `FoundDate.readings` holds
+  both and `ambiguous` is set; `read_date` (typed input) refuses such a date naming
+  both readings rather than choosing silently. A 4-digit year in 1300-1499 in a
+  numeric date means Jalali, both as `YYYY/MM/DD` (how Persian sites write it) and
+  day first.
 * Month names that are also ordinary words (مه, می, دی, مهر, تیر, May) only count
   with a day number before and a year after, and never as the start of a longer word
   (`مهر` is not `مه` + `ر`).
@@ -126,6 +129,18 @@ class FoundDate:
     start: int
     end: int
     text: str
+    # Every reading of the written date, the one in `date` first: two when a numeric
+    # date reads both day-first and month-first (05.09.2025), else just `date`.
+    readings: tuple[datetime.date, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.readings:
+            object.__setattr__(self, "readings", (self.date,))
+
+    @property
+    def ambiguous(self) -> bool:
+        """True when day and month could be swapped: the reader must choose."""
+        return len(self.readings) > 1
 
 
 # --- month-name lookup ------------------------------------------------------------
@@ -354,6 +369,18 @@ def _resolve(kind: str, match: re.Match[str]) -> tuple[datetime.date, str] | Non
 # --- public API -------------------------------------------------------------------
 
 
+def _month_first_reading(kind: str, match: re.Match[str]) -> datetime.date | None:
+    """The other reading of a day-first numeric date whose day could be a month."""
+    if kind != "dmy":
+        return None
+    day, month, year = int(match["day"]), int(match["month"]), int(match["year"])
+    if day == month or day > 12 or month > 12:
+        return None
+    if year in _JALALI_NUMERIC_YEARS:
+        return _from_jalali(year, day, month)
+    return _gregorian(year, day, month)
+
+
 def _candidates(text: str) -> Iterator[FoundDate]:
     folded, starts, ends = _fold_with_map(text)
     for kind, pattern in _PATTERNS:
@@ -363,12 +390,14 @@ def _candidates(text: str) -> Iterator[FoundDate]:
                 continue
             start = starts[match.start()]
             end = ends[match.end() - 1]
+            other = _month_first_reading(kind, match)
             yield FoundDate(
                 date=resolved[0],
                 calendar=resolved[1],
                 start=start,
                 end=end,
                 text=text[start:end],
+                readings=(resolved[0], other) if other else (resolved[0],),
             )
 
 
@@ -399,6 +428,36 @@ def parse_date(text: str) -> datetime.date | None:
     """Return the (Gregorian) date of the first date written in `text`, or None."""
     found = find_dates(text)
     return found[0].date if found else None
+
+
+class DateInputError(ValueError):
+    """A typed date Sanad cannot read, or one that reads two ways; `str()` says which."""
+
+
+def read_date(text: str) -> datetime.date | None:
+    """Read a date a person typed (form, API, manifest): None when `text` is blank.
+
+    The one parser behind every typed date. Raises `DateInputError` when no date can
+    be read, or when day and month could be swapped (`05.09.2025`): the message names
+    both readings, and the person writes it unambiguously instead.
+    """
+    text = (text or "").strip()
+    if not text:
+        return None
+    found = find_dates(text)
+    if not found:
+        raise DateInputError(
+            f"“{text[:40]}” is not a date Sanad can read; try 2024-06-18 or 18 June 2024."
+        )
+    first = found[0]
+    if first.ambiguous:
+        day_first, month_first = first.readings
+        raise DateInputError(
+            f"“{first.text}” could be {format_gregorian(day_first)} or "
+            f"{format_gregorian(month_first)}; write {day_first.isoformat()} or "
+            f"{month_first.isoformat()} instead."
+        )
+    return first.date
 
 
 def _is_persian(language: str) -> bool:

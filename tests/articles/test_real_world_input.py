@@ -66,9 +66,11 @@ def test_a_utf8_page_with_stray_bytes_is_read_with_a_warning():
 def test_a_charset_declared_after_byte_4096_is_honoured():
     filler = "<meta name='description' content='" + "x" * 5000 + "'>"
     head = filler + '<meta http-equiv="Content-Type" content="text/html; charset=windows-1256">'
-    data = page(head + "<title>بندر</title>", FA_BODY.replace("‌", " ")).encode("cp1256")
+    # Windows-1256 has no Persian yeh and kaf: pages in it use the Arabic letters.
+    body = FA_BODY.replace("\u200c", " ").replace("ی", "ي").replace("ک", "ك")
+    data = page(head + "<title>بندر</title>", body).encode("cp1256")
     assert data.index(b"windows-1256") > 4096
-    assert "شورای شهر" in decode_html(data)
+    assert "شوراي شهر" in decode_html(data)
 
 
 def test_a_utf8_page_with_nul_bytes_is_read_and_the_nuls_dropped_with_a_warning(team):
