@@ -430,6 +430,88 @@ def parse_date(text: str) -> datetime.date | None:
     return found[0].date if found else None
 
 
+# Month names that are also ordinary words count only with a year after them.
+_NAMES_NEEDING_A_YEAR = frozenset({"مه", "می", "may"})
+_DAY_MONTH_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "day_month",
+        re.compile(
+            r"(?<![0-9])"
+            + _DAY
+            + _ORDINAL
+            + r"\s*(?:of\s+)?(?P<month>"
+            + _ENGLISH_MONTH
+            + "|"
+            + _persian_name_alternation(_PERSIAN_GREGORIAN_MONTH_NUMBERS)
+            + "|"
+            + _persian_name_alternation(_JALALI_MONTH_NUMBERS)
+            + r")\.?(?:\s*ماه)?"
+            + _NOT_BEFORE_LETTER
+        ),
+    ),
+    (
+        "month_day",
+        re.compile(
+            _NOT_AFTER_LETTER + _ENGLISH_MONTH_GROUP + r"\s*" + _DAY + _ORDINAL + r"(?![0-9])"
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class DayMonth:
+    """A day and month written without a year (`18 June`, `۲۹ خرداد`).
+
+    `calendar` is "gregorian" or "jalali"; `start`/`end` index the searched text.
+    """
+
+    calendar: str
+    month: int
+    day: int
+    start: int
+    end: int
+
+
+def _day_month(written_month: str, day: int) -> tuple[str, int] | None:
+    if written_month in _NAMES_NEEDING_A_YEAR or not 1 <= day <= 31:
+        return None
+    if written_month in _ENGLISH_MONTH_NUMBERS:
+        return GREGORIAN, _ENGLISH_MONTH_NUMBERS[written_month]
+    for names, calendar in (
+        (_PERSIAN_GREGORIAN_MONTH_NUMBERS, GREGORIAN),
+        (_JALALI_MONTH_NUMBERS, JALALI),
+    ):
+        try:
+            return calendar, _month_key(written_month, names)
+        except KeyError:
+            continue
+    return None
+
+
+def find_day_months(text: str) -> list[DayMonth]:
+    """Days and months written without a year, in text order, outside full dates.
+
+    For search queries such as `18 June` or `۲۹ خرداد`; `find_dates` reads the dates
+    that have a year, and their spans are left out here.
+    """
+    if not text:
+        return []
+    taken = [(found.start, found.end) for found in find_dates(text)]
+    folded, starts, ends = _fold_with_map(text)
+    result: list[DayMonth] = []
+    for _kind, pattern in _DAY_MONTH_PATTERNS:
+        for match in pattern.finditer(folded):
+            reading = _day_month(match["month"], int(match["day"]))
+            if reading is None:
+                continue
+            start, end = starts[match.start()], ends[match.end() - 1]
+            if any(start < t_end and t_start < end for t_start, t_end in taken):
+                continue
+            taken.append((start, end))
+            result.append(DayMonth(reading[0], reading[1], int(match["day"]), start, end))
+    return sorted(result, key=lambda found: found.start)
+
+
 class DateInputError(ValueError):
     """A typed date Sanad cannot read, or one that reads two ways; `str()` says which."""
 

@@ -16,6 +16,11 @@ ZWJ = "\u200d"
 TATWEEL = "\u0640"
 NBSP = "\u00a0"
 
+FORMAT_CHARACTERS = (
+    "\u00ad\u061c\u180e\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
+)
+
 _FOLD_TABLE = str.maketrans(
     {
         # Arabic letter variants that Persian writes with its own code points.
@@ -29,6 +34,11 @@ _FOLD_TABLE = str.maketrans(
         "\u202f": " ",  # narrow no-break space
         **{chr(0x0660 + d): str(d) for d in range(10)},  # Arabic-Indic digits
         **{chr(0x06F0 + d): str(d) for d in range(10)},  # Extended (Persian) digits
+        # Invisible format characters that split a word for search without changing
+        # how it reads: soft hyphen, zero-width space and word joiner, invisible
+        # operators, byte-order mark, Mongolian vowel separator, and the bidi marks,
+        # embeddings, overrides and isolates pasted text is full of.
+        **dict.fromkeys(FORMAT_CHARACTERS),
     }
 )
 
@@ -48,7 +58,8 @@ def normalize_text(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Fold `text` for matching: letter variants, digits, joiners, NBSP and case."""
+    """Fold `text` for matching: letter variants, digits, joiners and format characters
+    (soft hyphens, zero-width spaces, bidi controls), NBSP and case."""
     return unicodedata.normalize("NFC", text).translate(_FOLD_TABLE).casefold()
 
 
