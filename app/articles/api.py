@@ -106,6 +106,18 @@ class ImportResultSerializer(serializers.Serializer):
         child=serializers.IntegerField(),
         help_text="How the previous snapshot's claims moved: anchored, fuzzy, orphaned.",
     )
+    warnings = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="What decoding repaired: stray bytes replaced, NUL bytes dropped.",
+    )
+    date_candidates = serializers.ListField(
+        child=serializers.DictField(),
+        help_text=(
+            "Dates found in the page's metadata and text, with where (`where`, `start`, "
+            "`end`); an ambiguous day/month has both `readings`. Dates in the text are "
+            "offered, never applied; only the page's own publication date is."
+        ),
+    )
 
 
 ARTICLE_EXAMPLE = {
@@ -181,6 +193,8 @@ class ArticleListView(WorkspaceView, ListAPIView):
                     "created_article": True,
                     "created_snapshot": True,
                     "reanchored": {},
+                    "warnings": [],
+                    "date_candidates": [],
                 },
                 status=201,
             ),
@@ -213,6 +227,8 @@ class ArticleListView(WorkspaceView, ListAPIView):
                 "created_article": result.created_article,
                 "created_snapshot": result.created_snapshot,
                 "reanchored": result.reanchored,
+                "warnings": result.warnings,
+                "date_candidates": result.snapshot.metadata.get("date_candidates", []),
             }
         ).data
         code = status.HTTP_201_CREATED if result.created_snapshot else status.HTTP_200_OK

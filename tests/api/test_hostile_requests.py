@@ -52,3 +52,17 @@ def test_the_api_flags_an_ambiguous_day_and_month_with_both_readings(as_member, 
     assert response.status_code == 400
     message = " ".join(response.json()["error"]["fields"]["published_on"])
     assert "5 September 2025" in message and "9 May 2025" in message
+
+
+def test_the_import_result_carries_the_dates_found_and_the_repairs(as_member, ws_url):
+    response = as_member("reviewer").post(
+        ws_url("articles/"),
+        {"text": "Tehran, 2024-06-18\nThe council met.", "published_on": ""},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["warnings"] == []
+    assert body["date_candidates"][0]["date"] == "2024-06-18"
+    assert body["date_candidates"][0]["where"] == "text"
+    assert body["article"]["published_on"] is None

@@ -197,3 +197,35 @@ def test_a_manifest_date_that_is_ambiguous_fails_with_both_readings(tmp_path, te
             stderr=err,
         )
     assert "3 April 2025" in err.getvalue() and "4 March 2025" in err.getvalue()
+
+
+# --- where the reviewer sees it --------------------------------------------------------
+
+
+def test_the_article_page_offers_the_dates_found_with_both_readings_of_an_ambiguous_one(
+    team, client
+):
+    text = "Harbour desk\n05.09.2025 — Tehran\nThe council met on ۲۹ خرداد ۱۴۰۳ and voted.\n"
+    result = article_import_text(workspace=team.workspace, text=text, actor=team.reviewer)
+    client.force_login(team.viewer)
+    page = client.get(f"/w/{team.workspace.slug}/articles/{result.article.pk}/").content.decode()
+    assert "Dates found on import" in page
+    assert "5 September 2025 or 9 May 2025" in page
+    assert "18 June 2024" in page
+
+
+def test_the_import_page_reports_what_decoding_repaired(team, client):
+    data = page("<title>Harbour</title>", BODY).encode("utf-8").replace(b"council", b"coun\x00cil")
+    client.force_login(team.reviewer)
+    response = client.post(
+        f"/w/{team.workspace.slug}/articles/import/?mode=html",
+        {"html": "", "html_file": _upload(data)},
+        follow=True,
+    )
+    assert "Repaired on import: 6 NUL bytes dropped" in response.content.decode()
+
+
+def _upload(data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("page.html", data, content_type="text/html")
