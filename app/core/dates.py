@@ -31,15 +31,17 @@ Design choices:
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import jdatetime
 
-from app.core.text import fold
+from app.core.text import _FOLD_TABLE, fold
 
 GREGORIAN = "gregorian"
 JALALI = "jalali"
@@ -293,14 +295,45 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # --- folding with an index map ----------------------------------------------------
 
 
-def _fold_with_map(text: str) -> tuple[str, list[int], list[int]]:
+class _SkipMap:
+    """Folded index -> original index when folding only deleted `skipped` characters."""
+
+    def __init__(self, skipped: list[int], after: int) -> None:
+        self.skipped = skipped
+        self.after = after  # 0 for starts, 1 for ends
+
+    def __getitem__(self, index: int) -> int:
+        shift = 0
+        while True:
+            moved = bisect.bisect_right(self.skipped, index + shift)
+            if moved == shift:
+                return index + shift + self.after
+            shift = moved
+
+
+# Characters `fold` deletes (its table's; case folding only maps or expands).
+_FOLD_DELETES = re.compile(
+    "[" + re.escape("".join(chr(code) for code, to in _FOLD_TABLE.items() if to is None)) + "]"
+)
+
+
+def _fold_with_map(text: str) -> tuple[str, Any, Any]:
     """Fold `text` and map each folded character back to the original text.
+
+    Fast path: for NFC text (all stored text is) where folding only deletes characters
+    (joiners, tatweel, format characters) and maps the rest one to one, the map is the
+    list of deleted positions. Otherwise every cluster is folded on its own (below).
 
     Returns `(folded, starts, ends)`: folded character `i` came from `text[starts[i]:
     ends[i]]`. Folding works on clusters (a character plus the combining marks after
     it) so that NFC composition inside a cluster (ا + ٓ -> آ) still happens; characters
     that fold removes (ZWNJ, tatweel) simply leave no entry.
     """
+    if unicodedata.is_normalized("NFC", text):
+        folded = fold(text)
+        skipped = [match.start() for match in _FOLD_DELETES.finditer(text)]
+        if len(folded) == len(text) - len(skipped):
+            return folded, _SkipMap(skipped, 0), _SkipMap(skipped, 1)
     pieces: list[str] = []
     starts: list[int] = []
     ends: list[int] = []

@@ -29,3 +29,17 @@ def test_the_loose_date_field_refuses_an_ambiguous_date_naming_both_readings():
     assert "5 September 2025" in message and "9 May 2025" in message
     assert LooseDateField().clean("2025-09-05") == dt.date(2025, 9, 5)
     assert parse_date("05.09.2025") == dt.date(2025, 9, 5)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "گفت\u200cوگو در ١۸ ژوئن ۲۰۲۴ (٢۹ خرداد ۱۴۰۳) انجام شد",
+        "Bürger\u00admeister: STRASSE 18 June 2024, and 05.09.2025",
+        "ا\u0653\u0640 ۱۲ مهر\u200f ۱۴۰۳",
+    ],
+)
+def test_found_spans_index_the_original_text_whatever_folding_removed(text):
+    for found in find_dates(text):
+        assert text[found.start : found.end] == found.text
+        assert find_dates(found.text)[0].date == found.date
