@@ -19,13 +19,18 @@ from app.search.dates_sql import date_tokens_sql
 from app.search.folding_sql import fold_function_sql
 
 SEARCH_SQL = r"""
+-- PL/pgSQL so that the prepared text is computed once: an SQL function's sub-select
+-- is pulled up, and `p` would be folded again for each of its three uses.
 CREATE OR REPLACE FUNCTION search_vector(t text, weight "char") RETURNS tsvector
-LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT setweight(
+LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+DECLARE
+    p text := search_prepare(coalesce(t, ''));
+BEGIN
+    RETURN setweight(
         to_tsvector('english'::regconfig, p) || to_tsvector('simple'::regconfig, p)
             || to_tsvector('simple'::regconfig, search_date_tokens(p)),
-        weight)
-    FROM (SELECT search_prepare(coalesce(t, '')) AS p) AS prepared
+        weight);
+END;
 $$;
 
 CREATE OR REPLACE FUNCTION search_index_claim(target bigint) RETURNS void
