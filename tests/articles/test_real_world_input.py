@@ -229,3 +229,14 @@ def _upload(data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("page.html", data, content_type="text/html")
+
+
+def test_the_seed_articles_dateline_is_offered(team):
+    from tests.articles.test_extraction import seed_text
+
+    text = seed_text("000")
+    result = article_import_text(workspace=team.workspace, text=text, actor=team.reviewer)
+    offered = result.snapshot.metadata["date_candidates"]
+    dateline = next(found for found in offered if found["text"] == "05.09.2025")
+    assert text[dateline["start"] : dateline["end"]] == "05.09.2025"
+    assert dateline["ambiguous"] and dateline["readings"] == ["2025-09-05", "2025-05-09"]
