@@ -17,6 +17,7 @@ import datetime as dt
 import html as html_lib
 import json
 import re
+import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -94,6 +95,9 @@ _NUL_SHARE = 0.01
 # UTF-8 with stray bytes: accepted when the valid non-ASCII characters outnumber the
 # invalid bytes this many times (a page in a legacy encoding fails nearly every one).
 _UTF8_VALID_PER_STRAY = 20
+# More stray bytes than this is another encoding, whatever the ratio; stopping here also
+# bounds the work on a large page in a legacy encoding.
+_UTF8_MAX_STRAY_BYTES = 1000
 # WHATWG encoding rules that differ from Python's codec names.
 _WHATWG_LABELS = {
     "iso-8859-1": "cp1252",
@@ -187,33 +191,52 @@ def _head_region(data: bytes) -> bytes:
     return data[: end.start()] if end else data[:_HEAD_SCAN_BYTES]
 
 
+class _TooManyStrayBytes(Exception):
+    pass
+
+
+class _StrayBytes:
+    """A codec error handler that replaces invalid bytes and counts them (up to a limit)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.first = -1
+
+    def __call__(self, error: UnicodeDecodeError) -> tuple[str, int]:
+        self.count += error.end - error.start
+        if self.first < 0:
+            self.first = error.start
+        if self.count > _UTF8_MAX_STRAY_BYTES:
+            raise _TooManyStrayBytes
+        return "\ufffd", error.end
+
+
+_stray_bytes_handlers = threading.local()
+
+
+def _count_stray_bytes(error: UnicodeDecodeError) -> tuple[str, int]:
+    return _stray_bytes_handlers.current(error)
+
+
+codecs.register_error("sanad-count-stray-bytes", _count_stray_bytes)
+
+
 def _utf8_with_replacements(data: bytes) -> tuple[str, int, int] | None:
     """UTF-8 with its few stray bytes replaced by U+FFFD: (text, stray bytes, first).
 
     None when the bytes are not mostly UTF-8 (then they are some other encoding).
     """
-    pieces: list[str] = []
-    position = stray = 0
-    first = -1
-    limit = max(16, len(data) // (_UTF8_VALID_PER_STRAY * 2))
-    while True:
-        try:
-            pieces.append(data[position:].decode("utf-8"))
-            break
-        except UnicodeDecodeError as error:
-            start, end = position + error.start, position + error.end
-            pieces.append(data[position:start].decode("utf-8"))
-            pieces.append("\ufffd")
-            stray += end - start
-            first = start if first < 0 else first
-            position = end
-            if stray > limit:
-                return None
-    text = "".join(pieces)
-    valid_non_ascii = sum(1 for char in text if char > "\x7f") - text.count("\ufffd")
-    if valid_non_ascii < stray * _UTF8_VALID_PER_STRAY:
+    handler = _stray_bytes_handlers.current = _StrayBytes()
+    try:
+        text = data.decode("utf-8", errors="sanad-count-stray-bytes")
+    except _TooManyStrayBytes:
         return None
-    return text, stray, first
+    finally:
+        _stray_bytes_handlers.current = None
+    valid_non_ascii = sum(1 for char in text if char > "\x7f") - text.count("\ufffd")
+    if valid_non_ascii < handler.count * _UTF8_VALID_PER_STRAY:
+        return None
+    return text, handler.count, handler.first
 
 
 def decode_html(data: bytes, *, declared_charset: str | None = None) -> str:
