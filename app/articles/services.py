@@ -25,7 +25,7 @@ from app.core.text import (
     direction_for,
     guess_language,
     normalize_text,
-    one_line_problem,
+    validate_one_line_fields,
 )
 from app.workspaces.access import require_role
 from app.workspaces.models import Role, Workspace
@@ -103,15 +103,6 @@ def _clean_title(title: str) -> str:
     return " ".join(normalize_text(title).split())[:TITLE_MAX_LENGTH]
 
 
-def _check_one_line_fields(**fields: str) -> None:
-    """Refuse control characters and noncharacters in what a person typed as one line."""
-    errors = {
-        name: problem for name, value in fields.items() if (problem := one_line_problem(value))
-    }
-    if errors:
-        raise ValidationError(errors)
-
-
 def _language_of_text(text: str) -> tuple[str, dict]:
     """The language of pasted text: from its script, else detected (with confidence)."""
     language = guess_language(text)
@@ -150,7 +141,7 @@ def article_import_text(
     `url`, a one-line field holding a control character).
     """
     require_role(workspace=workspace, actor=actor, role=Role.REVIEWER)
-    _check_one_line_fields(title=title, outlet=outlet, author=author, language=language)
+    validate_one_line_fields(title=title, outlet=outlet, author=author, language=language)
     if not isinstance(text, str) or not text.strip():
         raise ValidationError({"text": "The article text is empty."})
     _check_size(len(text.encode("utf-8")), field_name="text")
@@ -216,7 +207,7 @@ def article_import_html(
     too large, no article text), `url` or a one-line field.
     """
     require_role(workspace=workspace, actor=actor, role=Role.REVIEWER)
-    _check_one_line_fields(title=title, outlet=outlet, author=author, language=language)
+    validate_one_line_fields(title=title, outlet=outlet, author=author, language=language)
     raw = html.encode("utf-8") if isinstance(html, str) else bytes(html)
     if not raw.strip():
         raise ValidationError({"html": "The HTML is empty."})

@@ -125,6 +125,17 @@ def one_line_problem(value: str) -> str:
     )
 
 
+def validate_one_line_fields(**fields: str) -> None:
+    """Raise a `ValidationError` naming each one-line field that holds such a character."""
+    from django.core.exceptions import ValidationError
+
+    errors = {
+        name: problem for name, value in fields.items() if (problem := one_line_problem(value))
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
 def strip_control_characters(value: str) -> str:
     """`value` without the characters `one_line_problem` refuses (for imported metadata)."""
     return _ONE_LINE_FORBIDDEN.sub("", value or "")

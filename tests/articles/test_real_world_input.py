@@ -240,3 +240,16 @@ def test_the_seed_articles_dateline_is_offered(team):
     dateline = next(found for found in offered if found["text"] == "05.09.2025")
     assert text[dateline["start"] : dateline["end"]] == "05.09.2025"
     assert dateline["ambiguous"] and dateline["readings"] == ["2025-09-05", "2025-05-09"]
+
+
+def test_a_source_title_refuses_control_characters_too(team):
+    from app.sources.services import source_add
+
+    with pytest.raises(ValidationError) as excinfo:
+        source_add(
+            workspace=team.workspace,
+            url="https://example.org/report",
+            title="Annual\u0007report",
+            actor=team.reviewer,
+        )
+    assert "title" in excinfo.value.message_dict
