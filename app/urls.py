@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from app.accounts import views as account_views
 from app.operations import api as operations_api
 from app.operations import views as operations_views
-from app.accounts import views as account_views
 from app.search.api import SearchAPIView
 
 urlpatterns = [

@@ -1,18 +1,18 @@
 """API of articles and their snapshots; imports go through the same services as the browser."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 
 from app.api.conventions import IF_MATCH, WorkspaceView, etag, if_match_version, validated
+from app.api.fields import LooseDateField
 from app.api.pagination import ordered_by
 from app.api.schema import SLUG, example, page_of
 from app.articles import services
 from app.articles.models import Article, Direction, Snapshot
 from app.articles.selectors import article_get, article_list, snapshot_get
-from app.core.dates import parse_date
 
 
 class SnapshotSummarySerializer(serializers.ModelSerializer):
@@ -63,22 +63,6 @@ class ArticleDetailSerializer(ArticleSerializer):
         fields = [*ArticleSerializer.Meta.fields, "snapshots"]
 
 
-@extend_schema_field(OpenApiTypes.STR)
-class LooseDateSerializerField(serializers.Field):
-    """A date written as people write it, in either calendar, as the browser's forms take it."""
-
-    default_error_messages = {"invalid": "This is not a date Sanad can read; try 2024-06-18."}
-
-    def to_internal_value(self, data):
-        parsed = parse_date(data) if isinstance(data, str) and len(data) <= 100 else None
-        if parsed is None:
-            self.fail("invalid")
-        return parsed
-
-    def to_representation(self, value):
-        return value.isoformat()
-
-
 class ArticleUpdateSerializer(serializers.Serializer):
     """Any of the article's details; those left out stay as they are."""
 
@@ -86,7 +70,7 @@ class ArticleUpdateSerializer(serializers.Serializer):
     url = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     outlet = serializers.CharField(required=False, allow_blank=True, max_length=200)
     author = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    published_on = LooseDateSerializerField(
+    published_on = LooseDateField(
         required=False,
         allow_null=True,
         help_text="2024-06-18, 18.06.2024, 18 June 2024, ۲۹ خرداد ۱۴۰۳ (Solar Hijri) …",
@@ -104,7 +88,14 @@ class ArticleImportSerializer(serializers.Serializer):
     url = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     outlet = serializers.CharField(required=False, allow_blank=True, max_length=200)
     author = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    published_on = serializers.DateField(required=False, allow_null=True)
+    published_on = LooseDateField(
+        required=False,
+        allow_null=True,
+        help_text=(
+            "Any form the browser accepts: 2024-06-18, 18 June 2024, ۱۸ ژوئن ۲۰۲۴, "
+            "۲۹ خرداد ۱۴۰۳; a day and month that could be swapped (05.09.2025) are refused."
+        ),
+    )
     language = serializers.CharField(required=False, allow_blank=True, max_length=16)
     trim = serializers.BooleanField(
         required=False,
@@ -138,6 +129,18 @@ class ImportResultSerializer(serializers.Serializer):
         help_text="For a changed re-import: the differing lines of the text (`diff`), how "
         "the previous snapshot's claims land (`claims`) and how many published ones move "
         "(`published_claims_affected`); null otherwise.",
+    )
+    warnings = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="What decoding repaired: stray bytes replaced, NUL bytes dropped.",
+    )
+    date_candidates = serializers.ListField(
+        child=serializers.DictField(),
+        help_text=(
+            "Dates found in the page's metadata and text, with where (`where`, `start`, "
+            "`end`); an ambiguous day/month has both `readings`. Dates in the text are "
+            "offered, never applied; only the page's own publication date is."
+        ),
     )
 
 
@@ -216,6 +219,8 @@ class ArticleListView(WorkspaceView, ListAPIView):
                     "created_snapshot": True,
                     "reanchored": {},
                     "changes": None,
+                    "warnings": [],
+                    "date_candidates": [],
                 },
                 status=201,
             ),
@@ -249,6 +254,8 @@ class ArticleListView(WorkspaceView, ListAPIView):
                 "created_snapshot": result.created_snapshot,
                 "reanchored": result.reanchored,
                 "changes": result.change.as_dict() if result.change else None,
+                "warnings": result.warnings,
+                "date_candidates": result.snapshot.metadata.get("date_candidates", []),
             }
         ).data
         code = status.HTTP_201_CREATED if result.created_snapshot else status.HTTP_200_OK

@@ -15,7 +15,9 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import html as html_lib
+import json
 import re
+import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,9 +34,15 @@ from trafilatura.external import jt_stoplist_init
 from trafilatura.settings import JUSTEXT_LANGUAGES, set_date_params
 from trafilatura.utils import load_html
 
-from app.core.dates import parse_date
+from app.core.dates import FoundDate, find_dates, parse_date
 from app.core.links import validate_web_url
-from app.core.text import direction_for, guess_language, normalize_text
+from app.core.text import (
+    detect_language,
+    direction_for,
+    guess_language,
+    normalize_text,
+    strip_control_characters,
+)
 
 EXTRACTOR = f"trafilatura {trafilatura.__version__}"
 HTML_MAX_BYTES = 20_000_000  # trafilatura's own MAX_FILE_SIZE
@@ -79,6 +87,17 @@ _BINARY_SIGNATURES = (
 # Control bytes that never occur in text (ESC, SO and SI are left out: ISO-2022 uses them).
 _CONTROL_BYTES = bytes([*range(0x01, 0x09), 0x0B, *range(0x10, 0x1B), *range(0x1C, 0x20), 0x7F])
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
+_HEAD_END = re.compile(rb"</head\s*>|<body[\s>]", re.I)
+# Where a page's own charset declaration is looked for when the head never ends.
+_HEAD_SCAN_BYTES = 1_000_000
+# More NUL bytes than this share of the start means UTF-16/32 or a binary format.
+_NUL_SHARE = 0.01
+# UTF-8 with stray bytes: accepted when the valid non-ASCII characters outnumber the
+# invalid bytes this many times (a page in a legacy encoding fails nearly every one).
+_UTF8_VALID_PER_STRAY = 20
+# More stray bytes than this is another encoding, whatever the ratio; stopping here also
+# bounds the work on a large page in a legacy encoding.
+_UTF8_MAX_STRAY_BYTES = 1000
 # WHATWG encoding rules that differ from Python's codec names.
 _WHATWG_LABELS = {
     "iso-8859-1": "cp1252",
@@ -131,14 +150,14 @@ def _looks_binary(data: bytes) -> str | None:
     if data[4:8] == b"ftyp" or (data.startswith(b"RIFF") and data[8:12] in (b"WEBP", b"WAVE")):
         return "an image, audio or video file"
     head = data[:65536]
-    if b"\x00" in head:
+    if head.count(b"\x00") > len(head) * _NUL_SHARE:
         return "a binary file"
     if head and sum(head.count(bytes([b])) for b in _CONTROL_BYTES) > len(head) // 100:
         return "a binary file"
     return None
 
 
-def _confident_guess(data: bytes) -> str | None:
+def _confident_guess(data: bytes) -> tuple[str, str] | None:
     """charset-normalizer's reading, only when it is clean and has no close rival.
 
     Short Latin-script pages in legacy encodings read plausibly in several code pages
@@ -152,19 +171,89 @@ def _confident_guess(data: bytes) -> str | None:
         if match is not best and match.chaos - best.chaos < _CHARSET_NORMALIZER_MARGIN:
             return None
     try:
-        return data.decode(best.encoding)
+        return data.decode(best.encoding), best.encoding
     except (LookupError, UnicodeDecodeError):
         return None
 
 
+@dataclass(frozen=True)
+class DecodedPage:
+    """A page's text, the codec that read it, and what had to be repaired (in words)."""
+
+    text: str
+    encoding: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def _head_region(data: bytes) -> bytes:
+    """The page's `<head>` (up to `</head>` or `<body>`), where a charset may be declared."""
+    end = _HEAD_END.search(data, 0, _HEAD_SCAN_BYTES)
+    return data[: end.start()] if end else data[:_HEAD_SCAN_BYTES]
+
+
+class _TooManyStrayBytes(Exception):
+    pass
+
+
+class _StrayBytes:
+    """A codec error handler that replaces invalid bytes and counts them (up to a limit)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.first = -1
+
+    def __call__(self, error: UnicodeDecodeError) -> tuple[str, int]:
+        self.count += error.end - error.start
+        if self.first < 0:
+            self.first = error.start
+        if self.count > _UTF8_MAX_STRAY_BYTES:
+            raise _TooManyStrayBytes
+        return "\ufffd", error.end
+
+
+_stray_bytes_handlers = threading.local()
+
+
+def _count_stray_bytes(error: UnicodeDecodeError) -> tuple[str, int]:
+    return _stray_bytes_handlers.current(error)
+
+
+codecs.register_error("sanad-count-stray-bytes", _count_stray_bytes)
+
+
+def _utf8_with_replacements(data: bytes) -> tuple[str, int, int] | None:
+    """UTF-8 with its few stray bytes replaced by U+FFFD: (text, stray bytes, first).
+
+    None when the bytes are not mostly UTF-8 (then they are some other encoding).
+    """
+    handler = _stray_bytes_handlers.current = _StrayBytes()
+    try:
+        text = data.decode("utf-8", errors="sanad-count-stray-bytes")
+    except _TooManyStrayBytes:
+        return None
+    finally:
+        _stray_bytes_handlers.current = None
+    valid_non_ascii = sum(1 for char in text if char > "\x7f") - text.count("\ufffd")
+    if valid_non_ascii < handler.count * _UTF8_VALID_PER_STRAY:
+        return None
+    return text, handler.count, handler.first
+
+
 def decode_html(data: bytes, *, declared_charset: str | None = None) -> str:
-    """Decode a saved or downloaded web page to text.
+    """Decode a saved or downloaded web page to text (`decode_page` without its warnings)."""
+    return decode_page(data, declared_charset=declared_charset).text
+
+
+def decode_page(data: bytes, *, declared_charset: str | None = None) -> DecodedPage:
+    """Decode a saved or downloaded web page, never refusing readable text.
 
     Order: byte-order mark; `declared_charset` (the HTTP Content-Type charset); the
-    page's own `<meta charset>` / `<meta http-equiv>`; strict UTF-8; and only then
-    charset-normalizer, when its guess is confident. Binary files (images, PDFs,
-    archives, anything with NUL bytes) and undecodable bytes are refused with a
-    `ValidationError` on "html".
+    page's own `<meta charset>` / `<meta http-equiv>` anywhere in its `<head>`; strict
+    UTF-8; UTF-8 with a few stray bytes replaced (reported as a warning with their
+    count and the first one's position); and only then charset-normalizer, when its
+    guess is confident. NUL bytes are dropped with a warning (PostgreSQL text cannot
+    hold them). Only binary files (images, PDFs, archives, many NUL or control bytes)
+    and bytes no encoding reads are refused with a `ValidationError` on "html".
     """
     if not isinstance(data, bytes | bytearray | memoryview):
         raise _html_error("The page must be uploaded as a file.")
@@ -177,7 +266,7 @@ def decode_html(data: bytes, *, declared_charset: str | None = None) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return data[len(bom) :].decode(encoding)
+                return DecodedPage(data[len(bom) :].decode(encoding), encoding)
             except UnicodeDecodeError:
                 raise _html_error(
                     f"The file starts with a {encoding.upper()} byte-order mark but is not "
@@ -188,20 +277,37 @@ def decode_html(data: bytes, *, declared_charset: str | None = None) -> str:
     if what:
         raise _html_error(f"This looks like {what}, not a web page. Upload the saved HTML page.")
 
-    match = _META_CHARSET.search(data[:4096])
+    warnings = []
+    nuls = data.count(b"\x00")
+    if nuls:
+        data = data.replace(b"\x00", b"")
+        plural = "s" if nuls > 1 else ""
+        warnings.append(f"{nuls} NUL byte{plural} dropped (text cannot hold them).")
+
+    match = _META_CHARSET.search(_head_region(data))
     meta_charset = match.group(1).decode("ascii") if match else None
     for label in (declared_charset, meta_charset, "utf-8"):
         encoding = _codec(label)
         if encoding is None:
             continue
         try:
-            return data.decode(encoding)
+            return DecodedPage(data.decode(encoding), encoding, warnings)
         except UnicodeDecodeError:
             continue
 
+    repaired = _utf8_with_replacements(data)
+    if repaired is not None:
+        text, stray, first = repaired
+        plural = "s" if stray > 1 else ""
+        warnings.append(
+            f"{stray} byte{plural} that are not valid UTF-8 replaced with U+FFFD "
+            f"(the first at byte {first})."
+        )
+        return DecodedPage(text, "utf-8", warnings)
+
     guess = _confident_guess(data)
     if guess is not None:
-        return guess
+        return DecodedPage(guess[0], guess[1], warnings)
     raise _html_error(
         "The page's character encoding could not be recognized. Save it again as UTF-8 "
         "or paste the article text instead."
@@ -345,8 +451,9 @@ _ASCII_WHITESPACE = re.compile(r"[ \t\r\n\f]+")
 
 
 def _clean_field(value: str | None) -> str:
-    """NFC, with runs of ASCII whitespace made one space (as HTML shows them)."""
-    return _ASCII_WHITESPACE.sub(" ", normalize_text(value or "")).strip()
+    """NFC, runs of ASCII whitespace made one space (as HTML shows them), no controls."""
+    value = _ASCII_WHITESPACE.sub(" ", normalize_text(value or ""))
+    return _ASCII_WHITESPACE.sub(" ", strip_control_characters(value)).strip()
 
 
 def _language_tag(value: str | None) -> str:
@@ -411,6 +518,29 @@ def _date_strings(tree: HtmlElement) -> list[str]:
     return found
 
 
+# A text node this short, with this few words beside its date, is a dateline or a
+# byline ("Updated: May 14, 2024, 10:02", "By J. Doe | 3 March 2024"), not a sentence.
+_DATELINE_MAX_CHARACTERS = 100
+_DATELINE_MAX_OTHER_WORDS = 6
+
+
+def _dateline_dates(tree: HtmlElement, url: str) -> set[dt.date]:
+    """Dates the page states on their own: in datelines and bylines, or in its URL."""
+    found = {date.date for date in find_dates(url)} if url else set()
+    for value in tree.xpath("//body//text()"):
+        value = value.strip()
+        if not value or len(value) > _DATELINE_MAX_CHARACTERS:
+            continue
+        if not any(char.isdigit() for char in value):
+            continue
+        for date in find_dates(value):
+            rest = value[: date.start] + " " + value[date.end :]
+            words = [word for word in rest.split() if any(char.isalpha() for char in word)]
+            if len(words) <= _DATELINE_MAX_OTHER_WORDS:
+                found.add(date.date)
+    return found
+
+
 def _date_text(candidates: list[str], published_on: dt.date | None, fallback: str) -> str:
     """The raw string behind `published_on`, or the first date string when there is none."""
     if published_on is None:
@@ -426,6 +556,40 @@ def _iso_date(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat((value or "")[:10])
     except ValueError:
         return None
+
+
+# Dates offered to the reviewer per import: enough for a dateline and a few mentions.
+DATE_CANDIDATES_MAX = 10
+# Datelines stand at the top; the rest of a long text only costs time.
+_DATE_SEARCH_CHARACTERS = 5_000
+
+
+def date_candidates(text: str, metadata_strings: tuple[str, ...] | list[str] = ()) -> list[dict]:
+    """Dates found in the page's metadata and in the text, with where, for the reviewer.
+
+    Each is `{"date", "text", "where": "metadata"|"text", "calendar", "ambiguous",
+    "readings"}`, plus `start`/`end` (code points into the text) for "text". A day and
+    month that could be swapped carry both readings: they are never chosen silently.
+    """
+    found = []
+    for value in metadata_strings:
+        found.extend(_candidate(date, "metadata") for date in find_dates(value)[:1])
+    found.extend(_candidate(date, "text") for date in find_dates(text[:_DATE_SEARCH_CHARACTERS]))
+    return found[:DATE_CANDIDATES_MAX]
+
+
+def _candidate(found: FoundDate, where: str) -> dict:
+    candidate = {
+        "date": found.date.isoformat(),
+        "text": found.text,
+        "where": where,
+        "calendar": found.calendar,
+        "ambiguous": found.ambiguous,
+        "readings": [reading.isoformat() for reading in found.readings],
+    }
+    if where == "text":
+        candidate.update(start=found.start, end=found.end)
+    return candidate
 
 
 def _has_letters(text: str) -> bool:
@@ -451,7 +615,36 @@ def _prepare_tree(html: str) -> HtmlElement:
     for element in list(tree.iter(*_VOID_ELEMENTS_PARSED_AS_CONTAINERS)):
         if len(element) or (element.text or "").strip():
             element.drop_tag()
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        script.text = _json_ld_unescaped(script.text)
     return tree
+
+
+def _unescape_strings(value):
+    if isinstance(value, str):
+        return html_lib.unescape(value)
+    if isinstance(value, list):
+        return [_unescape_strings(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _unescape_strings(item) for key, item in value.items()}
+    return value
+
+
+def _json_ld_unescaped(text: str | None) -> str | None:
+    """JSON-LD with HTML entities in its strings decoded (WordPress writes `O&#039;Neil`).
+
+    A script's text is not HTML, so the parser leaves entities in it, and the
+    protection of `&` below would keep them from trafilatura's own unescaping (which
+    then breaks `&#039;` apart). Parsing the JSON first means an entity can never
+    break its quoting.
+    """
+    if not text or "&" not in text:
+        return text
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return text
+    return json.dumps(_unescape_strings(data), ensure_ascii=False)
 
 
 def extract_article(html: str, *, url: str = "") -> Extracted:
@@ -468,13 +661,16 @@ def extract_article(html: str, *, url: str = "") -> Extracted:
     declared_language = _declared_language(tree)
     canonical_url = _canonical_url(tree, base_url)
     date_strings = _date_strings(tree)
+    dateline_dates = _dateline_dates(tree, base_url)
 
     protection = _Protection.for_characters(_tree_characters(tree))
     _protect_tree(tree, protection)
     document = trafilatura.bare_extraction(
         tree,
         url=base_url or None,
-        date_extraction_params=set_date_params(False),
+        # Extensive search also reads dates the text states ("Updated: May 14, 2024");
+        # its cost is measured by bench/import_html.py (README, Benchmarks).
+        date_extraction_params=set_date_params(True),
         **_TRAFILATURA_OPTIONS,
     )
     if document is None:
@@ -489,7 +685,18 @@ def extract_article(html: str, *, url: str = "") -> Extracted:
     author = _clean_field(protection.restore(document.author))
     site_name = _clean_field(protection.restore(document.sitename))
     published_on = _iso_date(document.date)
+    guessed_from_prose = None
+    if (
+        published_on is not None
+        and published_on not in dateline_dates
+        and not any(_iso_date(value) == published_on for value in date_strings)
+    ):
+        # Extensive search also reads dates out of sentences ("will vote on 9 April
+        # 2025"): such a date is offered to the reviewer, never taken as the date.
+        guessed_from_prose, published_on = published_on, None
     date_text = _date_text(date_strings, published_on, document.date or "")
+    if guessed_from_prose is not None and date_text == document.date:
+        date_text = ""
     if published_on is None and date_text:
         # trafilatura reads ISO and English dates only; Persian pages often give the
         # date in words, in either calendar.
@@ -505,6 +712,10 @@ def extract_article(html: str, *, url: str = "") -> Extracted:
     ):
         language_tag = ""
     language = language_tag.split("-")[0] if language_tag else guess_language(text)
+    detected = None
+    if not language:
+        detected = detect_language(text)
+        language = detected.language if detected else ""
     direction = direction_for(language_tag or language, text)
 
     metadata = {
@@ -518,7 +729,12 @@ def extract_article(html: str, *, url: str = "") -> Extracted:
         "canonical_url": canonical_url,
         "extractor": EXTRACTOR,
         "characters": len(text),
+        "date_candidates": date_candidates(text, date_strings),
     }
+    if guessed_from_prose is not None:
+        metadata["date_guessed_from_text"] = guessed_from_prose.isoformat()
+    if detected is not None:
+        metadata["language_detected"] = detected.as_metadata()
     return Extracted(
         text=text,
         title=title,

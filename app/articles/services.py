@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from app.articles.extraction import decode_html, extract_article, propose_trim
+from app.articles.extraction import date_candidates, decode_page, extract_article, propose_trim
 from app.articles.models import Article, Direction, Snapshot
 from app.articles.reanchor import reanchor_many
 from app.audit.services import audit_append, fields_of
@@ -24,7 +24,13 @@ from app.claims.models import AnchorState, Claim
 from app.claims.services import claims_reanchor
 from app.core.errors import StaleVersion
 from app.core.links import validate_web_url
-from app.core.text import direction_for, guess_language, normalize_text
+from app.core.text import (
+    detect_language,
+    direction_for,
+    guess_language,
+    normalize_text,
+    validate_one_line_fields,
+)
 from app.workspaces.access import require_role
 from app.workspaces.models import Role, Workspace
 
@@ -64,6 +70,8 @@ class ImportResult:
     reanchored: dict = field(default_factory=dict)
     # Set when the article had a different latest text: what the new snapshot changes.
     change: SnapshotChange | None = None
+    # What the import had to repair in the input (stray bytes, NUL bytes), in words.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def unchanged(self) -> bool:
@@ -103,15 +111,40 @@ def _check_size(size: int, *, field_name: str) -> None:
         raise ValidationError({field_name: message})
 
 
+# A line the title may come from: a few words of letters, not a time, a date or a
+# row of symbols (the first lines of an extraction are often "12:04" or "Share").
+_TITLE_MIN_WORDS = 3
+_TITLE_MIN_LETTERS = 12
+
+
+def _title_like(line: str) -> bool:
+    words = [word for word in line.split() if any(char.isalpha() for char in word)]
+    letters = sum(1 for char in line if char.isalpha())
+    return len(words) >= _TITLE_MIN_WORDS and letters >= _TITLE_MIN_LETTERS
+
+
 def _first_line(text: str) -> str:
-    for line in text.splitlines():
-        if line.strip():
-            return " ".join(line.split())[:200]
-    return ""
+    """A title from the text: its first line that reads like one, else its first line."""
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    for line in lines[:20]:
+        if _title_like(line):
+            return line[:200]
+    return lines[0][:200] if lines else ""
 
 
 def _clean_title(title: str) -> str:
     return " ".join(normalize_text(title).split())[:TITLE_MAX_LENGTH]
+
+
+def _language_of_text(text: str) -> tuple[str, dict]:
+    """The language of pasted text: from its script, else detected (with confidence)."""
+    language = guess_language(text)
+    if language:
+        return language, {}
+    detected = detect_language(text)
+    if detected is None:
+        return "", {}
+    return detected.language, {"language_detected": detected.as_metadata()}
 
 
 @transaction.atomic
@@ -128,16 +161,21 @@ def article_import_text(
     language: str = "",
     trim: bool = False,
     confirm_changes: bool = True,
+    match_text: bool = False,
 ) -> ImportResult:
     """Import pasted plain text as a snapshot, kept exactly as given apart from NFC.
 
     With `trim` — which the person asks for after seeing `extraction.propose_trim`'s
     proposal — the lines that proposal marks as site chrome are left out, and the
     whole paste is kept on the snapshot as its original. Without it nothing is
-    dropped. Without a title the first line of the text is used. Reviewers and above
-    may import. Raises `ValidationError` naming the field at fault (`text`, `url`).
+    dropped. Without a title the first line of the text that reads like a title is
+    used. With `match_text` (bulk imports), an article without URL whose snapshot has
+    the same text is the same article, so a re-run reports it unchanged. Reviewers and
+    above may import. Raises `ValidationError` naming the field at fault (`text`,
+    `url`, a one-line field holding a control character).
     """
     require_role(workspace=workspace, actor=actor, role=Role.REVIEWER)
+    validate_one_line_fields(title=title, outlet=outlet, author=author, language=language)
     if not isinstance(text, str) or not text.strip():
         raise ValidationError({"text": "The article text is empty."})
     _check_size(len(text.encode("utf-8")), field_name="text")
@@ -149,14 +187,20 @@ def article_import_text(
         metadata = {"trimmed": True, "dropped_lines": proposal.dropped_count}
         if not text.strip():
             raise ValidationError({"text": "Trimming would leave no text; import it as pasted."})
+    language = language.strip().lower()
+    if not language:
+        language, detected = _language_of_text(text)
+        metadata.update(detected)
     details = ArticleDetails(
         title=_clean_title(title) or _first_line(text),
         url=url,
         outlet=outlet,
         author=author,
         published_on=published_on,
-        language=language.strip().lower() or guess_language(text),
+        language=language,
     )
+    # The datelines are offered with where they stand; the reviewer sets the date.
+    metadata["date_candidates"] = date_candidates(text)
     return _snapshot_import(
         workspace=workspace,
         actor=actor,
@@ -167,6 +211,7 @@ def article_import_text(
         original=original,
         original_media_type="text/plain; charset=utf-8" if original else "",
         preview_only=not confirm_changes,
+        match_text=match_text,
     )
 
 
@@ -186,18 +231,21 @@ def article_import_html(
     language: str = "",
     confirm_changes: bool = True,
     origin: str = "",
+    match_text: bool = False,
 ) -> ImportResult:
     """Import an HTML page: the article's main text becomes the snapshot.
 
     The page's bytes are kept on the snapshot as evidence (never rendered). With
     `require_url` (the "URL + saved HTML" form) the URL is mandatory; otherwise the
     page's canonical URL is used when none is given. Details the person gives win
-    over the page's own metadata; `confirm_changes` as for `article_import_text`.
-    Raises `ValidationError` on `html` (undecodable, binary, too large, no article
-    text) or `url`. `origin` overrides the recorded origin (the URL fetcher passes
-    `Snapshot.Origin.URL`).
+    over the page's own metadata. What decoding repaired (stray bytes, NUL bytes) is
+    in the result's and the snapshot's `warnings`. `confirm_changes` and `match_text` as
+    for `article_import_text`; `origin` overrides the recorded origin (the URL fetcher
+    passes `Snapshot.Origin.URL`). Raises `ValidationError` on `html` (undecodable,
+    binary, too large, no article text), `url` or a one-line field.
     """
     require_role(workspace=workspace, actor=actor, role=Role.REVIEWER)
+    validate_one_line_fields(title=title, outlet=outlet, author=author, language=language)
     raw = html.encode("utf-8") if isinstance(html, str) else bytes(html)
     if not raw.strip():
         raise ValidationError({"html": "The HTML is empty."})
@@ -205,8 +253,8 @@ def article_import_html(
     if require_url and not url.strip():
         raise ValidationError({"url": "Give the address the page was saved from."})
     url = validate_web_url(url, field="url") if url.strip() else ""
-    page = decode_html(raw, declared_charset=declared_charset)
-    extracted = extract_article(page, url=url)
+    page = decode_page(raw, declared_charset=declared_charset)
+    extracted = extract_article(page.text, url=url)
     _check_size(len(extracted.text.encode("utf-8")), field_name="html")
     details = ArticleDetails(
         title=_clean_title(title) or _clean_title(extracted.title) or _first_line(extracted.text),
@@ -222,10 +270,11 @@ def article_import_html(
         text=extracted.text,
         origin=origin or (Snapshot.Origin.URL_HTML if require_url else Snapshot.Origin.HTML),
         details=details,
-        metadata=extracted.metadata,
+        metadata={**extracted.metadata, **({"warnings": page.warnings} if page.warnings else {})},
         original=raw,
         original_media_type="text/html",
         preview_only=not confirm_changes,
+        match_text=match_text,
     )
 
 
@@ -240,15 +289,30 @@ def _snapshot_import(
     original: bytes | None = None,
     original_media_type: str = "",
     preview_only: bool = False,
+    match_text: bool = False,
 ) -> ImportResult:
     """Find or create the article, then add a snapshot unless the text is unchanged.
 
-    An article is the same article when it has the same URL in the workspace. A changed
-    text of an existing article comes with what it changes; with `preview_only` that is
-    all, and nothing is written. Must run inside the caller's transaction.
+    An article is the same article when it has the same URL in the workspace; with
+    `match_text`, an article without URL is the same when one of its snapshots has
+    this text (same SHA-256). A changed text of an existing article comes with what it
+    changes; with `preview_only` that is all, and nothing is written. Must run inside
+    the caller's transaction.
     """
     url = validate_web_url(details.url, field="url") if details.url.strip() else ""
     digest = text_sha256(text)
+    warnings = list(metadata.get("warnings", []))
+    if not url and match_text:
+        same = (
+            Snapshot.objects.filter(workspace=workspace, sha256=digest, article__url="")
+            .select_related("article")
+            .order_by("id")
+            .first()
+        )
+        if same is not None:
+            return ImportResult(
+                same.article, same, created_article=False, created_snapshot=False, warnings=warnings
+            )
     article = (
         Article.objects.select_for_update().filter(workspace=workspace, url=url).first()
         if url
@@ -279,11 +343,18 @@ def _snapshot_import(
     else:
         previous = article.snapshots.order_by("-number").first()
         if previous is not None and previous.sha256 == digest:
-            return ImportResult(article, previous, created_article=False, created_snapshot=False)
+            return ImportResult(
+                article, previous, created_article=False, created_snapshot=False, warnings=warnings
+            )
     change = snapshot_change(previous, text) if previous is not None else None
     if change is not None and preview_only:
         return ImportResult(
-            article, previous, created_article=False, created_snapshot=False, change=change
+            article,
+            previous,
+            created_article=False,
+            created_snapshot=False,
+            change=change,
+            warnings=warnings,
         )
 
     snapshot = Snapshot.objects.create(
@@ -323,6 +394,7 @@ def _snapshot_import(
         created_snapshot=True,
         reanchored=reanchored,
         change=change,
+        warnings=warnings,
     )
 
 

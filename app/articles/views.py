@@ -1,4 +1,5 @@
 import base64
+import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from app.articles import services
@@ -93,6 +95,8 @@ def article_detail(
                 if snapshot and c.snapshot_id != snapshot.pk and c.anchor_state != "orphaned"
             ),
             "can_annotate": _can_annotate(request),
+            "date_offers": _date_offers(snapshot, article),
+            "import_notes": _import_notes(snapshot),
             "create_form": ClaimCreateForm(initial={"snapshot": snapshot.pk if snapshot else None}),
             "edit_form": (edit_form or _edit_form(article)) if _can_annotate(request) else None,
         },
@@ -123,6 +127,41 @@ def article_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.success(request, "Article details saved.")
             return redirect("article-detail", slug=workspace.slug, pk=article.pk)
     return article_detail(request, slug, pk, edit_form=form)
+
+
+def _date_offers(snapshot, article) -> list[dict]:
+    """The dates the import found, for the reviewer to check (never applied by themselves)."""
+    if snapshot is None:
+        return []
+    offers = []
+    for found in snapshot.metadata.get("date_candidates", []):
+        try:
+            readings = [dt.date.fromisoformat(value) for value in found["readings"]]
+        except (KeyError, TypeError, ValueError):
+            continue
+        offers.append(
+            {
+                "text": found.get("text", ""),
+                "where": found.get("where", ""),
+                "readings": [format_both(reading, article.language) for reading in readings],
+                "ambiguous": len(readings) > 1,
+                "is_publication_date": readings == [article.published_on],
+            }
+        )
+    return offers
+
+
+def _import_notes(snapshot) -> list[str]:
+    """What the import repaired or guessed, in words."""
+    if snapshot is None:
+        return []
+    notes = list(snapshot.metadata.get("warnings", []))
+    detected = snapshot.metadata.get("language_detected")
+    if detected:
+        notes.append(
+            _("Language detected by %(by)s: %(language)s (confidence %(confidence)s).") % detected
+        )
+    return notes
 
 
 def _can_annotate(request: HttpRequest) -> bool:
@@ -203,6 +242,8 @@ def article_import(request: HttpRequest, slug: str) -> HttpResponse:
                 )
                 return render(request, "articles/import.html", context)
             messages.success(request, _import_summary(result))
+            for warning in result.warnings:
+                messages.warning(request, _("Repaired on import: %s") % warning)
             return redirect("article-detail", slug=workspace.slug, pk=result.article.pk)
     return render(request, "articles/import.html", context)
 

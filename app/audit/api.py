@@ -96,8 +96,8 @@ class _AnyAccept(BaseContentNegotiation):
 
 class ExportQuerySerializer(serializers.Serializer):
     format = serializers.ChoiceField(choices=services.EXPORT_FORMATS, default="jsonl")
-    from_seq = serializers.IntegerField(required=False, min_value=1)
-    to_seq = serializers.IntegerField(required=False, min_value=1)
+    from_seq = serializers.IntegerField(required=False, min_value=1, max_value=services.SEQ_MAX)
+    to_seq = serializers.IntegerField(required=False, min_value=1, max_value=services.SEQ_MAX)
     since = serializers.DateTimeField(required=False)
     until = serializers.DateTimeField(required=False)
 

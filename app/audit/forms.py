@@ -2,6 +2,8 @@ import datetime as dt
 
 from django import forms
 
+from app.audit.services import SEQ_MAX
+
 
 class TimelineFilterForm(forms.Form):
     actor = forms.CharField(required=False, max_length=150, label="Who (username)")
@@ -39,8 +41,10 @@ class ExportForm(forms.Form):
         initial="jsonl",
         required=False,
     )
-    from_seq = forms.IntegerField(required=False, min_value=1, label="From event #")
-    to_seq = forms.IntegerField(required=False, min_value=1, label="To event #")
+    from_seq = forms.IntegerField(
+        required=False, min_value=1, max_value=SEQ_MAX, label="From event #"
+    )
+    to_seq = forms.IntegerField(required=False, min_value=1, max_value=SEQ_MAX, label="To event #")
     since = forms.DateField(required=False, label="From (UTC date)")
     until = forms.DateField(required=False, label="To (UTC date, inclusive)")
 

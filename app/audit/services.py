@@ -219,14 +219,19 @@ def checkpoint_create(*, workspace: Workspace, actor: Any) -> Checkpoint:
     return checkpoint
 
 
+# The largest integer RFC 8785 (I-JSON) can hash: the export event records the range.
+SEQ_MAX = 2**53 - 1
+
+
 def _check_range(
     from_seq: int | None, to_seq: int | None, since: Any, until: Any
 ) -> dict[str, str]:
     errors = {}
-    if from_seq is not None and from_seq < 1:
-        errors["from_seq"] = "Sequence numbers start at 1."
-    if to_seq is not None and to_seq < 1:
-        errors["to_seq"] = "Sequence numbers start at 1."
+    for name, value in (("from_seq", from_seq), ("to_seq", to_seq)):
+        if value is not None and value < 1:
+            errors[name] = "Sequence numbers start at 1."
+        elif value is not None and value > SEQ_MAX:
+            errors[name] = f"Sequence numbers end at {SEQ_MAX:,}."
     if from_seq is not None and to_seq is not None and to_seq < from_seq:
         errors["to_seq"] = "The last event must not come before the first."
     if since is not None and until is not None and until <= since:

@@ -38,6 +38,7 @@ _HASH_MEMBER_LENGTH = len(_HASH_KEY) + 64 + 1
 _HEAD = b'{"action":"'
 _QUOTE = ord('"')
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+_HEX64_BYTES = re.compile(rb"[0-9a-f]{64}")
 # Python's json and RFC 8785 agree on everything our events contain except number
 # formatting and the order of keys holding characters beyond the BMP; lines with those
 # are re-checked with the full RFC 8785 implementation.
@@ -190,10 +191,11 @@ def _diagnose(raw: bytes, number: int) -> _Bad:
 
 
 def _verify_chain(
-    lines: Iterable[bytes], *, expect_first_seq: int | None, watch_seq: int | None, strict: bool
+    lines: Iterable[bytes], *, expect_first_seq: int | None, watch_seqs: set[int], strict: bool
 ) -> dict:
     count = 0
-    workspace = first_seq = head_seq = head_hash = watched_hash = None
+    workspace = first_seq = head_seq = head_hash = None
+    watched: dict[int, str] = {}
     sha256, unhex, after_hash = hashlib.sha256, binascii.unhexlify, _AFTER_HASH.encode("ascii")
     for number, raw in enumerate(lines, start=1):
         if raw.endswith(b"\n"):
@@ -220,6 +222,11 @@ def _verify_chain(
         ):
             raise _diagnose(raw, number)
         event_hash = raw[start + 9 : cut - 1]
+        prev_hash = raw[prev_at + 14 : prev_at + 78]
+        # unhexlify accepts upper case: without this an upper-case hash would verify
+        # here and be blamed on the next line (or pass, on the last one).
+        if not (_HEX64_BYTES.fullmatch(event_hash) and _HEX64_BYTES.fullmatch(prev_hash)):
+            raise _diagnose(raw, number)
         try:
             matches = sha256(raw[:start] + raw[cut:]).digest() == unhex(event_hash)
         except binascii.Error:
@@ -231,7 +238,6 @@ def _verify_chain(
             event, saw_float = _parse_event(text, number)
             if not _is_canonical(text, event, saw_float):
                 raise _Bad(number, "not in RFC 8785 canonical form")
-        prev_hash = raw[prev_at + 14 : prev_at + 78]
         seq, line_workspace = int(seq_text), int(workspace_text)
         if count == 0:
             workspace, first_seq = line_workspace, seq
@@ -254,15 +260,15 @@ def _verify_chain(
                 raise _Bad(number, "prev_hash does not match the previous line's hash")
         count += 1
         head_seq, head_hash = seq, event_hash
-        if seq == watch_seq:
-            watched_hash = event_hash
+        if seq in watch_seqs:
+            watched[seq] = event_hash.decode("ascii")
     return {
         "count": count,
         "workspace": workspace,
         "first_seq": first_seq,
         "head_seq": head_seq,
         "head_hash": head_hash.decode("ascii") if head_hash else None,
-        "watched_hash": watched_hash.decode("ascii") if watched_hash else None,
+        "watched": watched,
     }
 
 
@@ -299,7 +305,7 @@ def load_public_key(data: bytes | str) -> Any:
 
 
 def _read_json_file(source: Any, what: str) -> Any:
-    if isinstance(source, dict):
+    if isinstance(source, dict | list):
         return source
     try:
         with open(source, encoding="utf-8") as handle:
@@ -324,12 +330,25 @@ def _key_of(public_key: Any) -> Any:
         raise VerificationInputError(f"cannot read the public key: {error}") from error
 
 
-def _signed_checkpoint(checkpoint: Any, public_key: Any) -> dict:
-    """Read the checkpoint and check its signature; return its fields."""
+def _checkpoint_documents(checkpoint: Any) -> list[dict]:
+    """The checkpoint(s) given: one document, or the list the browser offers for download."""
+    data = _read_json_file(checkpoint, "checkpoint")
+    documents = data if isinstance(data, list) else [data]
+    if not documents or not all(isinstance(document, dict) for document in documents):
+        raise VerificationInputError("the checkpoint file holds no checkpoint objects")
+    for document in documents:
+        try:
+            int(document["workspace"]), int(document["seq"])
+        except (KeyError, TypeError, ValueError) as error:
+            raise VerificationInputError(f"the checkpoint is incomplete ({error})") from None
+    return documents
+
+
+def _signed_checkpoint(data: dict, public_key: Any) -> dict:
+    """Check one checkpoint's signature; return its fields."""
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-    data = _read_json_file(checkpoint, "checkpoint")
     try:
         workspace, seq = int(data["workspace"]), int(data["seq"])
         event_hash, at = str(data["hash"]), str(data["at"])
@@ -350,13 +369,27 @@ def _signed_checkpoint(checkpoint: Any, public_key: Any) -> dict:
     return {"workspace": workspace, "seq": seq, "hash": event_hash}
 
 
+def _pick_checkpoint(documents: list[dict], chain: dict) -> dict:
+    """Of several checkpoints, the newest one inside the export (of its workspace).
+
+    With none inside, the newest one is returned, so that the mismatch is reported.
+    """
+    inside = [
+        document
+        for document in documents
+        if int(document["workspace"]) == chain["workspace"]
+        and int(document["seq"]) in chain["watched"]
+    ]
+    return max(inside or documents, key=lambda document: int(document["seq"]))
+
+
 def _match_checkpoint(signed: dict, chain: dict) -> None:
     workspace, seq, event_hash = signed["workspace"], signed["seq"], signed["hash"]
     if chain["count"] and workspace != chain["workspace"]:
         raise _Bad(
             None, f"checkpoint is for workspace {workspace}, export for {chain['workspace']}"
         )
-    found = chain["watched_hash"]
+    found = chain["watched"].get(seq)
     if found is None:
         raise _Bad(
             None,
@@ -384,9 +417,11 @@ def verify_lines(
     fails is always parsed to say why (bad JSON, not canonical, hash mismatch).
     A range export (first
     `seq` above 1) is checked from its first line's `prev_hash`; pass
-    `expect_first_seq=1` to insist on a complete trail. With `checkpoint` (a path or
-    a dict) and `public_key` (a path, PEM/base64 text or key object), the checkpoint's
-    signature is checked and the export's event at its `seq` must carry its hash.
+    `expect_first_seq=1` to insist on a complete trail. With `checkpoint` (a path, a
+    dict, or a list of them such as the downloaded checkpoints file, of which the newest
+    inside the export is used) and `public_key` (a path, PEM/base64 text or key
+    object), the checkpoint's signature is checked and the export's event at its
+    `seq` must carry its hash.
 
     Returns a `VerifyResult`; raises `VerificationInputError` when a file cannot be
     read or the key is unusable.
@@ -395,15 +430,18 @@ def verify_lines(
         raise VerificationInputError(
             "a checkpoint proves nothing without the signer's public key; pass public_key"
         )
+    documents = _checkpoint_documents(checkpoint) if checkpoint is not None else []
+    if documents:
+        _key_of(public_key)  # an unusable key is an input error, before any work
     try:
-        signed = _signed_checkpoint(checkpoint, public_key) if checkpoint is not None else None
         chain = _verify_chain(
             _lines(source),
             expect_first_seq=expect_first_seq,
-            watch_seq=signed and signed["seq"],
+            watch_seqs={int(document["seq"]) for document in documents},
             strict=strict,
         )
-        if signed is not None:
+        if documents:
+            signed = _signed_checkpoint(_pick_checkpoint(documents, chain), public_key)
             _match_checkpoint(signed, chain)
     except _Bad as bad:
         return VerifyResult(ok=False, count=0, line=bad.line, reason=bad.reason)
@@ -416,3 +454,41 @@ def verify_lines(
         head_hash=chain["head_hash"],
         checkpoint_verified=checkpoint is not None,
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: `python verify.py TRAIL.jsonl [--checkpoint FILE --public-key FILE]`.
+
+    Exit 0 when the trail verifies, 1 when it does not, 2 on unusable input or arguments.
+    """
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(
+        prog="verify.py", description="Verify an exported Sanad audit trail (JSON Lines)."
+    )
+    parser.add_argument("file", help="the exported trail")
+    parser.add_argument("--checkpoint", help="a signed checkpoint, or the downloaded list")
+    parser.add_argument("--public-key", help="the signer's public key (PEM or base64)")
+    parser.add_argument("--whole", action="store_true", help="must start at the first event")
+    parser.add_argument("--strict", action="store_true", help="also check canonical form")
+    arguments = parser.parse_args(argv)  # exits 2 with a usage line on bad arguments
+    if arguments.checkpoint and not arguments.public_key:
+        parser.error("--checkpoint needs --public-key")
+    try:
+        result = verify_lines(
+            arguments.file,
+            checkpoint=arguments.checkpoint,
+            public_key=arguments.public_key,
+            expect_first_seq=1 if arguments.whole else None,
+            strict=arguments.strict,
+        )
+    except VerificationInputError as error:
+        print(f"ERROR: {error}", file=sys.stderr)
+        return 2
+    print(result, file=sys.stdout if result.ok else sys.stderr)
+    return 0 if result.ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -17,8 +17,11 @@ Design choices:
   highlight. Folding can drop characters, so an index map from folded positions back
   to original ones is kept.
 * Numeric dates are read day first (`05.09.2025` is 5 September): these articles are
-  not American. A 4-digit year in 1300-1499 in a numeric date means Jalali, both as
-  `YYYY/MM/DD` (how Persian sites write it) and day first.
+  not American. When the other reading is also a date, `FoundDate.readings` holds
+  both and `ambiguous` is set; `read_date` (typed input) refuses such a date naming
+  both readings rather than choosing silently. A 4-digit year in 1300-1499 in a
+  numeric date means Jalali, both as `YYYY/MM/DD` (how Persian sites write it) and
+  day first.
 * Month names that are also ordinary words (مه, می, دی, مهر, تیر, May) only count
   with a day number before and a year after, and never as the start of a longer word
   (`مهر` is not `مه` + `ر`).
@@ -28,15 +31,17 @@ Design choices:
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import jdatetime
 
-from app.core.text import fold
+from app.core.text import _FOLD_TABLE, fold
 
 GREGORIAN = "gregorian"
 JALALI = "jalali"
@@ -126,6 +131,18 @@ class FoundDate:
     start: int
     end: int
     text: str
+    # Every reading of the written date, the one in `date` first: two when a numeric
+    # date reads both day-first and month-first (05.09.2025), else just `date`.
+    readings: tuple[datetime.date, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.readings:
+            object.__setattr__(self, "readings", (self.date,))
+
+    @property
+    def ambiguous(self) -> bool:
+        """True when day and month could be swapped: the reader must choose."""
+        return len(self.readings) > 1
 
 
 # --- month-name lookup ------------------------------------------------------------
@@ -278,14 +295,45 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # --- folding with an index map ----------------------------------------------------
 
 
-def _fold_with_map(text: str) -> tuple[str, list[int], list[int]]:
+class _SkipMap:
+    """Folded index -> original index when folding only deleted `skipped` characters."""
+
+    def __init__(self, skipped: list[int], after: int) -> None:
+        self.skipped = skipped
+        self.after = after  # 0 for starts, 1 for ends
+
+    def __getitem__(self, index: int) -> int:
+        shift = 0
+        while True:
+            moved = bisect.bisect_right(self.skipped, index + shift)
+            if moved == shift:
+                return index + shift + self.after
+            shift = moved
+
+
+# Characters `fold` deletes (its table's; case folding only maps or expands).
+_FOLD_DELETES = re.compile(
+    "[" + re.escape("".join(chr(code) for code, to in _FOLD_TABLE.items() if to is None)) + "]"
+)
+
+
+def _fold_with_map(text: str) -> tuple[str, Any, Any]:
     """Fold `text` and map each folded character back to the original text.
+
+    Fast path: for NFC text (all stored text is) where folding only deletes characters
+    (joiners, tatweel, format characters) and maps the rest one to one, the map is the
+    list of deleted positions. Otherwise every cluster is folded on its own (below).
 
     Returns `(folded, starts, ends)`: folded character `i` came from `text[starts[i]:
     ends[i]]`. Folding works on clusters (a character plus the combining marks after
     it) so that NFC composition inside a cluster (ا + ٓ -> آ) still happens; characters
     that fold removes (ZWNJ, tatweel) simply leave no entry.
     """
+    if unicodedata.is_normalized("NFC", text):
+        folded = fold(text)
+        skipped = [match.start() for match in _FOLD_DELETES.finditer(text)]
+        if len(folded) == len(text) - len(skipped):
+            return folded, _SkipMap(skipped, 0), _SkipMap(skipped, 1)
     pieces: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -354,6 +402,18 @@ def _resolve(kind: str, match: re.Match[str]) -> tuple[datetime.date, str] | Non
 # --- public API -------------------------------------------------------------------
 
 
+def _month_first_reading(kind: str, match: re.Match[str]) -> datetime.date | None:
+    """The other reading of a day-first numeric date whose day could be a month."""
+    if kind != "dmy":
+        return None
+    day, month, year = int(match["day"]), int(match["month"]), int(match["year"])
+    if day == month or day > 12 or month > 12:
+        return None
+    if year in _JALALI_NUMERIC_YEARS:
+        return _from_jalali(year, day, month)
+    return _gregorian(year, day, month)
+
+
 def _candidates(text: str) -> Iterator[FoundDate]:
     folded, starts, ends = _fold_with_map(text)
     for kind, pattern in _PATTERNS:
@@ -363,12 +423,14 @@ def _candidates(text: str) -> Iterator[FoundDate]:
                 continue
             start = starts[match.start()]
             end = ends[match.end() - 1]
+            other = _month_first_reading(kind, match)
             yield FoundDate(
                 date=resolved[0],
                 calendar=resolved[1],
                 start=start,
                 end=end,
                 text=text[start:end],
+                readings=(resolved[0], other) if other else (resolved[0],),
             )
 
 
@@ -399,6 +461,118 @@ def parse_date(text: str) -> datetime.date | None:
     """Return the (Gregorian) date of the first date written in `text`, or None."""
     found = find_dates(text)
     return found[0].date if found else None
+
+
+# Month names that are also ordinary words count only with a year after them.
+_NAMES_NEEDING_A_YEAR = frozenset({"مه", "می", "may"})
+_DAY_MONTH_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "day_month",
+        re.compile(
+            r"(?<![0-9])"
+            + _DAY
+            + _ORDINAL
+            + r"\s*(?:of\s+)?(?P<month>"
+            + _ENGLISH_MONTH
+            + "|"
+            + _persian_name_alternation(_PERSIAN_GREGORIAN_MONTH_NUMBERS)
+            + "|"
+            + _persian_name_alternation(_JALALI_MONTH_NUMBERS)
+            + r")\.?(?:\s*ماه)?"
+            + _NOT_BEFORE_LETTER
+        ),
+    ),
+    (
+        "month_day",
+        re.compile(
+            _NOT_AFTER_LETTER + _ENGLISH_MONTH_GROUP + r"\s*" + _DAY + _ORDINAL + r"(?![0-9])"
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class DayMonth:
+    """A day and month written without a year (`18 June`, `۲۹ خرداد`).
+
+    `calendar` is "gregorian" or "jalali"; `start`/`end` index the searched text.
+    """
+
+    calendar: str
+    month: int
+    day: int
+    start: int
+    end: int
+
+
+def _day_month(written_month: str, day: int) -> tuple[str, int] | None:
+    if written_month in _NAMES_NEEDING_A_YEAR or not 1 <= day <= 31:
+        return None
+    if written_month in _ENGLISH_MONTH_NUMBERS:
+        return GREGORIAN, _ENGLISH_MONTH_NUMBERS[written_month]
+    for names, calendar in (
+        (_PERSIAN_GREGORIAN_MONTH_NUMBERS, GREGORIAN),
+        (_JALALI_MONTH_NUMBERS, JALALI),
+    ):
+        try:
+            return calendar, _month_key(written_month, names)
+        except KeyError:
+            continue
+    return None
+
+
+def find_day_months(text: str) -> list[DayMonth]:
+    """Days and months written without a year, in text order, outside full dates.
+
+    For search queries such as `18 June` or `۲۹ خرداد`; `find_dates` reads the dates
+    that have a year, and their spans are left out here.
+    """
+    if not text:
+        return []
+    taken = [(found.start, found.end) for found in find_dates(text)]
+    folded, starts, ends = _fold_with_map(text)
+    result: list[DayMonth] = []
+    for _kind, pattern in _DAY_MONTH_PATTERNS:
+        for match in pattern.finditer(folded):
+            reading = _day_month(match["month"], int(match["day"]))
+            if reading is None:
+                continue
+            start, end = starts[match.start()], ends[match.end() - 1]
+            if any(start < t_end and t_start < end for t_start, t_end in taken):
+                continue
+            taken.append((start, end))
+            result.append(DayMonth(reading[0], reading[1], int(match["day"]), start, end))
+    return sorted(result, key=lambda found: found.start)
+
+
+class DateInputError(ValueError):
+    """A typed date Sanad cannot read, or one that reads two ways; `str()` says which."""
+
+
+def read_date(text: str) -> datetime.date | None:
+    """Read a date a person typed (form, API, manifest): None when `text` is blank.
+
+    The one parser behind every typed date. Raises `DateInputError` when no date can
+    be read, or when day and month could be swapped (`05.09.2025`): the message names
+    both readings, and the person writes it unambiguously instead.
+    """
+    text = (text or "").strip()
+    if not text:
+        return None
+    found = find_dates(text)
+    if not found:
+        raise DateInputError(
+            f"“{text[:40]}” is not a date Sanad can read; try 2024-06-18 or 18 June 2024."
+        )
+    first = found[0]
+    if first.ambiguous:
+        day_first, month_first = first.readings
+        raise DateInputError(
+            f"“{first.text}” could be {format_gregorian(day_first)} or "
+            f"{format_gregorian(month_first)}; write {day_first.isoformat()} or "
+            f"{month_first.isoformat()} instead."
+        )
+    return first.date
 
 
 def _is_persian(language: str) -> bool:

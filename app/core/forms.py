@@ -3,14 +3,15 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 
-from app.core.dates import parse_date
+from app.core.dates import DateInputError, read_date
 
 
 class LooseDateField(forms.CharField):
     """A date typed the way people write it: Gregorian or Solar Hijri, Persian or ASCII
     digits, `2024-06-18`, `18.06.2024`, `18 June 2024`, `۱۸ ژوئن ۲۰۲۴`, `٢۹ خرداد ۱۴۰۳`.
 
-    Cleans to a `datetime.date`, or None when left empty.
+    Cleans to a `datetime.date`, or None when left empty; a day and month that could be
+    swapped (`05.09.2025`) are refused with both readings (`app.core.dates.read_date`).
     """
 
     def __init__(self, **kwargs):
@@ -21,12 +22,10 @@ class LooseDateField(forms.CharField):
 
     def clean(self, value) -> dt.date | None:
         text = super().clean(value).strip()
-        if not text:
-            return None
-        parsed = parse_date(text)
-        if parsed is None:
-            raise ValidationError("This is not a date Sanad can read; try 2024-06-18.")
-        return parsed
+        try:
+            return read_date(text)
+        except DateInputError as error:
+            raise ValidationError(str(error)) from None
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:

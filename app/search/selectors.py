@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
+from app.core.dates import GREGORIAN, find_dates, find_day_months
 from app.core.text import fold
 from app.search.models import Kind
 from app.search.snippets import highlight, snippet
@@ -52,20 +53,56 @@ class ParsedQuery:
     words: list[str]
     phrases: list[str]
     fuzzy: str
+    # Each date of the query as its index tokens (app/search/dates_sql.py), any of
+    # which may match: both readings of an ambiguous day and month.
+    dates: list[list[str]] = field(default_factory=list)
+    # The words the dates were written with, for marking snippets.
+    date_words: list[str] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not self.words and not self.phrases
+        return not self.words and not self.phrases and not self.dates
+
+
+def _date_tokens(folded: str) -> tuple[list[list[str]], str]:
+    """The query's dates as token groups, and the query without them."""
+    groups: list[list[str]] = []
+    spans = []
+    for found in find_dates(folded):
+        groups.append([f"d{reading:%Y%m%d}" for reading in found.readings])
+        spans.append((found.start, found.end))
+    rest = folded
+    for start, end in reversed(spans):
+        rest = rest[:start] + " " + rest[end:]
+    spans = []
+    for found in find_day_months(rest):
+        prefix = "g" if found.calendar == GREGORIAN else "j"
+        groups.append([f"{prefix}{found.month:02d}{found.day:02d}"])
+        spans.append((found.start, found.end))
+    for start, end in reversed(spans):
+        rest = rest[:start] + " " + rest[end:]
+    return groups, rest
 
 
 def parse_query(raw: str) -> ParsedQuery:
-    """Split a query into folded words and "quoted phrases"."""
+    """Split a query into folded words, "quoted phrases" and dates.
+
+    A date in any spelling `app.core.dates` reads (either calendar, any digits, with or
+    without a year) becomes the normalized tokens the index holds for dates, instead
+    of its words, so `2024-06-18` finds `۲۹ خرداد ۱۴۰۳`.
+    """
     folded = fold(raw[:MAX_QUERY_LENGTH])
     phrases = [" ".join(_WORD.findall(p)) for p in _PHRASE.findall(folded)]
     phrases = [p for p in phrases if p]
-    words = _WORD.findall(_PHRASE.sub(" ", folded))
-    fuzzy = " ".join(_WORD.findall(folded))
-    return ParsedQuery(words=words, phrases=phrases, fuzzy=fuzzy)
+    unquoted = _PHRASE.sub(" ", folded)
+    dates, rest = _date_tokens(unquoted)
+    words = _WORD.findall(rest)
+    date_words = [word for word in _WORD.findall(unquoted) if word not in words] if dates else []
+    # Dates match by their tokens only: trigrams of "19 june 2024" resemble "2024-06-18".
+    fuzzy = " ".join([*words, *phrases]) if dates else " ".join(_WORD.findall(folded))
+    return ParsedQuery(
+        words=words, phrases=phrases, fuzzy=fuzzy, dates=dates, date_words=date_words
+    )
 
 
 def _tsquery_sql(parsed: ParsedQuery) -> tuple[str, list[Any]]:
@@ -77,6 +114,9 @@ def _tsquery_sql(parsed: ParsedQuery) -> tuple[str, list[Any]]:
     for phrase in parsed.phrases:
         parts.append("(phraseto_tsquery('english', %s) || phraseto_tsquery('simple', %s))")
         params += [phrase, phrase]
+    for tokens in parsed.dates:
+        parts.append("to_tsquery('simple', %s)")
+        params.append(" | ".join(tokens))
     return "(" + " && ".join(parts) + ")", params
 
 
@@ -283,7 +323,12 @@ def search(
             "RESET pg_trgm.word_similarity_threshold"
         )
 
-    terms = [*parsed.words, *(w for p in parsed.phrases for w in p.split()), *_stems(parsed.words)]
+    terms = [
+        *parsed.words,
+        *(w for p in parsed.phrases for w in p.split()),
+        *_stems(parsed.words),
+        *parsed.date_words,
+    ]
     result.has_next = len(rows) > per_page
     for row in rows[:per_page]:
         kind, object_id, claim_id, title, body, status_, occurred_on, direction = row[:8]

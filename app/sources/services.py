@@ -10,6 +10,7 @@ from app.audit.services import audit_append, fields_of
 from app.claims.models import Claim
 from app.core.errors import Conflict, NotFound
 from app.core.links import normalize_url, validate_web_url
+from app.core.text import validate_one_line_fields
 from app.sources.models import Evidence, Source
 from app.workspaces.access import require_role
 from app.workspaces.models import Role, Workspace
@@ -44,6 +45,7 @@ def source_add(
     Reviewers and above may. Raises `ValidationError` naming the field at fault.
     """
     require_role(workspace=workspace, actor=actor, role=Role.REVIEWER)
+    validate_one_line_fields(title=title, publisher=publisher)
     url = validate_web_url(url, field="url")
     archived_url = validate_web_url(archived_url, field="archived_url") if archived_url else ""
     if kind not in Source.Kind.values:

@@ -31,7 +31,7 @@ def test_a_folder_imports_with_its_manifest_and_bad_files_do_not_stop_the_rest(t
             {
                 "file": "b.txt",
                 "title": "Exports",
-                "published": "05.09.2025",
+                "published": "2025-09-05",
                 "url": "https://example.org/exports",
             }
         )

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from app.articles.services import article_import_html, article_import_text
-from app.core.dates import parse_date
+from app.core.dates import DateInputError, read_date
 from app.core.errors import DomainError
 from app.workspaces.models import Workspace
 
@@ -154,10 +154,10 @@ class Command(BaseCommand):
         try:
             kwargs = {key: str(entry[key]) for key in DETAIL_KEYS if entry.get(key)}
             if entry.get("published"):
-                published = parse_date(str(entry["published"]))
-                if published is None:
-                    raise ValidationError({"published": f"Unreadable date {entry['published']!r}."})
-                kwargs["published_on"] = published
+                try:
+                    kwargs["published_on"] = read_date(str(entry["published"]))
+                except DateInputError as error:
+                    raise ValidationError({"published": str(error)}) from None
             data = path.read_bytes()
             if ARTICLE_SUFFIXES.get(path.suffix.lower()) == "html":
                 result = article_import_html(
@@ -165,6 +165,7 @@ class Command(BaseCommand):
                     html=data,
                     actor=actor,
                     require_url=bool(entry.get("url")),
+                    match_text=True,
                     **kwargs,
                 )
             else:
@@ -179,6 +180,7 @@ class Command(BaseCommand):
                     text=text,
                     actor=actor,
                     trim=bool(entry.get("trim")),
+                    match_text=True,
                     **kwargs,
                 )
         except ValidationError as error:
