@@ -29,7 +29,12 @@ def make_runtime_role() -> None:
             except DatabaseError:
                 pass  # another test process made it first
         # The connecting role may become the runtime role (SET ROLE needs membership).
-        cursor.execute(f"GRANT {quote_role(RUNTIME_ROLE)} TO CURRENT_USER")
+        # Test processes started together may grant it at once: one of them wins.
+        try:
+            with transaction.atomic():
+                cursor.execute(f"GRANT {quote_role(RUNTIME_ROLE)} TO CURRENT_USER")
+        except DatabaseError:
+            pass
     apply_runtime_grants(RUNTIME_ROLE)
 
 

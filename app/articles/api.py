@@ -144,6 +144,20 @@ class ImportResultSerializer(serializers.Serializer):
     )
 
 
+def import_result_data(result: services.ImportResult, article: Article) -> dict:
+    """What every import answers (pasted, uploaded or fetched), for `ImportResultSerializer`."""
+    return {
+        "article": article,
+        "snapshot": result.snapshot,
+        "created_article": result.created_article,
+        "created_snapshot": result.created_snapshot,
+        "reanchored": result.reanchored,
+        "changes": result.change.as_dict() if result.change else None,
+        "warnings": result.warnings,
+        "date_candidates": result.snapshot.metadata.get("date_candidates", []),
+    }
+
+
 ARTICLE_EXAMPLE = {
     "id": 12,
     "url": "https://example.org/fa/agreement",
@@ -246,18 +260,7 @@ class ArticleListView(WorkspaceView, ListAPIView):
                 workspace=self.workspace, html=data["html"], actor=request.user, **details
             )
         article = article_get(user=request.user, workspace=self.workspace, pk=result.article.pk)
-        body = ImportResultSerializer(
-            {
-                "article": article,
-                "snapshot": result.snapshot,
-                "created_article": result.created_article,
-                "created_snapshot": result.created_snapshot,
-                "reanchored": result.reanchored,
-                "changes": result.change.as_dict() if result.change else None,
-                "warnings": result.warnings,
-                "date_candidates": result.snapshot.metadata.get("date_candidates", []),
-            }
-        ).data
+        body = ImportResultSerializer(import_result_data(result, article)).data
         code = status.HTTP_201_CREATED if result.created_snapshot else status.HTTP_200_OK
         return Response(body, status=code)
 

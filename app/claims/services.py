@@ -13,6 +13,7 @@ from app.audit.services import audit_append, fields_of
 from app.claims.anchors import anchor_from_offsets, anchor_from_selectors
 from app.claims.models import AnchorState, Claim, ClaimStatus, Comment, Rating, Verdict
 from app.core.errors import Conflict, NotFound, StaleVersion
+from app.core.text import validate_one_line_fields
 from app.workspaces.access import require_role
 from app.workspaces.models import Role, Workspace
 
@@ -104,6 +105,7 @@ def claim_create(
     require_role(workspace=workspace, actor=actor, role=Role.REVIEWER)
     if snapshot.workspace_id != workspace.pk:
         raise NotFound("No such snapshot.")
+    validate_one_line_fields(claimant=claimant)
     anchor = anchor_from_offsets(snapshot.text, start, end, exact)
     claim = Claim.objects.create(
         workspace=workspace,
@@ -240,6 +242,7 @@ def claim_update(
     if restatement is not None:
         changes["restatement"] = restatement.strip()
     if claimant is not None:
+        validate_one_line_fields(claimant=claimant)
         changes["claimant"] = claimant.strip()
     if tags is not None:
         changes["tags"] = clean_tags(tags)

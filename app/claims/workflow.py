@@ -25,6 +25,7 @@ from app.audit.services import audit_append
 from app.claims.models import PUBLISHED_STATES, Claim, ClaimStatus, Rating, RatingWords, Verdict
 from app.claims.services import lock_claim, published_claim_writes
 from app.core.errors import Conflict, NotFound, PermissionDenied
+from app.core.text import validate_one_line_fields
 from app.sources.models import Evidence
 from app.workspaces.access import membership_of, require_role
 from app.workspaces.models import Membership, Role
@@ -167,6 +168,8 @@ def _proposal(
 ) -> Verdict:
     """Check and store a proposed verdict; the caller has locked the claim and the action."""
     found = _validated_rating(claim, rating)
+    if claimant is not None:
+        validate_one_line_fields(claimant=claimant)
     summary = (summary or "").strip()
     errors = {}
     if not summary:

@@ -8,7 +8,12 @@ from rest_framework.response import Response
 from app.api.conventions import WorkspaceView, validated
 from app.api.pagination import ordered_by
 from app.api.schema import SLUG, example, page_of
-from app.articles.api import ARTICLE_EXAMPLE, SNAPSHOT_SUMMARY_EXAMPLE, ImportResultSerializer
+from app.articles.api import (
+    ARTICLE_EXAMPLE,
+    SNAPSHOT_SUMMARY_EXAMPLE,
+    ImportResultSerializer,
+    import_result_data,
+)
 from app.articles.selectors import article_get
 from app.sources import captures
 from app.sources.models import Capture
@@ -121,14 +126,7 @@ class ArticleFetchView(WorkspaceView):
         result = imported.result
         article = article_get(user=request.user, workspace=self.workspace, pk=result.article.pk)
         body = FetchResultSerializer(
-            {
-                "article": article,
-                "snapshot": result.snapshot,
-                "created_article": result.created_article,
-                "created_snapshot": result.created_snapshot,
-                "reanchored": result.reanchored,
-                "capture": imported.capture,
-            }
+            {**import_result_data(result, article), "capture": imported.capture}
         ).data
         code = status.HTTP_201_CREATED if result.created_snapshot else status.HTTP_200_OK
         return Response(body, status=code)

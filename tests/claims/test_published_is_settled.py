@@ -258,3 +258,32 @@ def test_the_scale_page_counts_verdicts_and_shows_former_labels(client, publishe
     assert "<td>1</td>" in row
     event = AuditEvent.objects.filter(action="rating.updated").latest("seq")
     assert event.after["former_labels"] == ["False"]
+
+
+def test_a_claimant_with_control_characters_is_a_field_error(english_article, published, team):
+    from django.core.exceptions import ValidationError
+
+    from app.claims.services import claim_create
+
+    with pytest.raises(ValidationError) as caught:
+        claim_create(
+            workspace=team.workspace,
+            snapshot=english_article.snapshot,
+            start=0,
+            end=3,
+            exact="The",
+            claimant="A\u0001B",
+            actor=team.reviewer,
+        )
+    assert "claimant" in caught.value.message_dict
+    with pytest.raises(ValidationError) as caught:
+        verdict_correct(
+            claim=published,
+            version=published.version,
+            rating=_rating(team, "Mixed"),
+            summary="Half.",
+            correction_note="New.",
+            claimant="\uffff",
+            actor=team.editor,
+        )
+    assert "claimant" in caught.value.message_dict

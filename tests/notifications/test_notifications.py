@@ -10,6 +10,7 @@ from app.claims.workflow import (
     claim_assign,
     claim_start_review,
     verdict_approve,
+    verdict_correct,
     verdict_propose,
     verdict_return,
 )
@@ -95,7 +96,7 @@ def test_a_correction_tells_those_who_worked_on_the_claim(proposed, team):
     verdict_approve(claim=proposed, version=proposed.version, actor=team.editor)
     proposed.refresh_from_db()
     Notification.objects.all().delete()
-    verdict_propose(
+    verdict_correct(
         claim=proposed,
         version=proposed.version,
         rating=_rating(team),
