@@ -390,6 +390,7 @@ class CorrectView(_ClaimActionView):
 
 class ApproveView(_ClaimActionView):
     write_role = Role.EDITOR
+
     @_action_schema(
         "Approve and publish",
         "Editors other than the proposer (four-eyes rule): the pending verdict is published.",
