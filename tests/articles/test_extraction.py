@@ -16,9 +16,9 @@ from app.articles.extraction import (
     propose_trim,
 )
 from app.core.text import normalize_text
+from tests.seeds import seed_path
 
 PAGES = Path(__file__).resolve().parent / "pages"
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
 ZWNJ, NBSP = "\u200c", "\u00a0"
 
 
@@ -26,11 +26,8 @@ def page_text(name: str) -> str:
     return (PAGES / name).read_text(encoding="utf-8")
 
 
-def seed_text(prefix: str) -> str:
-    matches = sorted(SEEDS.glob(f"{prefix}_*.txt")) if SEEDS.is_dir() else []
-    if not matches:
-        pytest.skip(f"seed {prefix}_*.txt not found in {SEEDS} (the shared seeds are absent)")
-    return matches[0].read_text(encoding="utf-8")
+def seed_text(name: str) -> str:
+    return seed_path(name).read_text(encoding="utf-8")
 
 
 def html_error(excinfo) -> str:
@@ -376,7 +373,7 @@ def assert_kept_text_is_made_of_original_lines(text, proposal):
 
 
 def test_trim_proposal_for_a_page_copy_with_site_chrome():
-    text = seed_text("003")
+    text = seed_text("003_f397ca5df7d6e309.txt")
     proposal = propose_trim(text)
     by_number = {line.number: line for line in proposal.lines}
     content = [line for line in proposal.lines if not line.blank]
@@ -410,7 +407,7 @@ def test_trim_proposal_for_a_page_copy_with_site_chrome():
 
 
 def test_trim_proposal_keeps_long_paragraphs_of_an_analysis():
-    text = seed_text("000")
+    text = seed_text("000_b28f88bb043880d0.txt")
     proposal = propose_trim(text)
     long_lines = [line for line in proposal.lines if len(line.text) > 150]
     assert long_lines and all(line.keep for line in long_lines)

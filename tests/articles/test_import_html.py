@@ -9,10 +9,10 @@ from app.articles.models import Article, Snapshot
 from app.articles.services import article_import_html, article_import_text, text_sha256
 from app.audit.models import AuditEvent
 from app.core.errors import PermissionDenied
+from tests.seeds import seed_path
 
 pytestmark = pytest.mark.django_db
 PAGES = Path(__file__).parent / "pages"
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
 
 
 def test_html_import_keeps_the_page_as_evidence_and_the_body_as_text(team):
@@ -141,9 +141,8 @@ def test_an_import_that_fails_midway_leaves_no_article_or_snapshot(team, monkeyp
     assert AuditEvent.objects.count() == events
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside the repository")
 def test_trimmed_paste_of_a_seed_drops_the_chrome_and_keeps_the_paste_as_original(team):
-    paste = (SEEDS / "003_f397ca5df7d6e309.txt").read_text(encoding="utf-8")
+    paste = seed_path("003_f397ca5df7d6e309.txt").read_text(encoding="utf-8")
     result = article_import_text(
         workspace=team.workspace, text=paste, trim=True, actor=team.reviewer
     )
@@ -157,10 +156,9 @@ def test_trimmed_paste_of_a_seed_drops_the_chrome_and_keeps_the_paste_as_origina
         assert line in paste  # nothing rewritten, only lines left out
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside the repository")
 @pytest.mark.parametrize("name", ["000_b28f88bb043880d0.txt", "003_f397ca5df7d6e309.txt"])
 def test_seeds_import_as_plain_text_with_stable_offsets_and_hashes(team, other_team, name):
-    paste = (SEEDS / name).read_text(encoding="utf-8")
+    paste = seed_path(name).read_text(encoding="utf-8")
     first = article_import_text(workspace=team.workspace, text=paste, actor=team.reviewer)
     second = article_import_text(
         workspace=other_team.workspace, text=paste, actor=other_team.reviewer

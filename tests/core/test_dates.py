@@ -1,5 +1,4 @@
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -11,8 +10,8 @@ from app.core.dates import (
     format_jalali,
     parse_date,
 )
+from tests.seeds import seed_path
 
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
 TREATY_DAY = date(2024, 6, 18)  # 29 Khordad 1403: Putin in Pyongyang, treaty signed
 
 
@@ -170,10 +169,7 @@ def test_formatted_dates_parse_back():
 
 
 def test_seed_articles():
-    if not SEEDS.is_dir():
-        pytest.skip(f"sample articles folder {SEEDS} is absent (it lives beside the repo)")
-
-    dateline = SEEDS / "000_b28f88bb043880d0.txt"
+    dateline = seed_path("000_b28f88bb043880d0.txt")
     text = dateline.read_text(encoding="utf-8")
     found = find_dates(text)
     assert_spans_exact(text, found)
@@ -181,7 +177,7 @@ def test_seed_articles():
         ("05.09.2025", date(2025, 9, 5), "gregorian")
     ]
 
-    both = SEEDS / "003_f397ca5df7d6e309.txt"
+    both = seed_path("003_f397ca5df7d6e309.txt")
     text = both.read_text(encoding="utf-8")
     found = find_dates(text)
     assert_spans_exact(text, found)
