@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "app.search",
     "app.exports",
+    "app.public",
 ]
 
 MIDDLEWARE = [

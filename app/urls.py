@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from app.public import views as public_views
+from app.public.settings_views import public_settings
 from app.search.api import SearchAPIView
 
 urlpatterns = [
@@ -14,6 +16,10 @@ urlpatterns = [
     path("w/<slug:slug>/exports/", include("app.exports.urls")),
     path("w/<slug:slug>/audit/", include("app.audit.urls")),
     path("audit/", include("app.audit.public_urls")),
+    # The public site: no sign-in, no cookies, cacheable (app.public.views).
+    path("p/<slug:slug>/", include("app.public.urls")),
+    path("robots.txt", public_views.robots, name="robots"),
+    path("w/<slug:slug>/public/", public_settings, name="public-settings"),
     path("api/v1/search", SearchAPIView.as_view(), name="api-search"),
     path("api/v1/exports/", include("app.exports.api_urls")),
     path("api/v1/audit/", include("app.audit.api_urls")),
