@@ -432,6 +432,62 @@ class ReturnView(_ClaimActionView):
         )
 
 
+class RetractSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="Why the fact-check is retracted; shown publicly.")
+
+
+class RetractView(_ClaimActionView):
+    input_serializer = RetractSerializer
+    write_role = workflow.LEAST_ROLE[workflow.RETRACT]
+
+    @_action_schema(
+        "Propose a retraction (editors)",
+        "For a published claim: withdraw it with a public reason; another editor approves.",
+        RetractSerializer,
+        {"reason": "The quoted statement was misattributed."},
+    )
+    def post(self, request, slug, pk):
+        return super().post(request, slug, pk)
+
+    def perform(self, claim, version, data):
+        workflow.claim_retract(
+            claim=claim, version=version, reason=data["reason"], actor=self.request.user
+        )
+
+
+class ApproveRetractionView(_ClaimActionView):
+    write_role = workflow.LEAST_ROLE[workflow.APPROVE_RETRACTION]
+
+    @_action_schema(
+        "Approve a retraction",
+        "Editors other than the proposer: the claim becomes `retracted` for good.",
+    )
+    def post(self, request, slug, pk):
+        return super().post(request, slug, pk)
+
+    def perform(self, claim, version, data):
+        workflow.retraction_approve(claim=claim, version=version, actor=self.request.user)
+
+
+class ReturnRetractionView(_ClaimActionView):
+    input_serializer = ReturnSerializer
+    write_role = workflow.LEAST_ROLE[workflow.RETURN_RETRACTION]
+
+    @_action_schema(
+        "Send a retraction back",
+        "Editors; a reason is required. The fact-check stays published.",
+        ReturnSerializer,
+        {"reason": "The correction route fits better."},
+    )
+    def post(self, request, slug, pk):
+        return super().post(request, slug, pk)
+
+    def perform(self, claim, version, data):
+        workflow.retraction_return(
+            claim=claim, version=version, reason=data["reason"], actor=self.request.user
+        )
+
+
 class AssignView(_ClaimActionView):
     input_serializer = AssignSerializer
 

@@ -103,6 +103,13 @@ class ReturnForm(VersionForm):
     )
 
 
+class RetractForm(VersionForm):
+    reason = forms.CharField(
+        label="Why it is retracted (shown to the public)",
+        widget=forms.Textarea(attrs={"dir": "auto", "rows": 3}),
+    )
+
+
 class AssignForm(VersionForm):
     assignee = forms.ChoiceField(required=False, label="Assign to")
 

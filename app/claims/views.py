@@ -17,7 +17,7 @@ from app.claims.forms import (
     ProposeForm,
     ReturnForm,
 )
-from app.claims.models import Verdict
+from app.claims.models import ClaimStatus, Verdict
 from app.claims.selectors import claim_get, rating_list
 from app.claims.workflow_views import assignable_members
 from app.core.errors import NotFound
@@ -80,6 +80,8 @@ def _claim_page(request, workspace, claim, form, status=200, stale=False) -> Htt
             "can_edit": request.membership.role_enum.includes(Role.REVIEWER),
             "evidence_form": EvidenceAddForm(),
             "pending": workflow.pending_verdict(claim),
+            "pending_retraction": workflow.pending_retraction(claim),
+            "retractions": claim.retractions.select_related("proposed_by", "decided_by"),
             "verdicts": claim.verdicts.exclude(state=Verdict.State.PROPOSED)
             .select_related("proposed_by", "decided_by")
             .order_by("proposed_at", "id"),
@@ -114,7 +116,11 @@ def _claim_page(request, workspace, claim, form, status=200, stale=False) -> Htt
 
 def _words_frozen(claim) -> bool:
     """The restatement and claimant are what a proposal or a published verdict judged."""
-    return claim.is_published or workflow.pending_verdict(claim) is not None
+    return (
+        claim.is_published
+        or claim.status == ClaimStatus.RETRACTED
+        or workflow.pending_verdict(claim) is not None
+    )
 
 
 @login_required
