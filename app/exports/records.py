@@ -72,6 +72,10 @@ class ExportContext:
     def article_url(self, pk: int) -> str:
         return self._path("article-detail", pk)
 
+    def snapshot_url(self, pk: int) -> str:
+        """The snapshot's text through the API: what the selectors' offsets count in."""
+        return self._path("api-snapshot-detail", pk)
+
     @property
     def workspace_url(self) -> str:
         return f"{self.base_url}{reverse('workspace-home', kwargs={'slug': self.workspace_slug})}"
@@ -325,6 +329,13 @@ def annotation(claim: Claim, context: ExportContext) -> dict:
     record["target"] = {
         "source": article_link(claim, context),
         "selector": claim.selectors,
+        # Which capture of the source the offsets count in: when it was taken, and
+        # where that text can be fetched (W3C TimeState).
+        "state": {
+            "type": "TimeState",
+            "sourceDate": iso(claim.snapshot.created_at),
+            "cached": context.snapshot_url(claim.snapshot_id),
+        },
         TEXT_SHA256_KEY: claim.snapshot.sha256,
     }
     return record
