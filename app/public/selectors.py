@@ -9,7 +9,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Max, Min, Prefetch, QuerySet
+from django.db.models import Count, F, Max, Min, Prefetch, QuerySet, Value
+from django.db.models.functions import Greatest, Least, Length, Substr
 from django.http import Http404
 
 from app.claims.models import PUBLISHED_STATES, Claim, ClaimStatus, Retraction, Verdict
@@ -48,9 +49,17 @@ def published_claims(site: PublicSite) -> QuerySet[Claim]:
     return (
         Claim.objects.filter(workspace_id=site.workspace_id, status__in=PUBLISHED_STATES)
         .select_related("article")
-        .defer("article__url")
         .annotate(first_published=Min("verdicts__published_at"))
         .order_by("-first_published", "-id")
+    )
+
+
+def sitemap_claims(site: PublicSite) -> QuerySet[Claim]:
+    """What the sitemap needs of every live claim: no join, no aggregate."""
+    return (
+        Claim.objects.filter(workspace_id=site.workspace_id, status__in=PUBLISHED_STATES)
+        .only("id", "restatement", "exact", "updated_at")
+        .order_by("id")
     )
 
 
@@ -86,7 +95,10 @@ def filtered_claims(
 def facets(site: PublicSite) -> tuple[list[str], list[str]]:
     """Rating labels and tags in use on the site's published claims, for the filters."""
     live = Claim.objects.filter(workspace_id=site.workspace_id, status__in=PUBLISHED_STATES)
-    labels = sorted(live.exclude(rating_label="").values_list("rating_label", flat=True).distinct())
+    # order_by() drops the model's default ordering, which DISTINCT would otherwise
+    # include (one "distinct" label per claim).
+    labels = live.exclude(rating_label="").order_by().values_list("rating_label", flat=True)
+    labels = sorted(set(labels.distinct()))
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT DISTINCT unnest(tags) AS tag FROM claims_claim "
@@ -148,10 +160,25 @@ PAGE_FORMAT = "p1"
 
 
 def claim_page(site: PublicSite, pk: int) -> Claim:
-    """The claim with everything its public page shows, and nothing more."""
+    """The claim with everything its public page shows, and nothing more.
+
+    Of the snapshot only the quote's surroundings are read (`context_before`,
+    `context_after`): a long article's text stays in the database.
+    """
+    start = F("start") + 1  # SQL substr counts from 1
     return (
         Claim.objects.filter(workspace_id=site.workspace_id, status__in=PUBLIC_STATES, pk=pk)
         .select_related("article", "snapshot")
+        .defer("snapshot__text", "snapshot__original", "snapshot__metadata")
+        .annotate(
+            context_before=Substr(
+                "snapshot__text",
+                Greatest(start - CONTEXT_CHARS, Value(1)),
+                Least(F("start"), Value(CONTEXT_CHARS)),
+            ),
+            context_after=Substr("snapshot__text", F("end") + 1, Value(CONTEXT_CHARS)),
+            text_length=Length("snapshot__text"),
+        )
         .prefetch_related(
             Prefetch(
                 "verdicts",

@@ -83,6 +83,21 @@ def test_the_index_filters_by_rating_and_tag(client, team, two_published):
     assert f"/{two_published[0].pk}-" in by_tag and f"/{two_published[1].pk}-" not in by_tag
 
 
+def test_each_rating_and_tag_is_offered_once(client, team, english_article, two_published):
+    third = english_claim(
+        team, english_article, "The mayor", restatement="The mayor", tags=["transit"]
+    )
+    from app.sources.services import evidence_add_with_source
+
+    evidence_add_with_source(
+        claim=third, url="https://e.example/3", stance="refutes", actor=team.reviewer
+    )
+    publish(third, team, label="False")
+    html = index(client, team).content.decode()
+    assert html.count('<option value="False"') == 1
+    assert html.count('<option value="transit"') == 1
+
+
 def test_the_index_pages(client, team, two_published, monkeypatch):
     monkeypatch.setattr(selectors, "PAGE_SIZE", 1)
     first = index(client, team).content.decode()
