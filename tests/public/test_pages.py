@@ -179,3 +179,16 @@ def test_unpublished_claims_and_other_workspaces_claims_have_no_page(
     other = other_team.workspace.slug
     assert client.get(reverse("public-index", args=[other])).status_code == 200
     assert client.get(reverse(short, args=[other, fact_check.pk])).status_code == 404
+
+
+def test_the_page_costs_a_fixed_number_of_queries(
+    client, team, fact_check, django_assert_num_queries
+):
+    url = page_url(fact_check)
+    first = client.get(url)
+    # Site, freshness, the claim with its article and quote context, and one query each
+    # for verdicts, evidence and the retraction.
+    with django_assert_num_queries(6):
+        client.get(url)
+    with django_assert_num_queries(2):  # site and freshness, then 304
+        client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
