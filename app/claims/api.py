@@ -18,7 +18,7 @@ from app.api.pagination import ordered_by
 from app.api.schema import SLUG, example, page_of
 from app.articles.selectors import snapshot_get
 from app.claims import services, workflow
-from app.claims.models import Claim, ClaimStatus, Comment
+from app.claims.models import Claim, ClaimantType, ClaimStatus, Comment
 from app.claims.selectors import claim_get, claim_list
 from app.core.markdown import render_markdown
 from app.workspaces.api import UserRefSerializer
@@ -86,6 +86,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "anchor_state",
             "restatement",
             "claimant",
+            "claimant_type",
             "status",
             "rating",
             "verdict_summary",
@@ -125,6 +126,11 @@ class ClaimCreateSerializer(serializers.Serializer):
 class ClaimUpdateSerializer(serializers.Serializer):
     restatement = serializers.CharField(required=False, allow_blank=True)
     claimant = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    claimant_type = serializers.ChoiceField(
+        choices=ClaimantType.choices,
+        required=False,
+        help_text="ClaimReview's author of the claim: Person or Organization.",
+    )
     tags = serializers.ListField(
         child=serializers.CharField(max_length=64), required=False, max_length=50
     )
@@ -207,6 +213,7 @@ CLAIM_EXAMPLE = {
     "anchor_state": "anchored",
     "restatement": "Ridership rose 12% in 2025.",
     "claimant": "The mayor",
+    "claimant_type": "Person",
     "status": "in_review",
     "rating": None,
     "verdict_summary": "",

@@ -131,6 +131,7 @@ def claim_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         initial={
             "restatement": claim.restatement,
             "claimant": claim.claimant,
+            "claimant_type": claim.claimant_type,
             "tags": ", ".join(claim.tags),
             "version": claim.version,
         },
@@ -152,6 +153,7 @@ def claim_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 version=form.cleaned_data["version"],
                 restatement=form.cleaned_data.get("restatement"),
                 claimant=form.cleaned_data.get("claimant"),
+                claimant_type=form.cleaned_data.get("claimant_type") or None,
                 tags=form.cleaned_data["tags"],
                 actor=request.user,
             )
