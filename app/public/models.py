@@ -12,9 +12,9 @@ class PublicSite(models.Model):
     proxy in front of `/p/<slug>/`); left empty, pages name the server's own host.
     """
 
-    workspace = models.OneToOneField(
-        Workspace, on_delete=models.CASCADE, primary_key=True, related_name="public_site"
-    )
+    # A foreign key with a unique constraint rather than a one-to-one field: workspace
+    # backups carry every row with a many-to-one link to its workspace.
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     enabled = models.BooleanField(default=False)
     base_url = models.URLField(max_length=500, blank=True)
     organization_name = models.CharField(max_length=200, blank=True)
@@ -29,6 +29,7 @@ class PublicSite(models.Model):
 
     class Meta:
         constraints = [
+            models.UniqueConstraint(fields=["workspace"], name="public_site_one_per_workspace"),
             models.CheckConstraint(
                 condition=~models.Q(default_language=""), name="public_site_language_set"
             ),
