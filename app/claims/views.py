@@ -17,11 +17,13 @@ from app.claims.forms import (
     ProposeForm,
     ReturnForm,
 )
-from app.claims.models import ClaimStatus, Verdict
+from app.claims.models import PUBLISHED_STATES, ClaimStatus, Verdict
 from app.claims.selectors import claim_get, rating_list
 from app.claims.workflow_views import assignable_members
 from app.core.errors import NotFound
 from app.core.forms import add_service_errors
+from app.public.links import public_context
+from app.public.selectors import public_site_of
 from app.sources.forms import EvidenceAddForm
 from app.sources.selectors import evidence_for_claim
 from app.workspaces.models import Role
@@ -81,6 +83,7 @@ def _claim_page(request, workspace, claim, form, status=200, stale=False) -> Htt
             "evidence_form": EvidenceAddForm(),
             "pending": workflow.pending_verdict(claim),
             "pending_retraction": workflow.pending_retraction(claim),
+            "public_url": _public_url(request, workspace, claim),
             "retractions": claim.retractions.select_related("proposed_by", "decided_by"),
             "verdicts": claim.verdicts.exclude(state=Verdict.State.PROPOSED)
             .select_related("proposed_by", "decided_by")
@@ -112,6 +115,16 @@ def _claim_page(request, workspace, claim, form, status=200, stale=False) -> Htt
         },
         status=status,
     )
+
+
+def _public_url(request, workspace, claim) -> str:
+    """The claim's public page, when the workspace publishes and the claim is public."""
+    if claim.status not in (*PUBLISHED_STATES, ClaimStatus.RETRACTED):
+        return ""
+    site = public_site_of(workspace)
+    if not site.enabled:
+        return ""
+    return public_context(site, request.build_absolute_uri("/")).claim_url(claim)
 
 
 def _words_frozen(claim) -> bool:

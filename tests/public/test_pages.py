@@ -192,3 +192,11 @@ def test_the_page_costs_a_fixed_number_of_queries(
         client.get(url)
     with django_assert_num_queries(2):  # site and freshness, then 304
         client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+
+
+def test_the_signed_in_claim_page_links_to_the_public_page(client, team, fact_check, claim):
+    client.force_login(team.viewer)
+    html = client.get(reverse("claim-detail", args=[team.workspace.slug, fact_check.pk]))
+    assert f"https://factcheck.example.org/fa/{fact_check.pk}-" in html.content.decode()
+    unpublished = client.get(reverse("claim-detail", args=[team.workspace.slug, claim.pk]))
+    assert "Public page" not in unpublished.content.decode()
