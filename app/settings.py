@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "app.operations",
     "app.invitations",
     "app.notifications",
+    "app.public",
 ]
 
 MIDDLEWARE = [

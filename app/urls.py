@@ -4,6 +4,8 @@ from django.urls import include, path
 from app.accounts import views as account_views
 from app.operations import api as operations_api
 from app.operations import views as operations_views
+from app.public import views as public_views
+from app.public.settings_views import public_settings
 from app.search.api import SearchAPIView
 
 urlpatterns = [
@@ -33,6 +35,10 @@ urlpatterns = [
     path("w/<slug:slug>/audit/reconcile/", operations_views.reconcile, name="audit-reconcile"),
     path("w/<slug:slug>/audit/", include("app.audit.urls")),
     path("audit/", include("app.audit.public_urls")),
+    # The public site: no sign-in, no cookies, cacheable (app.public.views).
+    path("p/<slug:slug>/", include("app.public.urls")),
+    path("robots.txt", public_views.robots, name="robots"),
+    path("w/<slug:slug>/public/", public_settings, name="public-settings"),
     path("api/v1/search", SearchAPIView.as_view(), name="api-search"),
     path("api/v1/exports/", include("app.exports.api_urls")),
     path(

@@ -18,7 +18,7 @@ from app.api.pagination import ordered_by
 from app.api.schema import SLUG, example, page_of
 from app.articles.selectors import snapshot_get
 from app.claims import services, workflow
-from app.claims.models import Claim, ClaimStatus, Comment
+from app.claims.models import Claim, ClaimantType, ClaimStatus, Comment
 from app.claims.selectors import claim_get, claim_list
 from app.core.markdown import render_markdown
 from app.workspaces.api import UserRefSerializer
@@ -86,6 +86,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "anchor_state",
             "restatement",
             "claimant",
+            "claimant_type",
             "status",
             "rating",
             "verdict_summary",
@@ -125,6 +126,11 @@ class ClaimCreateSerializer(serializers.Serializer):
 class ClaimUpdateSerializer(serializers.Serializer):
     restatement = serializers.CharField(required=False, allow_blank=True)
     claimant = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    claimant_type = serializers.ChoiceField(
+        choices=ClaimantType.choices,
+        required=False,
+        help_text="ClaimReview's author of the claim: Person or Organization.",
+    )
     tags = serializers.ListField(
         child=serializers.CharField(max_length=64), required=False, max_length=50
     )
@@ -207,6 +213,7 @@ CLAIM_EXAMPLE = {
     "anchor_state": "anchored",
     "restatement": "Ridership rose 12% in 2025.",
     "claimant": "The mayor",
+    "claimant_type": "Person",
     "status": "in_review",
     "rating": None,
     "verdict_summary": "",
@@ -428,6 +435,62 @@ class ReturnView(_ClaimActionView):
 
     def perform(self, claim, version, data):
         workflow.verdict_return(
+            claim=claim, version=version, reason=data["reason"], actor=self.request.user
+        )
+
+
+class RetractSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="Why the fact-check is retracted; shown publicly.")
+
+
+class RetractView(_ClaimActionView):
+    input_serializer = RetractSerializer
+    write_role = workflow.LEAST_ROLE[workflow.RETRACT]
+
+    @_action_schema(
+        "Propose a retraction (editors)",
+        "For a published claim: withdraw it with a public reason; another editor approves.",
+        RetractSerializer,
+        {"reason": "The quoted statement was misattributed."},
+    )
+    def post(self, request, slug, pk):
+        return super().post(request, slug, pk)
+
+    def perform(self, claim, version, data):
+        workflow.claim_retract(
+            claim=claim, version=version, reason=data["reason"], actor=self.request.user
+        )
+
+
+class ApproveRetractionView(_ClaimActionView):
+    write_role = workflow.LEAST_ROLE[workflow.APPROVE_RETRACTION]
+
+    @_action_schema(
+        "Approve a retraction",
+        "Editors other than the proposer: the claim becomes `retracted` for good.",
+    )
+    def post(self, request, slug, pk):
+        return super().post(request, slug, pk)
+
+    def perform(self, claim, version, data):
+        workflow.retraction_approve(claim=claim, version=version, actor=self.request.user)
+
+
+class ReturnRetractionView(_ClaimActionView):
+    input_serializer = ReturnSerializer
+    write_role = workflow.LEAST_ROLE[workflow.RETURN_RETRACTION]
+
+    @_action_schema(
+        "Send a retraction back",
+        "Editors; a reason is required. The fact-check stays published.",
+        ReturnSerializer,
+        {"reason": "The correction route fits better."},
+    )
+    def post(self, request, slug, pk):
+        return super().post(request, slug, pk)
+
+    def perform(self, claim, version, data):
+        workflow.retraction_return(
             claim=claim, version=version, reason=data["reason"], actor=self.request.user
         )
 

@@ -9,6 +9,9 @@ _ACTIONS = {
     "return": api.ReturnView,
     "correct": api.CorrectView,
     "assign": api.AssignView,
+    "retract": api.RetractView,
+    "approve-retraction": api.ApproveRetractionView,
+    "return-retraction": api.ReturnRetractionView,
 }
 
 urlpatterns = [

@@ -1,5 +1,6 @@
 from django import forms
 
+from app.claims.models import ClaimantType
 from app.claims.services import TAG_MAX_LENGTH
 
 
@@ -52,12 +53,18 @@ class ClaimEditForm(ClaimFieldsForm):
     """The claim's editable fields; a frozen claim (proposed or published) keeps only tags."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # ClaimReview's author of the claim: a person or an organization.
+    claimant_type = forms.ChoiceField(
+        choices=ClaimantType.choices, required=False, label="The claimant is a"
+    )
+    field_order = ["restatement", "claimant", "claimant_type", "tags"]
 
     def __init__(self, *args, frozen: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if frozen:
             del self.fields["restatement"]
             del self.fields["claimant"]
+            del self.fields["claimant_type"]
 
 
 class VersionForm(forms.Form):
@@ -100,6 +107,13 @@ class CorrectForm(ProposeForm):
 class ReturnForm(VersionForm):
     reason = forms.CharField(
         label="Why it goes back", widget=forms.Textarea(attrs={"dir": "auto", "rows": 2})
+    )
+
+
+class RetractForm(VersionForm):
+    reason = forms.CharField(
+        label="Why it is retracted (shown to the public)",
+        widget=forms.Textarea(attrs={"dir": "auto", "rows": 3}),
     )
 
 

@@ -53,10 +53,19 @@ class ClaimStatus(models.TextChoices):
     VERDICT_PROPOSED = "verdict_proposed", "Verdict proposed"
     PUBLISHED = "published", "Published"
     CORRECTED = "corrected", "Corrected"
+    # Withdrawn from the public after publication; its words stay frozen for good.
+    RETRACTED = "retracted", "Retracted"
 
 
 # From publication on, a claim's public words change only through a correction.
 PUBLISHED_STATES = (ClaimStatus.PUBLISHED, ClaimStatus.CORRECTED)
+
+
+class ClaimantType(models.TextChoices):
+    """What ClaimReview calls the claim's author: a person or an organization."""
+
+    PERSON = "Person", "Person"
+    ORGANIZATION = "Organization", "Organization"
 
 
 @dataclass(frozen=True)
@@ -113,6 +122,9 @@ class Claim(models.Model):
     )
     restatement = models.TextField(blank=True)
     claimant = models.CharField(max_length=300, blank=True)
+    claimant_type = models.CharField(
+        max_length=16, choices=ClaimantType.choices, default=ClaimantType.PERSON
+    )
     status = models.CharField(max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.OPEN)
     rating = models.ForeignKey(
         Rating, on_delete=models.PROTECT, null=True, blank=True, related_name="claims"
@@ -290,6 +302,62 @@ class Verdict(models.Model):
             self.scale_best,
             self.scale_worst,
         )
+
+
+class Retraction(models.Model):
+    """Withdrawing a published fact-check: an editor proposes it with a public reason,
+    another editor approves it (as a verdict). The approved row is the tombstone's text.
+    """
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        APPROVED = "approved", "Approved"
+        RETURNED = "returned", "Returned"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="retractions")
+    reason = models.TextField()
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PROPOSED)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["claim_id", "proposed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=models.Q(state="proposed"),
+                name="retraction_one_pending_per_claim",
+            ),
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=models.Q(state="approved"),
+                name="retraction_once_per_claim",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=["proposed", "approved", "returned"]),
+                name="retraction_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decided_by__isnull=True)
+                | ~models.Q(decided_by=models.F("proposed_by"))
+                | models.Q(state="returned"),
+                name="retraction_four_eyes",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(reason=""), name="retraction_reason_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"retraction of {self.claim_id} ({self.state})"
 
 
 class Comment(models.Model):

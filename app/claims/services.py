@@ -11,7 +11,15 @@ from app.articles.models import Snapshot
 from app.articles.reanchor import reanchor_many
 from app.audit.services import audit_append, fields_of
 from app.claims.anchors import anchor_from_offsets, anchor_from_selectors
-from app.claims.models import AnchorState, Claim, ClaimStatus, Comment, Rating, Verdict
+from app.claims.models import (
+    AnchorState,
+    Claim,
+    ClaimantType,
+    ClaimStatus,
+    Comment,
+    Rating,
+    Verdict,
+)
 from app.core.errors import Conflict, NotFound, StaleVersion
 from app.core.text import validate_one_line_fields
 from app.workspaces.access import require_role
@@ -198,13 +206,15 @@ def published_claim_writes() -> Iterator[None]:
 
 
 # What the public reads of a claim; frozen from the first proposal of a verdict on.
-PUBLIC_WORDS = ("restatement", "claimant")
+PUBLIC_WORDS = ("restatement", "claimant", "claimant_type")
 
 
 def _refuse_frozen_edit(claim: Claim, changed: Iterable[str]) -> None:
     frozen = [field for field in changed if field in PUBLIC_WORDS]
     if not frozen:
         return
+    if claim.status == ClaimStatus.RETRACTED:
+        raise Conflict("This fact-check was retracted: its words stay as they were published.")
     if claim.status in (ClaimStatus.PUBLISHED, ClaimStatus.CORRECTED):
         raise Conflict(
             "This claim is published: its restatement and claimant change only through a "
@@ -226,8 +236,9 @@ def claim_update(
     restatement: str | None = None,
     claimant: str | None = None,
     tags: Iterable[str] | None = None,
+    claimant_type: str | None = None,
 ) -> Claim:
-    """Change a claim's restatement, claimant or tags, if nobody changed it since `version`.
+    """Change a claim's restatement, claimant, claimant type or tags, if still at `version`.
 
     The claim's row is locked while its version is compared, so of two editors saving
     at once exactly one wins and the other gets `StaleVersion`. Reviewers and above may
@@ -246,6 +257,10 @@ def claim_update(
         changes["claimant"] = claimant.strip()
     if tags is not None:
         changes["tags"] = clean_tags(tags)
+    if claimant_type is not None:
+        if claimant_type not in ClaimantType.values:
+            raise ValidationError({"claimant_type": "Choose Person or Organization."})
+        changes["claimant_type"] = claimant_type
     changed = {field: value for field, value in changes.items() if getattr(current, field) != value}
     if not changed:
         return current

@@ -17,11 +17,13 @@ from app.claims.forms import (
     ProposeForm,
     ReturnForm,
 )
-from app.claims.models import Verdict
+from app.claims.models import PUBLISHED_STATES, ClaimStatus, Verdict
 from app.claims.selectors import claim_get, rating_list
 from app.claims.workflow_views import assignable_members
 from app.core.errors import NotFound
 from app.core.forms import add_service_errors
+from app.public.links import public_context
+from app.public.selectors import public_site_of
 from app.sources.forms import EvidenceAddForm
 from app.sources.selectors import evidence_for_claim
 from app.workspaces.models import Role
@@ -80,6 +82,9 @@ def _claim_page(request, workspace, claim, form, status=200, stale=False) -> Htt
             "can_edit": request.membership.role_enum.includes(Role.REVIEWER),
             "evidence_form": EvidenceAddForm(),
             "pending": workflow.pending_verdict(claim),
+            "pending_retraction": workflow.pending_retraction(claim),
+            "public_url": _public_url(request, workspace, claim),
+            "retractions": claim.retractions.select_related("proposed_by", "decided_by"),
             "verdicts": claim.verdicts.exclude(state=Verdict.State.PROPOSED)
             .select_related("proposed_by", "decided_by")
             .order_by("proposed_at", "id"),
@@ -112,9 +117,23 @@ def _claim_page(request, workspace, claim, form, status=200, stale=False) -> Htt
     )
 
 
+def _public_url(request, workspace, claim) -> str:
+    """The claim's public page, when the workspace publishes and the claim is public."""
+    if claim.status not in (*PUBLISHED_STATES, ClaimStatus.RETRACTED):
+        return ""
+    site = public_site_of(workspace)
+    if not site.enabled:
+        return ""
+    return public_context(site, request.build_absolute_uri("/")).claim_url(claim)
+
+
 def _words_frozen(claim) -> bool:
     """The restatement and claimant are what a proposal or a published verdict judged."""
-    return claim.is_published or workflow.pending_verdict(claim) is not None
+    return (
+        claim.is_published
+        or claim.status == ClaimStatus.RETRACTED
+        or workflow.pending_verdict(claim) is not None
+    )
 
 
 @login_required
@@ -125,6 +144,7 @@ def claim_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         initial={
             "restatement": claim.restatement,
             "claimant": claim.claimant,
+            "claimant_type": claim.claimant_type,
             "tags": ", ".join(claim.tags),
             "version": claim.version,
         },
@@ -146,6 +166,7 @@ def claim_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 version=form.cleaned_data["version"],
                 restatement=form.cleaned_data.get("restatement"),
                 claimant=form.cleaned_data.get("claimant"),
+                claimant_type=form.cleaned_data.get("claimant_type") or None,
                 tags=form.cleaned_data["tags"],
                 actor=request.user,
             )

@@ -22,7 +22,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from app.audit.services import audit_append
-from app.claims.models import PUBLISHED_STATES, Claim, ClaimStatus, Rating, RatingWords, Verdict
+from app.claims.models import (
+    PUBLISHED_STATES,
+    Claim,
+    ClaimStatus,
+    Rating,
+    RatingWords,
+    Retraction,
+    Verdict,
+)
 from app.claims.services import lock_claim, published_claim_writes
 from app.core.errors import Conflict, NotFound, PermissionDenied
 from app.core.text import validate_one_line_fields
@@ -36,22 +44,67 @@ CORRECT = "correct"
 APPROVE = "approve"
 RETURN = "return"
 ASSIGN = "assign"
-ACTIONS = (START_REVIEW, PROPOSE, CORRECT, APPROVE, RETURN, ASSIGN)
+RETRACT = "retract"
+APPROVE_RETRACTION = "approve-retraction"
+RETURN_RETRACTION = "return-retraction"
+ACTIONS = (
+    START_REVIEW,
+    PROPOSE,
+    CORRECT,
+    APPROVE,
+    RETURN,
+    ASSIGN,
+    RETRACT,
+    APPROVE_RETRACTION,
+    RETURN_RETRACTION,
+)
 # The least role each action needs; interfaces check it before reading a request body.
 LEAST_ROLE = {action: Role.REVIEWER for action in ACTIONS} | {
     APPROVE: Role.EDITOR,
     CORRECT: Role.EDITOR,
+    RETRACT: Role.EDITOR,
+    APPROVE_RETRACTION: Role.EDITOR,
+    RETURN_RETRACTION: Role.EDITOR,
 }
 
 
 _EDITORS_ONLY = {
     APPROVE: "Only an editor can approve and publish a verdict.",
     CORRECT: "Only an editor can propose a correction of a published verdict.",
+    RETRACT: "Only an editor can propose to retract a published fact-check.",
+    APPROVE_RETRACTION: "Only an editor can approve a retraction.",
+    RETURN_RETRACTION: "Only an editor can send a retraction back.",
 }
 
 
 def pending_verdict(claim: Claim) -> Verdict | None:
     return claim.verdicts.filter(state=Verdict.State.PROPOSED).first()
+
+
+def pending_retraction(claim: Claim) -> Retraction | None:
+    return claim.retractions.filter(state=Retraction.State.PROPOSED).first()
+
+
+def _retraction_refusal(claim: Claim, action: str, membership: Membership) -> Exception | None:
+    """The retraction half of the rule book (the caller has checked the role)."""
+    pending = pending_retraction(claim)
+    if action == RETRACT:
+        if claim.status not in PUBLISHED_STATES:
+            return Conflict(
+                f"Only a published fact-check can be retracted; this claim is {claim.status}."
+            )
+        if pending is not None:
+            return Conflict("A retraction of this fact-check is already waiting for a decision.")
+        if pending_verdict(claim) is not None:
+            return Conflict("Decide the waiting correction before retracting the fact-check.")
+        return None
+    if pending is None:
+        return Conflict("There is no proposed retraction waiting for a decision.")
+    if action == APPROVE_RETRACTION and pending.proposed_by_id == membership.user_id:
+        return PermissionDenied(
+            "You proposed this retraction; another editor has to approve it (four-eyes rule)."
+        )
+    return None
 
 
 def _refusal(claim: Claim, action: str, membership: Membership | None, pending: Verdict | None):
@@ -74,6 +127,10 @@ def _refusal(claim: Claim, action: str, membership: Membership | None, pending: 
         return Conflict(f"Only a published verdict can be corrected; this claim is {claim.status}.")
     if action == CORRECT and pending:
         return Conflict("A correction is already waiting for a decision on this claim.")
+    if action in (RETRACT, APPROVE_RETRACTION, RETURN_RETRACTION):
+        return _retraction_refusal(claim, action, membership)
+    if action == CORRECT and pending_retraction(claim) is not None:
+        return Conflict("A retraction of this fact-check is waiting for a decision.")
     if action in (APPROVE, RETURN) and pending is None:
         return Conflict("There is no proposed verdict waiting for a decision.")
     if action == APPROVE and pending.proposed_by_id == membership.user_id:
@@ -416,3 +473,100 @@ def claim_assign(*, claim: Claim, version: int, assignee: Any, actor: Any) -> Cl
         {"assignee": claim.assignee_id, "version": claim.version},
     )
     return claim
+
+
+@transaction.atomic
+def claim_retract(*, claim: Claim, version: int, reason: str, actor: Any) -> Retraction:
+    """Propose to retract a published fact-check, with the reason the public will read.
+
+    An editor proposes; another editor approves (`retraction_approve`). Until then the
+    fact-check stays public as it is. Raises `ValidationError` (reason), `StaleVersion`,
+    `Conflict` (not published, or a correction or retraction already waits),
+    `PermissionDenied` (below editor).
+    """
+    claim = lock_claim(claim, version)
+    _check(claim, RETRACT, actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say publicly why the fact-check is retracted."})
+    retraction = Retraction.objects.create(
+        workspace_id=claim.workspace_id, claim=claim, reason=reason, proposed_by=actor
+    )
+    claim.version += 1
+    claim.save(update_fields=["version", "updated_at"])
+    _record(
+        claim,
+        actor,
+        "claim.retraction_proposed",
+        {"status": claim.status},
+        {"status": claim.status, "retraction": retraction.pk, "version": claim.version},
+        reason=reason,
+    )
+    return retraction
+
+
+@transaction.atomic
+def retraction_approve(*, claim: Claim, version: int, actor: Any) -> Retraction:
+    """Approve the pending retraction: the claim becomes `retracted` for good.
+
+    An editor other than the proposer may. The published verdict and words stay as they
+    were (the public page becomes a tombstone saying when and why); the claim leaves the
+    ClaimReview export, the feeds and the sitemap. Raises `StaleVersion`, `Conflict`,
+    `PermissionDenied`.
+    """
+    claim = lock_claim(claim, version)
+    _check(claim, APPROVE_RETRACTION, actor)
+    retraction = pending_retraction(claim)
+    retraction.state = Retraction.State.APPROVED
+    retraction.decided_by = actor
+    retraction.decided_at = timezone.now()
+    retraction.save(update_fields=["state", "decided_by", "decided_at"])
+    before_status = claim.status
+    claim.status = ClaimStatus.RETRACTED
+    claim.version += 1
+    with published_claim_writes():
+        claim.save(update_fields=["status", "version", "updated_at"])
+    _record(
+        claim,
+        actor,
+        "claim.retracted",
+        {"status": before_status},
+        {
+            "status": claim.status,
+            "retraction": retraction.pk,
+            "proposed_by": retraction.proposed_by_id,
+            "version": claim.version,
+        },
+        reason=retraction.reason,
+    )
+    return retraction
+
+
+@transaction.atomic
+def retraction_return(*, claim: Claim, version: int, reason: str, actor: Any) -> Retraction:
+    """Send a pending retraction back with a reason; the fact-check stays published.
+
+    Raises `ValidationError` (reason), `StaleVersion`, `Conflict`, `PermissionDenied`.
+    """
+    claim = lock_claim(claim, version)
+    _check(claim, RETURN_RETRACTION, actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the retraction goes back."})
+    retraction = pending_retraction(claim)
+    retraction.state = Retraction.State.RETURNED
+    retraction.decided_by = actor
+    retraction.decided_at = timezone.now()
+    retraction.return_reason = reason
+    retraction.save(update_fields=["state", "decided_by", "decided_at", "return_reason"])
+    claim.version += 1
+    claim.save(update_fields=["version", "updated_at"])
+    _record(
+        claim,
+        actor,
+        "claim.retraction_returned",
+        {"status": claim.status},
+        {"status": claim.status, "retraction": retraction.pk, "version": claim.version},
+        reason=reason,
+    )
+    return retraction

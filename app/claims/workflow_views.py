@@ -9,7 +9,14 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from app.claims import workflow
-from app.claims.forms import AssignForm, CorrectForm, ProposeForm, ReturnForm, VersionForm
+from app.claims.forms import (
+    AssignForm,
+    CorrectForm,
+    ProposeForm,
+    RetractForm,
+    ReturnForm,
+    VersionForm,
+)
 from app.claims.selectors import claim_get, rating_list
 from app.core.errors import Conflict, NotFound
 from app.workspaces.models import Role
@@ -58,6 +65,19 @@ def _run(request, workspace, claim, form, action) -> str:
             claim=claim, version=version, reason=data["reason"], actor=request.user
         )
         return "The proposal went back for more work."
+    if action == workflow.RETRACT:
+        workflow.claim_retract(
+            claim=claim, version=version, reason=data["reason"], actor=request.user
+        )
+        return "Retraction proposed; another editor has to approve it."
+    if action == workflow.APPROVE_RETRACTION:
+        workflow.retraction_approve(claim=claim, version=version, actor=request.user)
+        return "Retraction approved: the public page now says so."
+    if action == workflow.RETURN_RETRACTION:
+        workflow.retraction_return(
+            claim=claim, version=version, reason=data["reason"], actor=request.user
+        )
+        return "The retraction went back; the fact-check stays published."
     if action == workflow.ASSIGN:
         assignee = None
         if data["assignee"]:
@@ -75,8 +95,10 @@ def claim_transition(request: HttpRequest, slug: str, pk: int, action: str) -> H
     if action in (workflow.PROPOSE, workflow.CORRECT):
         form_class = CorrectForm if action == workflow.CORRECT else ProposeForm
         form = form_class(request.POST, ratings=rating_list(user=request.user, workspace=workspace))
-    elif action == workflow.RETURN:
+    elif action in (workflow.RETURN, workflow.RETURN_RETRACTION):
         form = ReturnForm(request.POST)
+    elif action == workflow.RETRACT:
+        form = RetractForm(request.POST)
     elif action == workflow.ASSIGN:
         form = AssignForm(
             request.POST, members=assignable_members(user=request.user, workspace=workspace)

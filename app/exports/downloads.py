@@ -19,6 +19,8 @@ from app.exports.forms import ANNOTATIONS, CLAIMREVIEW, CSV, JSONL, ExportFilter
 from app.exports.records import ExportContext
 from app.exports.selectors import export_claims
 from app.exports.services import export_create
+from app.public.links import public_context
+from app.public.selectors import public_site_of
 from app.workspaces.models import Workspace
 
 
@@ -76,10 +78,14 @@ def export_response(
         with_comments=format == JSONL and data.get("comments", False),
         with_captures=format in (JSONL, CLAIMREVIEW),
     )
+    origin = request.build_absolute_uri("/").rstrip("/")
+    site = public_site_of(workspace)
     context = ExportContext(
         workspace_slug=workspace.slug,
         workspace_name=workspace.name,
-        base_url=request.build_absolute_uri("/").rstrip("/"),
+        base_url=origin,
+        # ClaimReview points at the public pages only while they exist.
+        public=public_context(site, origin) if site.enabled else None,
     )
     total = None
     if format == ANNOTATIONS and page is not None:

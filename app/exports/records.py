@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 
 from app.claims.models import Claim, Verdict
+from app.public.links import PublicContext
 from app.sources.models import Evidence
 
 ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -53,6 +54,9 @@ class ExportContext:
     workspace_slug: str
     workspace_name: str
     base_url: str  # scheme and host, no trailing slash
+    # The workspace's public site when it is on: ClaimReview then points at the public
+    # pages and names the publishing organization.
+    public: PublicContext | None = None
     _prefixes: dict = field(default_factory=dict, repr=False)
 
     def _path(self, name: str, pk: int) -> str:
@@ -70,6 +74,10 @@ class ExportContext:
 
     def capture_url(self, pk: int) -> str:
         return self._path("capture-detail", pk)
+
+    def snapshot_url(self, pk: int) -> str:
+        """The snapshot's text through the API: what the selectors' offsets count in."""
+        return self._path("api-snapshot-detail", pk)
 
     @property
     def workspace_url(self) -> str:
@@ -242,47 +250,56 @@ def jsonl_record(claim: Claim, context: ExportContext, *, with_comments: bool = 
 
 
 def claim_review(claim: Claim, context: ExportContext) -> dict:
-    """The published verdict as a schema.org ClaimReview.
+    """The published verdict as a schema.org ClaimReview; the export's and the page's.
 
-    `datePublished` is when the first verdict was published; after a correction,
-    `dateModified` says when the current one was. A rating outside the ordered scale
-    (no value, e.g. "Unverifiable") keeps only its label as `alternateName`. The rating
-    is given in the words, value and scale bounds it was approved with; the reviewed
-    item follows the article's current details.
+    With the public site on, `url` is the claim's public page and `author` the
+    publishing organization (name, url, logo, sameAs); otherwise they fall back to the
+    signed-in page and the workspace. `datePublished` is when the first verdict was
+    published; after a correction, `dateModified` says when the current one was. The
+    rating is given in the words, value and scale bounds it was approved with (a rating
+    outside the ordered scale, e.g. "Unverifiable", keeps only its words); the reviewed
+    claim's appearance follows the article's current details.
     """
     article = claim.article
+    public = context.public
     published = [v for v in claim.verdicts.all() if v.published_at is not None]
-    rating = {"@type": "Rating", "alternateName": claim.rating_label}
+    rating = {"@type": "Rating", "name": claim.rating_label, "alternateName": claim.rating_label}
     if claim.rating_value is not None:
         rating["ratingValue"] = claim.rating_value
         if claim.rating_best is not None:
             rating["bestRating"] = claim.rating_best
             rating["worstRating"] = claim.rating_worst
     appearance = {
-        "@type": "NewsArticle",
+        "@type": "CreativeWork",
         "url": article_link(claim, context),
         "headline": article.title,
     }
+    if article.published_on:
+        appearance["datePublished"] = iso(article.published_on)
     if article.outlet:
         appearance["publisher"] = {"@type": "Organization", "name": article.outlet}
     item_reviewed = {"@type": "Claim", "appearance": appearance}
     if claim.claimant:
-        # Sanad keeps the claimant as a name only; Person is the common case.
-        item_reviewed["author"] = {"@type": "Person", "name": claim.claimant}
+        item_reviewed["author"] = {"@type": claim.claimant_type, "name": claim.claimant}
     if article.published_on:
         item_reviewed["datePublished"] = iso(article.published_on)
-    review = {
-        "@context": SCHEMA_CONTEXT,
-        "@type": "ClaimReview",
-        "url": context.claim_url(claim.pk),
-        "claimReviewed": claim.restatement or claim.exact,
-        "reviewRating": rating,
-        "itemReviewed": item_reviewed,
-        "author": {
+    if public is not None:
+        url, author = public.claim_url(claim), public.organization()
+    else:
+        url = context.claim_url(claim.pk)
+        author = {
             "@type": "Organization",
             "name": context.workspace_name,
             "url": context.workspace_url,
-        },
+        }
+    review = {
+        "@context": SCHEMA_CONTEXT,
+        "@type": "ClaimReview",
+        "url": url,
+        "claimReviewed": claim.restatement or claim.exact,
+        "reviewRating": rating,
+        "itemReviewed": item_reviewed,
+        "author": author,
     }
     if claim.verdict_summary:
         review["reviewBody"] = claim.verdict_summary
@@ -292,10 +309,10 @@ def claim_review(claim: Claim, context: ExportContext) -> dict:
             max(v.published_at for v in published),
         )
         review["datePublished"] = iso(first)
-        if latest != first:
-            review["dateModified"] = iso(latest)
-    if article.language:
-        review["inLanguage"] = article.language
+        review["dateModified"] = iso(latest)
+    language = article.language or (public.language if public is not None else "")
+    if language:
+        review["inLanguage"] = language
     citations = [_citation(item.source, context) for item in claim.evidence.all()]
     if citations:
         review["citation"] = citations
@@ -346,6 +363,13 @@ def annotation(claim: Claim, context: ExportContext) -> dict:
     record["target"] = {
         "source": article_link(claim, context),
         "selector": claim.selectors,
+        # Which capture of the source the offsets count in: when it was taken, and
+        # where that text can be fetched (W3C TimeState).
+        "state": {
+            "type": "TimeState",
+            "sourceDate": iso(claim.snapshot.created_at),
+            "cached": context.snapshot_url(claim.snapshot_id),
+        },
         TEXT_SHA256_KEY: claim.snapshot.sha256,
     }
     return record

@@ -126,7 +126,9 @@ def _page_pieces(
     head: dict = {"@context": records.ANNOTATION_CONTEXT} if standalone else {}
     head.update(id=page_url(page), type="AnnotationPage")
     if standalone:
-        head["partOf"] = {"id": collection_id, "type": "AnnotationCollection", "total": total}
+        # The collection's IRI, as the Annotation Protocol's page model asks (the W3C
+        # test schemas accept nothing else); the collection document itself is there.
+        head["partOf"] = collection_id
     head["startIndex"] = page * ANNOTATION_PAGE_SIZE
     if page > 0:
         head["prev"] = page_url(page - 1)

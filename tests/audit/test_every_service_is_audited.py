@@ -100,6 +100,15 @@ def _published(w):
     return claim
 
 
+def _retraction_proposed(w):
+    from app.claims.workflow import claim_retract
+
+    claim = _published(w)
+    claim_retract(claim=claim, version=claim.version, reason="Misattributed.", actor=w.team.editor)
+    claim.refresh_from_db()
+    return claim
+
+
 def _rating(w):
     from app.claims.models import Rating
 
@@ -326,6 +335,38 @@ CALLS: dict[str, Callable[[World], Callable[[], object]]] = {
             actor=w.team.editor,
         )
     )(_proposed(w)),
+    "app.claims.workflow.claim_retract": lambda w: (
+        lambda claim: call(
+            "app.claims.workflow.claim_retract",
+            claim=claim,
+            version=claim.version,
+            reason="Misattributed.",
+            actor=w.team.editor,
+        )
+    )(_published(w)),
+    "app.claims.workflow.retraction_approve": lambda w: (
+        lambda claim: call(
+            "app.claims.workflow.retraction_approve",
+            claim=claim,
+            version=claim.version,
+            actor=w.team.admin,
+        )
+    )(_retraction_proposed(w)),
+    "app.claims.workflow.retraction_return": lambda w: (
+        lambda claim: call(
+            "app.claims.workflow.retraction_return",
+            claim=claim,
+            version=claim.version,
+            reason="Correct it instead.",
+            actor=w.team.admin,
+        )
+    )(_retraction_proposed(w)),
+    "app.public.services.public_site_update": lambda w: call(
+        "app.public.services.public_site_update",
+        workspace=w.team.workspace,
+        enabled=True,
+        actor=w.team.admin,
+    ),
     "app.claims.workflow.claim_assign": lambda w: call(
         "app.claims.workflow.claim_assign",
         claim=w.claim,
@@ -521,6 +562,7 @@ EXEMPT: dict[str, str] = {
     ),
     "app.articles.services.snapshot_change": "read-only: previews a re-import",
     "app.claims.workflow.pending_verdict": "read-only",
+    "app.claims.workflow.pending_retraction": "read-only",
     "app.claims.workflow.available_actions": "read-only",
     "app.claims.relations.related_claims": "read-only",
     "app.audit.services.actor_record": "pure: describes an actor",

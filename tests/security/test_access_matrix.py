@@ -195,6 +195,21 @@ RULES: dict[str, Rule] = {
     "api-my-work": Api({"GET": "viewer"}),
     "api-notification-list": Api({"GET": "viewer"}),
     "api-notification-read": Api({"POST": "viewer"}),
+    "api-claim-retract": Api({"POST": "editor"}, objects={"pk": "claim"}),
+    "api-claim-approve-retraction": Api({"POST": "editor"}, objects={"pk": "claim"}),
+    "api-claim-return-retraction": Api({"POST": "editor"}, objects={"pk": "claim"}),
+    # The public site (on in workspace A; its published claim is `published`). Anyone
+    # reads it; tests/public/ checks that a site that is off answers 404 everywhere.
+    "public-settings": Rule({"GET": "admin", "POST": "admin"}),
+    "robots": Rule({"GET": ANYONE}),
+    "public-index": Rule({"GET": ANYONE}),
+    "public-feed": Rule({"GET": ANYONE}),
+    "public-sitemap": Rule({"GET": ANYONE}),
+    "public-robots": Rule({"GET": ANYONE}),
+    "public-claim-short": Rule({"GET": ANYONE}, objects={"pk": "published"}),
+    "public-claim": Rule(
+        {"GET": ANYONE}, objects={"pk": "published"}, extra={"text_slug": "mayor"}
+    ),
 }
 # Patterns that are not endpoints of their own (static files in development) or that
 # answer the same for everyone (the API's catch-all 404, tested below).
@@ -290,8 +305,10 @@ def _populate(team) -> dict[str, object]:
         source=evidence.source,
         actor=team.reviewer,
     )
+    published = _published(team, imported.snapshot)
     return {
         "capture": capture,
+        "published": published,
         "workspace": team.workspace,
         "article": imported.article,
         "snapshot": imported.snapshot,
@@ -333,6 +350,37 @@ def _invitations(team) -> dict[str, object]:
         "invitation_link": SimpleNamespace(pk=opened.token),
         "spare_membership": spare_membership,
     }
+
+
+def _published(team, snapshot):
+    """A published claim on a workspace whose public site is on."""
+    from app.claims.workflow import claim_start_review, verdict_approve, verdict_propose
+    from app.public.services import public_site_update
+
+    public_site_update(workspace=team.workspace, enabled=True, actor=team.admin)
+    claim = claim_create(
+        workspace=team.workspace,
+        snapshot=snapshot,
+        start=4,
+        end=9,
+        exact="mayor",
+        actor=team.reviewer,
+    )
+    evidence_add_with_source(
+        claim=claim, url="https://example.org/audit", stance="refutes", actor=team.reviewer
+    )
+    claim = claim_start_review(claim=claim, version=claim.version, actor=team.reviewer)
+    verdict_propose(
+        claim=claim,
+        version=claim.version,
+        rating=Rating.objects.filter(workspace=team.workspace).first(),
+        summary="No.",
+        actor=team.reviewer,
+    )
+    claim.refresh_from_db()
+    verdict_approve(claim=claim, version=claim.version, actor=team.editor)
+    claim.refresh_from_db()
+    return claim
 
 
 @pytest.fixture
