@@ -234,7 +234,7 @@ def _upload(data: bytes):
 def test_the_seed_articles_dateline_is_offered(team):
     from tests.articles.test_extraction import seed_text
 
-    text = seed_text("000")
+    text = seed_text("000_b28f88bb043880d0.txt")
     result = article_import_text(workspace=team.workspace, text=text, actor=team.reviewer)
     offered = result.snapshot.metadata["date_candidates"]
     dateline = next(found for found in offered if found["text"] == "05.09.2025")
