@@ -19,10 +19,9 @@ from django.db import transaction
 from app.articles.extraction import date_candidates, decode_page, extract_article, propose_trim
 from app.articles.models import Article, Direction, Snapshot
 from app.articles.reanchor import reanchor_many
-from app.audit.services import audit_append, fields_of
+from app.audit.services import audit_append, fields_of, save_versioned_change
 from app.claims.models import AnchorState, Claim
 from app.claims.services import claims_reanchor
-from app.core.errors import StaleVersion
 from app.core.links import validate_web_url
 from app.core.text import (
     detect_language,
@@ -31,6 +30,7 @@ from app.core.text import (
     normalize_text,
     validate_one_line_fields,
 )
+from app.core.versioning import changed_values, lock_version
 from app.workspaces.access import require_role
 from app.workspaces.models import Role, Workspace
 
@@ -512,28 +512,17 @@ def article_update(*, article: Article, version: int, actor: Any, **details: Any
     if unknown:
         raise TypeError(f"article_update() got unexpected details: {sorted(unknown)}")
     require_role(workspace=article.workspace, actor=actor, role=Role.REVIEWER)
-    current = Article.objects.select_for_update().get(pk=article.pk)
-    if current.version != version:
-        raise StaleVersion(
-            f"This article was changed since you opened it (version {version}; it is now at "
-            f"version {current.version}). Reload to see the current details."
-        )
-    cleaned = _cleaned_details(current, details)
-    changed = {name: value for name, value in cleaned.items() if getattr(current, name) != value}
-    if not changed:
-        return current
-    before = fields_of(current, list(changed))
-    for name, value in changed.items():
-        setattr(current, name, value)
-    current.version = version + 1
-    current.save(update_fields=[*changed, "version", "updated_at"])
-    audit_append(
-        workspace=current.workspace,
-        actor=actor,
-        action="article.updated",
-        object_type="article",
-        object_id=current.pk,
-        before={**before, "version": version},
-        after={**fields_of(current, list(changed)), "version": current.version},
+    current = lock_version(
+        Article.objects.select_related("workspace"), article.pk, version, noun="article"
     )
+    changed = changed_values(current, _cleaned_details(current, details))
+    if changed:
+        save_versioned_change(
+            instance=current,
+            changed=changed,
+            version=version,
+            actor=actor,
+            action="article.updated",
+            object_type="article",
+        )
     return current

@@ -152,6 +152,30 @@ def audit_append(
     return event
 
 
+def save_versioned_change(
+    *, instance: Any, changed: dict, version: int, actor: Any, action: str, object_type: str
+) -> None:
+    """Apply `changed` to a locked, versioned row, bump its version and record one event.
+
+    The event's `before` and `after` hold exactly the changed fields and the versions, as
+    the row had them (relations as ids).
+    """
+    before = fields_of(instance, list(changed))
+    for name, value in changed.items():
+        setattr(instance, name, value)
+    instance.version = version + 1
+    instance.save(update_fields=[*changed, "version", "updated_at"])
+    audit_append(
+        workspace=instance.workspace,
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=instance.pk,
+        before={**before, "version": version},
+        after={**fields_of(instance, list(changed)), "version": instance.version},
+    )
+
+
 @dataclass(frozen=True)
 class ExportRange:
     """Which events of one workspace an export holds: `seq` and `at` bounds, all optional.

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 
 from app.articles.models import Snapshot
 from app.articles.reanchor import reanchor_many
-from app.audit.services import audit_append, fields_of
+from app.audit.services import audit_append, fields_of, save_versioned_change
 from app.claims.anchors import anchor_from_offsets, anchor_from_selectors
 from app.claims.models import (
     AnchorState,
@@ -20,8 +20,9 @@ from app.claims.models import (
     Rating,
     Verdict,
 )
-from app.core.errors import Conflict, NotFound, StaleVersion
+from app.core.errors import Conflict, NotFound
 from app.core.text import validate_one_line_fields
+from app.core.versioning import changed_values, lock_version
 from app.workspaces.access import require_role
 from app.workspaces.models import Role, Workspace
 
@@ -177,16 +178,9 @@ def claim_create_from_selectors(
 def lock_claim(claim: Claim, version: int) -> Claim:
     """Lock the claim's row for this transaction and check it is still at `version`.
 
-    Every write to a claim goes through here: of two people acting on the same
-    version, the second waits for the first's transaction, then gets `StaleVersion`.
+    Every write to a claim goes through here (see `app.core.versioning`).
     """
-    current = Claim.objects.select_for_update().select_related("workspace").get(pk=claim.pk)
-    if current.version != version:
-        raise StaleVersion(
-            f"This claim was changed since you opened it (version {version}; it is now at "
-            f"version {current.version}). Reload to see the current claim."
-        )
-    return current
+    return lock_version(Claim.objects.select_related("workspace"), claim.pk, version, noun="claim")
 
 
 @contextmanager
@@ -261,9 +255,19 @@ def claim_update(
         if claimant_type not in ClaimantType.values:
             raise ValidationError({"claimant_type": "Choose Person or Organization."})
         changes["claimant_type"] = claimant_type
-    changed = {field: value for field, value in changes.items() if getattr(current, field) != value}
+    changed = changed_values(current, changes)
     if not changed:
         return current
+    _refuse_frozen_edit(current, changed)
+    save_versioned_change(
+        instance=current,
+        changed=changed,
+        version=version,
+        actor=actor,
+        action="claim.updated",
+        object_type="claim",
+    )
+    return current
     _refuse_frozen_edit(current, changed)
     before = {field: getattr(current, field) for field in changed}
     for field, value in changed.items():

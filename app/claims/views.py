@@ -20,7 +20,7 @@ from app.claims.forms import (
 from app.claims.models import PUBLISHED_STATES, ClaimStatus, Verdict
 from app.claims.selectors import claim_get, rating_list
 from app.claims.workflow_views import assignable_members
-from app.core.errors import NotFound
+from app.core.errors import NotFound, StaleVersion
 from app.core.forms import add_service_errors
 from app.public.links import public_context
 from app.public.selectors import public_site_of
@@ -170,7 +170,7 @@ def claim_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 tags=form.cleaned_data["tags"],
                 actor=request.user,
             )
-        except services.StaleVersion as error:
+        except StaleVersion as error:
             # Keep what they typed; show the current claim beside it.
             messages.error(request, error.message)
             claim.refresh_from_db()

@@ -6,8 +6,8 @@ from django.db import connection
 
 from app.audit.models import AuditEvent
 from app.claims.models import Claim
-from app.claims.services import StaleVersion, claim_update
-from app.core.errors import PermissionDenied
+from app.claims.services import claim_update
+from app.core.errors import PermissionDenied, StaleVersion
 
 pytestmark = pytest.mark.django_db
 

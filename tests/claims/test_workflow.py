@@ -8,7 +8,6 @@ from django.db import IntegrityError, connection, transaction
 
 from app.audit.models import AuditEvent
 from app.claims.models import Claim, Rating, Verdict
-from app.claims.services import StaleVersion
 from app.claims.workflow import (
     APPROVE,
     PROPOSE,
@@ -21,7 +20,7 @@ from app.claims.workflow import (
     verdict_propose,
     verdict_return,
 )
-from app.core.errors import Conflict, PermissionDenied
+from app.core.errors import Conflict, PermissionDenied, StaleVersion
 from app.sources.services import evidence_add, source_add
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,28 @@
+"""Optimistic locking, the same for every versioned row (claims, articles).
+
+Every write to such a row locks it for the transaction and checks that the writer
+saw the current version: of two people acting on the same version, the second waits
+for the first's transaction, then gets `StaleVersion`.
+"""
+
+from typing import Any
+
+from django.db import models
+
+from app.core.errors import StaleVersion
+
+
+def lock_version(queryset: models.QuerySet, pk: Any, version: int, *, noun: str) -> Any:
+    """The row `pk` of `queryset`, locked, if it is still at `version`."""
+    current = queryset.select_for_update().get(pk=pk)
+    if current.version != version:
+        raise StaleVersion(
+            f"This {noun} was changed since you opened it (version {version}; it is now at "
+            f"version {current.version}). Reload to see the current {noun}."
+        )
+    return current
+
+
+def changed_values(instance: models.Model, values: dict) -> dict:
+    """The entries of `values` that differ from the instance's fields."""
+    return {name: value for name, value in values.items() if getattr(instance, name) != value}
