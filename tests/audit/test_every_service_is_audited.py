@@ -443,6 +443,15 @@ CALLS: dict[str, Callable[[World], Callable[[], object]]] = {
         document=_annotation_for_other_team(w),
         actor=w.other_team.reviewer,
     ),
+    "app.audit.services.save_versioned_change": lambda w: call(
+        "app.audit.services.save_versioned_change",
+        instance=w.snapshot.article,
+        changed={"title": "Renamed"},
+        version=w.snapshot.article.version,
+        actor=w.team.reviewer,
+        action="article.updated",
+        object_type="article",
+    ),
     "app.audit.services.audit_append": lambda w: call(
         "app.audit.services.audit_append",
         workspace=w.team.workspace,
