@@ -26,6 +26,8 @@ def fetch_test_addresses_only_in_tests(app_configs, **kwargs):
 def check_runtime_role(app_configs=None, databases=None, **kwargs):
     if not databases or "default" not in databases:
         return []
+    if settings.DATABASE_OWNER_URL and settings.DATABASE_OWNER_URL == settings.DATABASE_URL:
+        return []  # a session of the owner on purpose (migrate, db_grants, purge)
     try:
         powers = connection_powers(using=connections["default"])
     except DatabaseError:

@@ -91,3 +91,9 @@ def test_db_grants_prints_what_a_dba_runs():
     assert 'REVOKE UPDATE, DELETE ON audit_auditevent, audit_checkpoint FROM "sanad_app";' in sql
     grants = [line for line in sql.splitlines() if line.startswith("GRANT")]
     assert grants and not any("TRUNCATE" in line or "TRIGGER" in line for line in grants)
+
+
+def test_the_check_is_quiet_in_the_owners_own_sessions(settings):
+    settings.DATABASE_OWNER_URL = settings.DATABASE_URL = "postgresql://owner@db/sanad"
+    with as_owner():
+        assert check_runtime_role(databases=["default"]) == []
