@@ -8,7 +8,7 @@ import datetime as dt
 import decimal
 import hashlib
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -144,12 +144,21 @@ def audit_append(
         hash=hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
         canonical=canonical,
     )
-    # The people an event concerns are notified from the event itself, in its
-    # transaction, so no service can change state and forget to tell them.
-    from app.notifications.events import notify_for_event
-
-    notify_for_event(event)
+    for listener in _listeners:
+        listener(event)
     return event
+
+
+# Called with each new event inside its transaction (e.g. notifications: the people an
+# event concerns are told from the event itself, so no service can forget them). Apps
+# above the trail register here, so the trail imports none of them.
+_listeners: list[Callable[[AuditEvent], Any]] = []
+
+
+def on_event_appended(listener: Callable[[AuditEvent], Any]) -> None:
+    """Register `listener` (once) to run with every appended event, in its transaction."""
+    if listener not in _listeners:
+        _listeners.append(listener)
 
 
 def save_versioned_change(

@@ -577,6 +577,7 @@ EXEMPT: dict[str, str] = {
     "app.audit.services.actor_record": "pure: describes an actor",
     "app.audit.services.to_jsonable": "pure: converts values",
     "app.audit.services.fields_of": "pure: reads fields",
+    "app.audit.services.on_event_appended": "registers a listener at start-up; writes nothing",
     "app.api.services.secret_sha256": "pure: hashes a secret",
     "app.invitations.services.invitation_by_token": "read-only",
     "app.notifications.services.notifications_mark_read": (
