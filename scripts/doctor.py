@@ -127,12 +127,28 @@ def check_database() -> list[Finding]:
 
     rights = "superuser" if superuser else ("may create databases" if createdb else "no CREATEDB")
     roles = f"connects as {me} ({rights}); other roles: {', '.join(others) or 'none'}"
-    if superuser or createdb:
-        findings.append(Finding("Roles", OK, roles))
-    else:
+    split = {devdb.OWNER_ROLE, devdb.RUNTIME_ROLE} <= set(others) | {me}
+    if split:
+        roles += (
+            f"; the app serves as {devdb.RUNTIME_ROLE} and migrates as {devdb.OWNER_ROLE} "
+            "(./sanad run)"
+        )
+    if not (superuser or createdb):
         findings.append(
             Finding("Roles", TODO, roles, f"tests create test_{database}: ALTER ROLE {me} CREATEDB")
         )
+    elif not split and not os.environ.get("DATABASE_OWNER_URL"):
+        findings.append(
+            Finding(
+                "Roles",
+                TODO,
+                roles,
+                "run the app as a runtime role (DATABASE_URL) and migrate as the owner "
+                "(DATABASE_OWNER_URL); see docs/security.md",
+            )
+        )
+    else:
+        findings.append(Finding("Roles", OK, roles))
     findings.append(check_migrations())
     return findings
 
@@ -202,7 +218,14 @@ def check_email(settings) -> Finding:
         where = f"Django's default SMTP backend, {server} ({state})"
     else:
         where = f"{settings.EMAIL_BACKEND}"
-    return Finding("E-mail", "not configured", f"no feature sends e-mail yet; {where}", "")
+    if backend == "smtp":
+        return Finding("E-mail", OK, f"invitations, password resets and digests go out by {where}")
+    return Finding(
+        "E-mail",
+        "not sending",
+        f"{where}: invitation and reset links are shown to the admin to pass on",
+        "set EMAIL_URL (e.g. smtp://user:password@mail.example:587/?tls=True) to send mail",
+    )
 
 
 def check_job_worker() -> Finding:
