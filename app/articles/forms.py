@@ -92,6 +92,13 @@ class ArticleEditForm(forms.Form):
         return {name: self.cleaned_data[name] for name in self.fields if name != "version"}
 
 
+class ArticleDateForm(forms.Form):
+    """A date the import found, confirmed by the reviewer as the publication date."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    published_on = forms.DateField(input_formats=["%Y-%m-%d"], widget=forms.HiddenInput)
+
+
 class TextImportForm(ArticleDetailsForm):
     text = forms.CharField(
         label="Article text",

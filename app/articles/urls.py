@@ -15,5 +15,6 @@ urlpatterns = [
     ),
     path("<int:pk>/", views.article_detail, name="article-detail"),
     path("<int:pk>/edit/", views.article_edit, name="article-edit"),
+    path("<int:pk>/date/", views.article_date_confirm, name="article-date-confirm"),
     path("<int:article_pk>/claims/new/", claim_views.claim_create, name="claim-create"),
 ]

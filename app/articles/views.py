@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from app.articles import services
 from app.articles.extraction import propose_trim
-from app.articles.forms import ArticleEditForm, HtmlImportForm, TextImportForm
+from app.articles.forms import ArticleDateForm, ArticleEditForm, HtmlImportForm, TextImportForm
 from app.articles.reading import paragraphs
 from app.articles.selectors import article_get, snapshot_get
 from app.claims.forms import ClaimCreateForm
@@ -106,6 +106,30 @@ def article_detail(
 
 @login_required
 @require_POST
+def article_date_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The reviewer confirms a date the import found as the publication date."""
+    workspace = enter_workspace(request, slug, role=Role.REVIEWER)
+    article = article_get(user=request.user, workspace=workspace, pk=pk)
+    form = ArticleDateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The date did not come through; choose it again."))
+    else:
+        try:
+            services.article_update(
+                article=article,
+                version=form.cleaned_data["version"],
+                published_on=form.cleaned_data["published_on"],
+                actor=request.user,
+            )
+        except StaleVersion as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Publication date set."))
+    return redirect("article-detail", slug=workspace.slug, pk=article.pk)
+
+
+@login_required
+@require_POST
 def article_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Correct the article's details; errors come back on the reader page, in the form."""
     workspace = enter_workspace(request, slug, role=Role.REVIEWER)
@@ -144,6 +168,12 @@ def _date_offers(snapshot, article) -> list[dict]:
                 "text": found.get("text", ""),
                 "where": found.get("where", ""),
                 "readings": [format_both(reading, article.language) for reading in readings],
+                # Each reading the reviewer may confirm as the publication date.
+                "choices": [
+                    (reading.isoformat(), format_both(reading, article.language))
+                    for reading in readings
+                    if reading != article.published_on
+                ],
                 "ambiguous": len(readings) > 1,
                 "is_publication_date": readings == [article.published_on],
             }

@@ -214,6 +214,28 @@ def test_the_article_page_offers_the_dates_found_with_both_readings_of_an_ambigu
     assert "18 June 2024" in page
 
 
+def test_the_reviewer_confirms_one_reading_of_an_offered_date(team, client):
+    import datetime as dt
+
+    from app.audit.models import AuditEvent
+
+    text = "Harbour desk\n05.09.2025 — Tehran\nThe council met and voted.\n"
+    article = article_import_text(workspace=team.workspace, text=text, actor=team.reviewer).article
+    assert article.published_on is None  # offered, never applied by itself
+    client.force_login(team.reviewer)
+    page = client.get(f"/w/{team.workspace.slug}/articles/{article.pk}/").content.decode()
+    assert 'value="2025-09-05"' in page and 'value="2025-05-09"' in page
+    url = f"/w/{team.workspace.slug}/articles/{article.pk}/date/"
+    client.post(url, {"version": article.version, "published_on": "2025-05-09"})
+    article.refresh_from_db()
+    assert article.published_on == dt.date(2025, 5, 9)
+    event = AuditEvent.objects.filter(action="article.updated").latest("seq")
+    assert event.after["published_on"] == "2025-05-09" and event.actor["id"] == team.reviewer.pk
+    client.force_login(team.viewer)
+    viewer_page = client.get(f"/w/{team.workspace.slug}/articles/{article.pk}/").content.decode()
+    assert 'name="published_on"' not in viewer_page
+
+
 def test_the_import_page_reports_what_decoding_repaired(team, client):
     data = page("<title>Harbour</title>", BODY).encode("utf-8").replace(b"council", b"coun\x00cil")
     client.force_login(team.reviewer)

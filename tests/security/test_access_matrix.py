@@ -95,6 +95,7 @@ RULES: dict[str, Rule] = {
     "article-import": Rule({"GET": "reviewer", "POST": "reviewer"}),
     "article-detail": Rule({"GET": "viewer"}, objects={"pk": "article"}),
     "article-edit": Rule({"POST": "reviewer"}, objects={"pk": "article"}),
+    "article-date-confirm": Rule({"POST": "reviewer"}, objects={"pk": "article"}),
     "claim-create": Rule({"POST": "reviewer"}, objects={"article_pk": "article"}),
     "claim-list": Rule({"GET": "viewer"}),
     "claim-detail": Rule({"GET": "viewer"}, objects={"pk": "claim"}),
