@@ -203,22 +203,33 @@ def published_claim_writes() -> Iterator[None]:
 PUBLIC_WORDS = ("restatement", "claimant", "claimant_type")
 
 
-def _refuse_frozen_edit(claim: Claim, changed: Iterable[str]) -> None:
-    frozen = [field for field in changed if field in PUBLIC_WORDS]
-    if not frozen:
-        return
+def words_frozen_because(claim: Claim) -> str:
+    """Why the claim's public words cannot be edited now, or "" when they can.
+
+    The one rule: frozen from the first proposal of a verdict on (a published claim is
+    changed by a correction, a retracted one never). The browser asks it to choose its
+    form; `claim_update` refuses with it.
+    """
     if claim.status == ClaimStatus.RETRACTED:
-        raise Conflict("This fact-check was retracted: its words stay as they were published.")
+        return "This fact-check was retracted: its words stay as they were published."
     if claim.status in (ClaimStatus.PUBLISHED, ClaimStatus.CORRECTED):
-        raise Conflict(
+        return (
             "This claim is published: its restatement and claimant change only through a "
             "correction that an editor proposes and another editor approves."
         )
     if Verdict.objects.filter(claim=claim, state=Verdict.State.PROPOSED).exists():
-        raise Conflict(
+        return (
             "A verdict on this claim is waiting for approval: its restatement and claimant "
             "are what was proposed. Send the proposal back to change them."
         )
+    return ""
+
+
+def _refuse_frozen_edit(claim: Claim, changed: Iterable[str]) -> None:
+    if any(field in PUBLIC_WORDS for field in changed):
+        reason = words_frozen_because(claim)
+        if reason:
+            raise Conflict(reason)
 
 
 @transaction.atomic

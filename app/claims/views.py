@@ -128,12 +128,7 @@ def _public_url(request, workspace, claim) -> str:
 
 
 def _words_frozen(claim) -> bool:
-    """The restatement and claimant are what a proposal or a published verdict judged."""
-    return (
-        claim.is_published
-        or claim.status == ClaimStatus.RETRACTED
-        or workflow.pending_verdict(claim) is not None
-    )
+    return bool(services.words_frozen_because(claim))
 
 
 @login_required

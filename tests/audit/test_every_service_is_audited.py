@@ -565,6 +565,7 @@ EXEMPT: dict[str, str] = {
     "app.articles.services.text_sha256": "pure: hashes text",
     "app.articles.services.import_max_bytes": "pure: reads a setting",
     "app.claims.services.clean_tags": "pure: normalizes input",
+    "app.claims.services.words_frozen_because": "read-only: the freeze rule in words",
     "app.claims.services.lock_claim": "reads under a row lock for the service that writes",
     "app.claims.services.published_claim_writes": (
         "opens the database's guard for the workflow's own statements; writes nothing itself"
