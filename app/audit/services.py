@@ -92,13 +92,12 @@ def _lock_chain_and_read_head(workspace_id: int) -> tuple[int, str] | None:
     statement takes its own snapshot after the first has waited for the lock, so it
     sees the head the previous holder committed.
     """
-    workspace_id = int(workspace_id)
+    workspace_id = int(workspace_id)  # the only value written into the text
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT pg_advisory_xact_lock(hashtextextended('sanad.audit.{workspace_id}', 0)); "
-            f"SELECT seq, hash FROM audit_auditevent WHERE workspace_id = {workspace_id} "
-            "ORDER BY seq DESC LIMIT 1"
-        )
+        w = workspace_id
+        lock = f"SELECT pg_advisory_xact_lock(hashtextextended('sanad.audit.{w}', 0))"
+        head = f"SELECT seq, hash FROM audit_auditevent WHERE workspace_id = {w}"  # noqa: S608
+        cursor.execute(f"{lock}; {head} ORDER BY seq DESC LIMIT 1")
         cursor.nextset()
         return cursor.fetchone()
 
