@@ -1,8 +1,11 @@
 """JSON Lines built by PostgreSQL are byte for byte the lines the Python records make."""
 
 import json
+from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 
 from app.articles.services import article_import_text
 from app.claims.models import Claim, Rating
@@ -14,6 +17,7 @@ from app.exports.records import ExportContext
 from app.exports.selectors import export_claims
 from app.sources import captures
 from app.sources.services import evidence_add, source_add
+from app.workspaces.models import Workspace
 from tests.conftest import PERSIAN_SAMPLE
 from tests.exports.conftest import cite, publish
 
@@ -25,14 +29,18 @@ AWKWARD = ONE_LINE + "\ttab\r\n\x01\x1f end"
 
 
 def _both(team, *, with_comments=False, **filters):
+    return _compare(team.reviewer, team.workspace, with_comments=with_comments, **filters)
+
+
+def _compare(user, workspace, *, with_comments=False, **filters):
     context = ExportContext(
-        workspace_slug=team.workspace.slug,
-        workspace_name=team.workspace.name,
+        workspace_slug=workspace.slug,
+        workspace_name=workspace.name,
         base_url="https://sanad.example",
     )
     claims = export_claims(
-        user=team.reviewer,
-        workspace=team.workspace,
+        user=user,
+        workspace=workspace,
         filters=ExportFilters(**filters),
         with_evidence=True,
         with_verdicts=True,
@@ -126,3 +134,13 @@ def test_with_comments_and_filters_too(awkward_workspace):
 
 def test_an_empty_export_is_empty(team):
     assert _both(team) == (b"", b"")
+
+
+def test_the_demo_data_exports_the_same_bytes_too():
+    call_command("seed_demo", stdout=StringIO())
+    reviewer = get_user_model().objects.get(username="demo-reviewer")
+    workspace = Workspace.objects.get(memberships__user=reviewer)
+    for with_comments in (False, True):
+        old, new = _compare(reviewer, workspace, with_comments=with_comments)
+        assert old.count(b"\n") == Claim.objects.filter(workspace=workspace).count() > 0
+        assert new == old
