@@ -55,12 +55,9 @@ def _person(alias: str) -> str:
     )
 
 
-def _array(select: str) -> str:
-    """A JSON array of the `line` column of `select`, in its `ORDER BY`, `[]` if none."""
-    return (
-        "COALESCE((SELECT '[' || string_agg(x.line, ',' ORDER BY x.n) || ']' "
-        f"FROM ({select}) x), '[]')"
-    )
+def _array(line: str, order: str, rows: str) -> str:
+    """A JSON array of `line` for each of `rows` (a FROM … WHERE …) in `order`; `[]` if none."""
+    return f"COALESCE((SELECT '[' || string_agg({line}, ',' ORDER BY {order}) || ']' {rows}), '[]')"
 
 
 _HASH_NAMES = ("payload", "warc", "file", "screenshot", "pdf", "text")
@@ -85,8 +82,7 @@ def _captures(capture_prefix: str) -> str:
         f"""|| ',"sha256":' || {_capture_hashes()} || '}}'"""
     )
     return _array(
-        f"SELECT {line} AS line, row_number() OVER (ORDER BY k.captured_at DESC, k.id DESC) AS n "
-        "FROM sources_capture k WHERE k.source_id = s.id"
+        line, "k.captured_at DESC, k.id DESC", "FROM sources_capture k WHERE k.source_id = s.id"
     ), [capture_prefix]
 
 
@@ -110,9 +106,10 @@ def _evidence(with_captures: bool, capture_prefix: str) -> tuple[str, list]:
         f"""|| ',"source":' || {source} || '}}'"""
     )
     return _array(
-        f"SELECT {line} AS line, row_number() OVER (ORDER BY e.created_at, e.id) AS n "
+        line,
+        "e.created_at, e.id",
         "FROM sources_evidence e JOIN sources_source s ON s.id = e.source_id "
-        "WHERE e.claim_id = c.id"
+        "WHERE e.claim_id = c.id",
     ), params
 
 
@@ -132,11 +129,12 @@ def _verdicts() -> str:
         f"""|| ',"return_reason":' || {_s("v.return_reason")} || '}}'"""
     )
     return _array(
-        f"SELECT {line} AS line, row_number() OVER (ORDER BY v.proposed_at, v.id) AS n "
+        line,
+        "v.proposed_at, v.id",
         "FROM claims_verdict v "
         "LEFT JOIN accounts_user pb ON pb.id = v.proposed_by_id "
         "LEFT JOIN accounts_user db ON db.id = v.decided_by_id "
-        "WHERE v.claim_id = c.id"
+        "WHERE v.claim_id = c.id",
     )
 
 
@@ -147,9 +145,10 @@ def _comments() -> str:
         f"""|| ',"created_at":' || {_at("m.created_at")} || '}}'"""
     )
     return _array(
-        f"SELECT {line} AS line, row_number() OVER (ORDER BY m.created_at, m.id) AS n "
+        line,
+        "m.created_at, m.id",
         "FROM claims_comment m LEFT JOIN accounts_user ca ON ca.id = m.author_id "
-        "WHERE m.claim_id = c.id"
+        "WHERE m.claim_id = c.id",
     )
 
 
