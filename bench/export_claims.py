@@ -174,7 +174,7 @@ def grow_to(total: int) -> None:
 
 def export_runs(user):
     """(name, rows, zero-argument function returning the stream of byte chunks)."""
-    from app.exports import streams
+    from app.exports import sql_rows, streams
     from app.exports.forms import ExportFilters
     from app.exports.records import ExportContext
     from app.exports.selectors import export_claims
@@ -219,6 +219,30 @@ def export_runs(user):
             "jsonl",
             every,
             lambda: streams.jsonl_stream(claims(with_evidence=True, with_verdicts=True), context),
+        ),
+        (
+            # What the download view streams: captures too, each line built by PostgreSQL.
+            "jsonl-sql",
+            every,
+            lambda: streams.jsonl_stream_sql(claims(), context),
+        ),
+        (
+            # The same bytes made in Python (the path jsonl-sql replaced).
+            "jsonl-py",
+            every,
+            lambda: streams.jsonl_stream(
+                claims(with_evidence=True, with_verdicts=True, with_captures=True), context
+            ),
+        ),
+        (
+            # Reference on the same machine, same moment: COPY of the bare claim rows.
+            "COPY rows",
+            every,
+            lambda: sql_rows.copy_lines(
+                "SELECT c::text FROM claims_claim c WHERE c.workspace_id = %s",
+                [workspace.pk],
+                flush_bytes=streams.FLUSH_BYTES,
+            ),
         ),
         (
             "claimreview",

@@ -85,6 +85,23 @@ def _lock_chain(workspace_id: int) -> None:
         )
 
 
+def _lock_chain_and_read_head(workspace_id: int) -> tuple[int, str] | None:
+    """Take the chain's lock, then read its head: two statements in one round trip.
+
+    Sent as one simple-protocol query (no parameters; the id is an int), whose second
+    statement takes its own snapshot after the first has waited for the lock, so it
+    sees the head the previous holder committed.
+    """
+    workspace_id = int(workspace_id)  # the only value written into the text
+    with connection.cursor() as cursor:
+        w = workspace_id
+        lock = f"SELECT pg_advisory_xact_lock(hashtextextended('sanad.audit.{w}', 0))"
+        head = f"SELECT seq, hash FROM audit_auditevent WHERE workspace_id = {w}"  # noqa: S608
+        cursor.execute(f"{lock}; {head} ORDER BY seq DESC LIMIT 1")
+        cursor.nextset()
+        return cursor.fetchone()
+
+
 def audit_append(
     *,
     workspace: Workspace,
@@ -103,13 +120,7 @@ def audit_append(
     """
     if not connection.in_atomic_block:
         raise RuntimeError("audit_append must run inside the transaction of the change")
-    _lock_chain(workspace.pk)
-    head = (
-        AuditEvent.objects.filter(workspace_id=workspace.pk)
-        .order_by("-seq")
-        .values_list("seq", "hash")
-        .first()
-    )
+    head = _lock_chain_and_read_head(workspace.pk)
     seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
     at = dt.datetime.now(dt.UTC)
     actor_json = actor_record(actor)

@@ -296,14 +296,25 @@ class ClaimListView(WorkspaceView, ListAPIView):
             tags=data["tags"],
             actor=request.user,
         )
+        # Just created: no verdict or retraction can be pending, so the response's
+        # `available_actions` need not look for one.
+        claim.nothing_pending = True
         return _claim_response(request, claim, status.HTTP_201_CREATED)
 
 
 class _OneClaim(WorkspaceView):
     serializer_class = ClaimDetailSerializer
 
+    _claim: Claim | None = None
+
     def claim(self) -> Claim:
-        return claim_get(user=self.request.user, workspace=self.workspace, pk=self.kwargs["pk"])
+        # Read once per request: `initial` checks it exists before the body is read,
+        # the handler then uses the same row.
+        if self._claim is None:
+            self._claim = claim_get(
+                user=self.request.user, workspace=self.workspace, pk=self.kwargs["pk"]
+            )
+        return self._claim
 
 
 class ClaimDetailView(_OneClaim):
@@ -343,6 +354,7 @@ class _ClaimActionView(_OneClaim):
         version = if_match_version(request, claim.version)
         data = validated(self.input_serializer, request) if self.input_serializer else {}
         self.perform(claim, version, data)
+        self._claim = None  # the transition changed it: the response reads it anew
         return _claim_response(request, self.claim())
 
     def perform(self, claim: Claim, version: int, data: dict) -> None:

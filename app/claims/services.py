@@ -111,11 +111,46 @@ def claim_create(
     Raises `ValidationError` when the offsets or the quote do not fit the snapshot's
     text, `NotFound` when the snapshot is not the workspace's, `PermissionDenied`.
     """
+    _check_creator(workspace, snapshot, actor)
+    validate_one_line_fields(claimant=claimant)
+    anchor = anchor_from_offsets(snapshot.text, start, end, exact)
+    return _claim_insert(workspace, snapshot, anchor, actor, restatement, claimant, tags)
+
+
+@transaction.atomic
+def claim_create_from_selectors(
+    *,
+    workspace: Workspace,
+    snapshot: Snapshot,
+    selectors: list[dict],
+    actor: Any,
+    restatement: str = "",
+    claimant: str = "",
+    tags: Iterable[str] = (),
+) -> Claim:
+    """Anchor a new claim by W3C selectors, as a Web Annotation client sends them.
+
+    A quote without a position is looked up in the snapshot's text (see
+    `anchors.anchor_from_selectors`). Raises what `claim_create` raises, and
+    `ValidationError` on `selectors` or `exact` for selectors that name no passage.
+    """
+    _check_creator(workspace, snapshot, actor)
+    # The offsets `anchor_from_selectors` found are checked again as `claim_create`
+    # checks them, without a second role check or savepoint.
+    found = anchor_from_selectors(snapshot.text, selectors)
+    validate_one_line_fields(claimant=claimant)
+    anchor = anchor_from_offsets(snapshot.text, found.start, found.end, found.exact)
+    return _claim_insert(workspace, snapshot, anchor, actor, restatement, claimant, tags)
+
+
+def _check_creator(workspace: Workspace, snapshot: Snapshot, actor: Any) -> None:
     require_role(workspace=workspace, actor=actor, role=Role.REVIEWER)
     if snapshot.workspace_id != workspace.pk:
         raise NotFound("No such snapshot.")
-    validate_one_line_fields(claimant=claimant)
-    anchor = anchor_from_offsets(snapshot.text, start, end, exact)
+
+
+def _claim_insert(workspace, snapshot, anchor, actor, restatement, claimant, tags) -> Claim:
+    """The INSERT and its audit event: two statements and the chain's lock, no re-reads."""
     claim = Claim.objects.create(
         workspace=workspace,
         article_id=snapshot.article_id,
@@ -139,40 +174,6 @@ def claim_create(
         after=fields_of(claim, _AUDITED_CLAIM_FIELDS),
     )
     return claim
-
-
-@transaction.atomic
-def claim_create_from_selectors(
-    *,
-    workspace: Workspace,
-    snapshot: Snapshot,
-    selectors: list[dict],
-    actor: Any,
-    restatement: str = "",
-    claimant: str = "",
-    tags: Iterable[str] = (),
-) -> Claim:
-    """Anchor a new claim by W3C selectors, as a Web Annotation client sends them.
-
-    A quote without a position is looked up in the snapshot's text (see
-    `anchors.anchor_from_selectors`). Raises what `claim_create` raises, and
-    `ValidationError` on `selectors` or `exact` for selectors that name no passage.
-    """
-    require_role(workspace=workspace, actor=actor, role=Role.REVIEWER)
-    if snapshot.workspace_id != workspace.pk:
-        raise NotFound("No such snapshot.")
-    anchor = anchor_from_selectors(snapshot.text, selectors)
-    return claim_create(
-        workspace=workspace,
-        snapshot=snapshot,
-        start=anchor.start,
-        end=anchor.end,
-        exact=anchor.exact,
-        actor=actor,
-        restatement=restatement,
-        claimant=claimant,
-        tags=tags,
-    )
 
 
 def lock_claim(claim: Claim, version: int) -> Claim:

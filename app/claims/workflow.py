@@ -77,12 +77,31 @@ _EDITORS_ONLY = {
 }
 
 
+def _pending(claim: Claim, kind: str, read):
+    # `nothing_pending`: set by the API on a claim it has just created. `_pending_memo`:
+    # set while `available_actions` asks the rule book about every action at once.
+    if getattr(claim, "nothing_pending", False):
+        return None
+    memo = getattr(claim, "_pending_memo", None)
+    if memo is None:
+        return read()
+    if kind not in memo:
+        memo[kind] = read()
+    return memo[kind]
+
+
 def pending_verdict(claim: Claim) -> Verdict | None:
-    return claim.verdicts.filter(state=Verdict.State.PROPOSED).first()
+    return _pending(
+        claim, "verdict", lambda: claim.verdicts.filter(state=Verdict.State.PROPOSED).first()
+    )
 
 
 def pending_retraction(claim: Claim) -> Retraction | None:
-    return claim.retractions.filter(state=Retraction.State.PROPOSED).first()
+    return _pending(
+        claim,
+        "retraction",
+        lambda: claim.retractions.filter(state=Retraction.State.PROPOSED).first(),
+    )
 
 
 def _retraction_refusal(claim: Claim, action: str, membership: Membership) -> Exception | None:
@@ -149,8 +168,12 @@ def _refusal(claim: Claim, action: str, membership: Membership | None, pending: 
 def available_actions(*, claim: Claim, user: Any) -> set[str]:
     """The workflow actions `user` may take on `claim` right now."""
     membership = membership_of(user, claim.workspace_id)
-    pending = pending_verdict(claim)
-    return {a for a in ACTIONS if _refusal(claim, a, membership, pending) is None}
+    claim._pending_memo = {}  # one read of each pending proposal for all the actions
+    try:
+        pending = pending_verdict(claim)
+        return {a for a in ACTIONS if _refusal(claim, a, membership, pending) is None}
+    finally:
+        del claim._pending_memo
 
 
 def _check(claim: Claim, action: str, actor: Any) -> Verdict | None:

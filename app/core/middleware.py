@@ -1,4 +1,10 @@
-from app.core.request_context import new_request_id, reset_request_id, set_request_id
+from app.core.request_context import (
+    new_request_id,
+    reset_request_id,
+    reset_request_memo,
+    set_request_id,
+    start_request_memo,
+)
 
 
 class RequestIdMiddleware:
@@ -11,9 +17,11 @@ class RequestIdMiddleware:
         request_id = new_request_id(request.headers.get("X-Request-ID"))
         request.request_id = request_id
         token = set_request_id(request_id)
+        memo = start_request_memo()
         try:
             response = self.get_response(request)
         finally:
+            reset_request_memo(memo)
             reset_request_id(token)
         response["X-Request-ID"] = request_id
         return response

@@ -68,3 +68,30 @@ def set_token_scope(value: TokenScope | None) -> contextvars.Token:
 
 def reset_token_scope(token: contextvars.Token) -> None:
     _token_scope.reset(token)
+
+
+# What one request has already read and may read again (a member's role in a
+# workspace is checked by the view, the service and the response): None outside a
+# request, so services called from commands and tests always read afresh.
+_request_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "sanad_request_memo", default=None
+)
+
+
+def request_memo() -> dict | None:
+    return _request_memo.get()
+
+
+def start_request_memo() -> contextvars.Token:
+    return _request_memo.set({})
+
+
+def reset_request_memo(token: contextvars.Token) -> None:
+    _request_memo.reset(token)
+
+
+def forget_request_memo() -> None:
+    """Drop everything remembered so far (a write made it stale)."""
+    memo = _request_memo.get()
+    if memo is not None:
+        memo.clear()

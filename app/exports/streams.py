@@ -17,7 +17,7 @@ from itertools import chain
 
 from django.db.models import QuerySet
 
-from app.exports import records
+from app.exports import records, sql_rows
 from app.exports.records import ExportContext
 
 CHUNK_SIZE = 500
@@ -74,6 +74,15 @@ def jsonl_stream(
         _compact(records.jsonl_record(claim, context, with_comments=with_comments)) + "\n"
         for claim in _rows(claims)
     )
+
+
+def jsonl_stream_sql(
+    claims: QuerySet, context: ExportContext, *, with_comments: bool = False
+) -> Iterator[bytes]:
+    """`jsonl_stream` with evidence, captures and verdicts, the same bytes, but each line
+    built by PostgreSQL and sent by COPY (see `sql_rows`): Python only forwards chunks."""
+    sql, params = sql_rows.jsonl_query(claims, context, with_comments=with_comments)
+    return sql_rows.copy_lines(sql, params, flush_bytes=FLUSH_BYTES)
 
 
 def _json_array(items: Iterable[dict]) -> Iterator[str]:

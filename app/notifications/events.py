@@ -69,31 +69,31 @@ def _claim_workers(claim_id: int) -> set[int]:
     return workers
 
 
-def _recipients(event: AuditEvent) -> tuple[dict[int, str], int | None, str]:
-    """(recipient id → kind, claim id, detail) for an event."""
+def _recipients(event: AuditEvent) -> tuple[dict[int, str], int | None, str, set[int]]:
+    """(recipient id → kind, claim id, detail, ids already read as active members)."""
     after: dict[str, Any] = event.after or {}
     action = event.action
     if action in _CLAIM_ACTIONS:
         claim_id = int(event.object_id)
         if action == "claim.assigned":
             assignee = after.get("assignee")
-            return ({assignee: Notification.Kind.ASSIGNED} if assignee else {}), claim_id, ""
+            return ({assignee: Notification.Kind.ASSIGNED} if assignee else {}), claim_id, "", set()
         if action in ("claim.verdict_proposed", "claim.correction_proposed"):
             kinds = {}
             if action == "claim.correction_proposed":
                 kinds = dict.fromkeys(
                     _claim_workers(claim_id), Notification.Kind.CORRECTION_PROPOSED
                 )
-            kinds.update(
-                dict.fromkeys(_editors(event.workspace_id), Notification.Kind.APPROVAL_WAITING)
-            )
-            return kinds, claim_id, event.reason
+            editors = _editors(event.workspace_id)
+            kinds.update(dict.fromkeys(editors, Notification.Kind.APPROVAL_WAITING))
+            return kinds, claim_id, event.reason, editors
         if action == "claim.verdict_published":
             proposer = after.get("proposed_by")
             return (
                 ({proposer: Notification.Kind.VERDICT_PUBLISHED} if proposer else {}),
                 claim_id,
                 "",
+                set(),
             )
         from app.claims.models import Verdict
 
@@ -103,7 +103,7 @@ def _recipients(event: AuditEvent) -> tuple[dict[int, str], int | None, str]:
             .first()
         )
         kinds = {proposer: Notification.Kind.VERDICT_RETURNED} if proposer else {}
-        return kinds, claim_id, event.reason
+        return kinds, claim_id, event.reason, set()
     if action == "comment.added":
         from django.contrib.auth import get_user_model
 
@@ -113,22 +113,28 @@ def _recipients(event: AuditEvent) -> tuple[dict[int, str], int | None, str]:
             dict.fromkeys(users, Notification.Kind.MENTIONED),
             after.get("claim"),
             after.get("body", "")[:500],
+            set(),
         )
     # invitation.accepted: the admin who invited hears that the person arrived.
     inviter = after.get("invited_by")
     detail = after.get("username", "")
-    return ({inviter: Notification.Kind.INVITATION_ACCEPTED} if inviter else {}), None, detail
+    kinds = {inviter: Notification.Kind.INVITATION_ACCEPTED} if inviter else {}
+    return kinds, None, detail, set()
 
 
 def notify_for_event(event: AuditEvent) -> list[Notification]:
     """Write the notifications an event causes; the actor is never told of their own act."""
     if event.action not in _ACTIONS:
         return []
-    kinds, claim_id, detail = _recipients(event)
+    kinds, claim_id, detail, members = _recipients(event)
     kinds.pop(event.actor_user_id, None)
     if not kinds:
         return []
-    recipients = _members(event.workspace_id, kinds)
+    # Editors were just read as active members: only the others are checked.
+    unchecked = kinds.keys() - members
+    recipients = (kinds.keys() & members) | (
+        _members(event.workspace_id, unchecked) if unchecked else set()
+    )
     return Notification.objects.bulk_create(
         [
             Notification(

@@ -7,12 +7,13 @@ acts there with the lower of their current role and the token's role. Sessions a
 other users are unaffected.
 """
 
+import copy
 from typing import Any
 
 from django.db.models import QuerySet
 
 from app.core.errors import NotFound, PermissionDenied
-from app.core.request_context import TokenScope, current_token_scope
+from app.core.request_context import TokenScope, current_token_scope, request_memo
 from app.workspaces.models import Membership, Role, Workspace
 
 
@@ -24,11 +25,22 @@ def membership_of(user: Any, workspace: Workspace | int) -> Membership | None:
     scope = _token_scope_of(user)
     if scope is not None and scope.workspace_id != workspace_id:
         return None
-    membership = Membership.objects.filter(
-        user_id=user.pk, workspace_id=workspace_id, deactivated_at__isnull=True
-    ).first()
+    # The token check, the view, the service and the response each ask within one
+    # request: read the row once. Any membership write forgets it (`Membership.save`).
+    memo = request_memo()
+    key = ("membership", user.pk, workspace_id)
+    if memo is not None and key in memo:
+        membership = memo[key]
+    else:
+        membership = Membership.objects.filter(
+            user_id=user.pk, workspace_id=workspace_id, deactivated_at__isnull=True
+        ).first()
+        if memo is not None:
+            memo[key] = membership
     if membership is not None and scope is not None:
-        # Capped in memory only: callers read the role, none saves this row.
+        # Capped in memory only, on a copy (the remembered row stays as stored): callers
+        # read the role, none saves this row.
+        membership = copy.copy(membership)
         capped = min(membership.role_enum, Role(scope.role), key=lambda role: role.rank)
         membership.role = capped.value
     return membership

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from app.core.request_context import forget_request_memo
+
 
 class Role(models.TextChoices):
     """Roles in rising order of rights; each includes the rights of those before it."""
@@ -63,6 +65,16 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.workspace} as {self.role}"
+
+    # A request remembers the roles it has read (`access.membership_of`); a role that
+    # changes under it must be read again.
+    def save(self, *args, **kwargs):
+        forget_request_memo()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        forget_request_memo()
+        return super().delete(*args, **kwargs)
 
     @property
     def role_enum(self) -> Role:

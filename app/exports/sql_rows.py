@@ -1,0 +1,242 @@
+"""JSON Lines built by PostgreSQL and streamed with COPY: Python only forwards bytes.
+
+Each line is assembled in SQL by concatenating JSON-escaped values (`to_json(text)`
+escapes exactly the characters `json.dumps(ensure_ascii=False)` does: quote, backslash
+and the control characters, the same way), so the bytes equal those of
+`records.jsonl_record` + `streams._compact` — `json_build_object` would put spaces
+around every `:` and `,`. Timestamps are cut to whole seconds in UTC as `records.iso`
+does. The claims are those of the `export_claims` queryset (its SQL is reused as a
+subquery), in its order.
+
+The lines go out through `COPY (…) TO STDOUT` in CSV form with a delimiter and quote
+character (U+0001, U+0002) that JSON text never holds unescaped, so each row arrives
+as its line and a newline, untouched. Memory stays flat: COPY sends rows as they are
+made and they are re-chunked to about `FLUSH_BYTES`.
+"""
+
+# S608: the statements are assembled only from constant fragments written in this
+# module and the SQL Django compiles for the queryset; every value is a parameter.
+# ruff: noqa: S608
+
+from collections.abc import Iterator
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from app.exports.records import ExportContext
+
+
+def _s(expression: str) -> str:
+    """A JSON string (or `null`) for a SQL text expression."""
+    return f"COALESCE(to_json({expression})::text, 'null')"
+
+
+def _n(expression: str) -> str:
+    """A JSON number (or `null`) for a SQL integer expression."""
+    return f"COALESCE(({expression})::text, 'null')"
+
+
+def _at(expression: str) -> str:
+    """`records.iso` of a timestamp: UTC, whole seconds, `Z`; or `null`."""
+    return _s(f"""to_char(({expression}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')""")
+
+
+def _day(expression: str) -> str:
+    return _s(f"to_char({expression}, 'YYYY-MM-DD')")
+
+
+def _person(alias: str) -> str:
+    """`records._person` of a joined user row, `null` when there is none."""
+    return (
+        f"""CASE WHEN {alias}.id IS NULL THEN 'null' ELSE '{{"id":' || {alias}.id """
+        f"""|| ',"username":' || to_json({alias}.username)::text """
+        f"""|| ',"name":' || to_json(COALESCE(NULLIF({alias}.display_name, ''), """
+        f"""{alias}.username))::text || '}}' END"""
+    )
+
+
+def _array(line: str, order: str, rows: str) -> str:
+    """A JSON array of `line` for each of `rows` (a FROM … WHERE …) in `order`; `[]` if none."""
+    return f"COALESCE((SELECT '[' || string_agg({line}, ',' ORDER BY {order}) || ']' {rows}), '[]')"
+
+
+_HASH_NAMES = ("payload", "warc", "file", "screenshot", "pdf", "text")
+
+
+def _capture_hashes() -> str:
+    """`Capture.hashes`: the non-empty SHA-256 columns, in a fixed order."""
+    parts = " || ".join(
+        f"""CASE WHEN COALESCE(k.{name}_sha256, '') = '' THEN '' """
+        f"""ELSE ',"{name}":' || to_json(k.{name}_sha256)::text END"""
+        for name in _HASH_NAMES
+    )
+    return f"'{{' || ltrim({parts}, ',') || '}}'"
+
+
+def _captures(capture_prefix: str) -> str:
+    line = (
+        f"""'{{"url":' || to_json(%s || k.id || '/')::text """
+        f"""|| ',"kind":' || {_s("k.kind")} """
+        f"""|| ',"captured_at":' || {_at("k.captured_at")} """
+        f"""|| ',"status_code":' || {_n("k.status_code")} """
+        f"""|| ',"sha256":' || {_capture_hashes()} || '}}'"""
+    )
+    return _array(
+        line, "k.captured_at DESC, k.id DESC", "FROM sources_capture k WHERE k.source_id = s.id"
+    ), [capture_prefix]
+
+
+def _evidence(with_captures: bool, capture_prefix: str) -> tuple[str, list]:
+    captures, params = _captures(capture_prefix) if with_captures else ("", [])
+    source = (
+        f"""'{{"url":' || {_s("s.url")} """
+        f"""|| ',"title":' || {_s("s.title")} """
+        f"""|| ',"publisher":' || {_s("s.publisher")} """
+        f"""|| ',"published_on":' || {_day("s.published_on")} """
+        f"""|| ',"archived_url":' || {_s("s.archived_url")} """
+        f"""|| ',"kind":' || {_s("s.kind")} """
+        + (f"""|| ',"captures":' || {captures} """ if with_captures else "")
+        + "|| '}'"
+    )
+    line = (
+        f"""'{{"stance":' || {_s("e.stance")} """
+        f"""|| ',"quote":' || {_s("e.quote")} """
+        f"""|| ',"note":' || {_s("e.note")} """
+        f"""|| ',"added_at":' || {_at("e.created_at")} """
+        f"""|| ',"source":' || {source} || '}}'"""
+    )
+    return _array(
+        line,
+        "e.created_at, e.id",
+        "FROM sources_evidence e JOIN sources_source s ON s.id = e.source_id "
+        "WHERE e.claim_id = c.id",
+    ), params
+
+
+def _verdicts() -> str:
+    line = (
+        f"""'{{"id":' || v.id """
+        f"""|| ',"state":' || {_s("v.state")} """
+        f"""|| ',"rating":{{"label":' || {_s("v.rating_label")} """
+        f"""|| ',"value":' || {_n("v.rating_value")} || '}}' """
+        f"""|| ',"summary":' || {_s("v.summary")} """
+        f"""|| ',"correction_note":' || {_s("v.correction_note")} """
+        f"""|| ',"proposed_by":' || {_person("pb")} """
+        f"""|| ',"proposed_at":' || {_at("v.proposed_at")} """
+        f"""|| ',"decided_by":' || {_person("db")} """
+        f"""|| ',"decided_at":' || {_at("v.decided_at")} """
+        f"""|| ',"published_at":' || {_at("v.published_at")} """
+        f"""|| ',"return_reason":' || {_s("v.return_reason")} || '}}'"""
+    )
+    return _array(
+        line,
+        "v.proposed_at, v.id",
+        "FROM claims_verdict v "
+        "LEFT JOIN accounts_user pb ON pb.id = v.proposed_by_id "
+        "LEFT JOIN accounts_user db ON db.id = v.decided_by_id "
+        "WHERE v.claim_id = c.id",
+    )
+
+
+def _comments() -> str:
+    line = (
+        f"""'{{"author":' || {_person("ca")} """
+        f"""|| ',"body":' || {_s("m.body")} """
+        f"""|| ',"created_at":' || {_at("m.created_at")} || '}}'"""
+    )
+    return _array(
+        line,
+        "m.created_at, m.id",
+        "FROM claims_comment m LEFT JOIN accounts_user ca ON ca.id = m.author_id "
+        "WHERE m.claim_id = c.id",
+    )
+
+
+def jsonl_query(
+    claims: QuerySet,
+    context: ExportContext,
+    *,
+    with_evidence: bool = True,
+    with_verdicts: bool = True,
+    with_captures: bool = True,
+    with_comments: bool = False,
+) -> tuple[str, list]:
+    """The SELECT whose one text column is each claim's JSON line, and its parameters."""
+    chosen, chosen_params = claims.values("pk").query.get_compiler(connection=connection).as_sql()
+    claim_prefix = context.claim_url(0)[: -len("0/")]
+    capture_prefix = context.capture_url(0)[: -len("0/")]
+    evidence, evidence_params = (
+        _evidence(with_captures, capture_prefix) if with_evidence else ("'[]'", [])
+    )
+    line = (
+        f"""'{{"id":' || c.id """
+        f"""|| ',"url":' || to_json(%s || c.id || '/')::text """
+        f"""|| ',"workspace":' || to_json(%s::text)::text """
+        f"""|| ',"article":{{"id":' || a.id """
+        f"""|| ',"title":' || {_s("a.title")} """
+        f"""|| ',"url":' || {_s("a.url")} """
+        f"""|| ',"outlet":' || {_s("a.outlet")} """
+        f"""|| ',"author":' || {_s("a.author")} """
+        f"""|| ',"published_on":' || {_day("a.published_on")} """
+        f"""|| ',"language":' || {_s("a.language")} """
+        f"""|| ',"direction":' || {_s("a.direction")} || '}}' """
+        f"""|| ',"snapshot":{{"id":' || n.id || ',"number":' || n.number """
+        f"""|| ',"sha256":' || {_s("n.sha256")} || '}}' """
+        """|| ',"selectors":[{"type":"TextPositionSelector","start":' || c.start """
+        """|| ',"end":' || c."end" """
+        f"""|| '}},{{"type":"TextQuoteSelector","exact":' || {_s("c.exact")} """
+        f"""|| ',"prefix":' || {_s("c.prefix")} || ',"suffix":' || {_s("c.suffix")} || '}}]' """
+        f"""|| ',"anchor_state":' || {_s("c.anchor_state")} """
+        f"""|| ',"restatement":' || {_s("c.restatement")} """
+        f"""|| ',"claimant":' || {_s("c.claimant")} """
+        f"""|| ',"status":' || {_s("c.status")} """
+        f"""|| ',"rating":' || CASE WHEN COALESCE(c.rating_label, '') = '' THEN 'null' """
+        f"""ELSE '{{"label":' || to_json(c.rating_label)::text """
+        f"""|| ',"value":' || {_n("c.rating_value")} || '}}' END """
+        f"""|| ',"verdict_summary":' || {_s("c.verdict_summary")} """
+        f"""|| ',"verdicts":' || {_verdicts() if with_verdicts else "'[]'"} """
+        f"""|| ',"evidence":' || {evidence} """
+        f"""|| ',"tags":' || COALESCE(array_to_json(c.tags)::text, '[]') """
+        f"""|| ',"assignee":' || {_person("au")} """
+        f"""|| ',"created_by":' || {_person("cb")} """
+        f"""|| ',"version":' || c.version """
+        f"""|| ',"created_at":' || {_at("c.created_at")} """
+        f"""|| ',"updated_at":' || {_at("c.updated_at")} """
+        + (f"""|| ',"comments":' || {_comments()} """ if with_comments else "")
+        + "|| '}'"
+    )
+    sql = (
+        f"SELECT {line} FROM claims_claim c "
+        "JOIN articles_article a ON a.id = c.article_id "
+        "JOIN articles_snapshot n ON n.id = c.snapshot_id "
+        "LEFT JOIN accounts_user au ON au.id = c.assignee_id "
+        "LEFT JOIN accounts_user cb ON cb.id = c.created_by_id "
+        f"WHERE c.id IN ({chosen}) "
+        "ORDER BY c.article_id, c.start, c.id"
+    )
+    # Parameters in the order their placeholders appear in the text.
+    params = [claim_prefix, context.workspace_slug, *evidence_params, *chosen_params]
+    return sql, params
+
+
+# Neither byte occurs unescaped in JSON text, so COPY's CSV form neither quotes a line
+# nor changes a byte of it.
+_COPY_OPTIONS = "(FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')"
+
+
+def copy_lines(sql: str, params: list, *, flush_bytes: int) -> Iterator[bytes]:
+    """The rows of a one-text-column SELECT, each followed by a newline, as COPY sends
+    them, joined into chunks of about `flush_bytes`."""
+    connection.ensure_connection()
+    statement = f"COPY ({sql}) TO STDOUT {_COPY_OPTIONS}"
+    with connection.connection.cursor() as cursor, cursor.copy(statement, params) as copy:
+        buffer: list[bytes] = []
+        size = 0
+        for data in copy:
+            buffer.append(bytes(data))
+            size += len(data)
+            if size >= flush_bytes:
+                yield b"".join(buffer)
+                buffer, size = [], 0
+        if buffer:
+            yield b"".join(buffer)

@@ -1,0 +1,119 @@
+"""Creating claims through the API, one request each: latency, requests/s, SQL per request.
+
+Run: ./sanad bench bench/claim_create.py [requests]   (default 300)
+
+In process (Django's test client, every middleware, token authentication, the audit
+chain on), against a throwaway database: one Persian article of about 3,000
+characters, a reviewer's token, then `requests` POSTs of one claim each on successive
+words. Prints p50 / p99 / requests per second, the statements one create makes
+(`BEGIN`/`COMMIT` not counted), and as the reference measured in the same run the
+same client's GET of a page that touches no database (`/robots.txt` if it exists,
+else a 404), so figures from a loaded machine can be compared. With `--profile`, the
+timed requests run again under cProfile and the 25 costliest calls are printed.
+"""
+
+import cProfile
+import pstats
+import statistics
+import sys
+import time
+
+from _setup import bench_database
+
+PERSIAN = (
+    "وزیر اقتصاد روز دوشنبه گفت که نرخ تورم در شش ماه گذشته به ۱۲٪ کاهش یافته است و "
+    "این کاهش نتیجهٔ سیاست‌های پولی دولت بوده است. "
+)
+
+
+def main() -> None:
+    numbers = [arg for arg in sys.argv[1:] if arg.isdigit()]
+    requests = int(numbers[0]) if numbers else 300
+    with bench_database():
+        from django.db import connection
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+        from app.api.services import api_token_create
+        from app.articles.services import article_import_text
+        from app.audit.models import AuditEvent
+        from app.workspaces.models import Role
+        from app.workspaces.services import member_add, workspace_create
+        from tests.factories import UserFactory
+
+        setup_test_environment()
+        admin = UserFactory(username="bench-admin")
+        workspace = workspace_create(name="Bench desk", creator=admin)
+        reviewer = UserFactory(username="bench-reviewer")
+        member_add(workspace=workspace, user=reviewer, role=Role.REVIEWER, actor=admin)
+        text = PERSIAN * (3000 // len(PERSIAN) + 1)
+        article = article_import_text(
+            workspace=workspace, text=text, title="گزارش", actor=reviewer, language="fa"
+        )
+        snapshot = article.snapshot
+        secret = api_token_create(workspace=workspace, actor=reviewer, name="bench").secret
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+        url = f"/api/v1/workspaces/{workspace.slug}/claims/"
+        starts = [i for i in range(1, len(text)) if text[i - 1] == " " and text[i] != " "]
+
+        def create(number: int):
+            start = starts[number % len(starts)]
+            end = text.index(" ", start)
+            return client.post(
+                url,
+                {
+                    "snapshot": snapshot.pk,
+                    "selectors": [
+                        {"type": "TextPositionSelector", "start": start, "end": end},
+                        {"type": "TextQuoteSelector", "exact": text[start:end]},
+                    ],
+                    "tags": ["bench"],
+                },
+                content_type="application/json",
+            )
+
+        for number in range(20):  # warm up: imports, URL resolvers, the token's first use
+            assert create(number).status_code == 201
+        timings = []
+        began = time.perf_counter()
+        for number in range(requests):
+            start = time.perf_counter()
+            response = create(number)
+            timings.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 201, response.content[:300]
+        elapsed = time.perf_counter() - began
+        with CaptureQueriesContext(connection) as queries:
+            create(0)
+        statements = [q["sql"] for q in queries.captured_queries]
+
+        bare = []
+        for _ in range(requests):
+            start = time.perf_counter()
+            Client().get("/robots.txt")
+            bare.append((time.perf_counter() - start) * 1000)
+        timings.sort()
+        bare.sort()
+        events = AuditEvent.objects.filter(workspace=workspace).count()
+        print(f"claims created: {requests} (+20 warm-up), audit events in the chain: {events}")
+        print(
+            f"create one claim (API): p50 {statistics.median(timings):.1f} ms, "
+            f"p99 {timings[int(len(timings) * 0.99) - 1]:.1f} ms, "
+            f"{requests / elapsed:.1f} req/s, {len(statements)} SQL per request"
+        )
+        print(
+            f"reference, bare GET without database: p50 {statistics.median(bare):.1f} ms, "
+            f"{len(bare) / (sum(bare) / 1000):.0f} req/s"
+        )
+        for sql in statements:
+            print("   ", sql[:110])
+        if "--profile" in sys.argv:
+            profile = cProfile.Profile()
+            profile.enable()
+            for number in range(requests):
+                create(requests + number)
+            profile.disable()
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
+
+
+if __name__ == "__main__":
+    main()

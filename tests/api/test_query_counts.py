@@ -1,0 +1,127 @@
+"""Statements per API write, pinned so that they cannot grow unnoticed (issue 17).
+
+Counted inside the test's transaction, so each service's atomic block shows as a
+SAVEPOINT and its RELEASE; in production those two are the BEGIN and COMMIT that
+Django does not log. The lists name the statements a change would add to.
+"""
+
+import pytest
+
+from app.audit.models import GENESIS_HASH, AuditEvent
+from app.claims.models import Claim, Rating
+from app.core.request_context import reset_request_memo, start_request_memo
+from app.workspaces.access import membership_of
+from app.workspaces.models import Role
+from app.workspaces.services import member_change_role
+from tests.exports.conftest import cite
+
+pytestmark = pytest.mark.django_db
+
+# Every token request: the token (with its user and workspace), the membership (read
+# once per request), the workspace by slug.
+TOKEN_REQUEST = 3
+CREATE_QUERIES = TOKEN_REQUEST + len(
+    ["snapshot", "SAVEPOINT", "INSERT claim", "chain lock + head", "INSERT event", "RELEASE"]
+)
+# A workflow action: the claim, SAVEPOINT, the claim locked, what is pending, UPDATE,
+# the chain lock + head, INSERT event, RELEASE, the claim read back, what is pending now.
+ACTION_QUERIES = TOKEN_REQUEST + 10
+
+
+def _chain_is_whole(workspace) -> None:
+    previous = GENESIS_HASH
+    for number, (seq, prev_hash, event_hash) in enumerate(
+        AuditEvent.objects.filter(workspace=workspace)
+        .order_by("seq")
+        .values_list("seq", "prev_hash", "hash"),
+        1,
+    ):
+        assert (seq, prev_hash) == (number, previous)
+        previous = event_hash
+
+
+def _quote(text, words):
+    start = text.index(words)
+    return [
+        {"type": "TextPositionSelector", "start": start, "end": start + len(words)},
+        {"type": "TextQuoteSelector", "exact": words},
+    ]
+
+
+def test_creating_a_claim_takes_a_fixed_handful_of_statements(
+    as_member, ws_url, english_article, team, django_assert_num_queries
+):
+    client = as_member("reviewer")
+    snapshot = english_article.snapshot
+    client.post(  # the token's first use records when it was used: one UPDATE more
+        ws_url("claims/"),
+        {"snapshot": snapshot.pk, "selectors": _quote(snapshot.text, "The mayor")},
+        format="json",
+    )
+
+    with django_assert_num_queries(CREATE_QUERIES) as captured:
+        response = client.post(
+            ws_url("claims/"),
+            {"snapshot": snapshot.pk, "selectors": _quote(snapshot.text, "ridership")},
+            format="json",
+        )
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["available_actions"] == ["assign", "start-review"]
+    statements = [query["sql"] for query in captured.captured_queries]
+    assert sum(sql.startswith('SELECT "workspaces_membership"') for sql in statements) == 1
+    assert not any("claims_verdict" in sql for sql in statements)
+    assert Claim.objects.filter(pk=body["id"], exact="ridership").exists()
+    event = AuditEvent.objects.filter(workspace=team.workspace).order_by("-seq").first()
+    assert (event.action, event.object_id) == ("claim.created", str(body["id"]))
+    _chain_is_whole(team.workspace)
+
+
+def _post(client, url, data=None, version=1):
+    response = client.post(url, data or {}, format="json", HTTP_IF_MATCH=f'"{version}"')
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_each_workflow_action_takes_a_fixed_number_of_statements(
+    as_member, ws_url, claim, team, django_assert_num_queries
+):
+    reviewer, editor = as_member("reviewer"), as_member("editor")
+    url = ws_url(f"claims/{claim.pk}/")
+    rating = Rating.objects.get(workspace=team.workspace, label="False")
+    cite(claim, team, "https://stats.example.org/ridership", "refutes")
+    _post(reviewer, url + "assign/", {"assignee": team.reviewer.pk})  # token first used
+    editor.get(url)  # the editor's token, first used
+
+    with django_assert_num_queries(ACTION_QUERIES):
+        body = _post(reviewer, url + "start-review/", version=2)
+    assert body["status"] == "in_review"
+
+    # + the rating, whether evidence exists, the scale's bounds, INSERT verdict, the
+    # editors to tell, INSERT their notifications
+    with django_assert_num_queries(ACTION_QUERIES + 6):
+        body = _post(reviewer, url + "propose/", {"rating": rating.pk, "summary": "No."}, version=3)
+    assert body["status"] == "verdict_proposed"
+
+    # + the rating, the scale's bounds, any published verdict superseded, UPDATE verdict,
+    # the published-claim guard on and off, the proposer still a member?, INSERT their
+    # notification, and (in the response) whether a retraction is pending.
+    with django_assert_num_queries(ACTION_QUERIES + 9):
+        body = _post(editor, url + "approve/", version=4)
+    assert body["status"] == "published"
+    _chain_is_whole(team.workspace)
+
+
+def test_a_role_changed_during_a_request_is_read_again(team):
+    memo = start_request_memo()
+    try:
+        assert membership_of(team.reviewer, team.workspace).role == Role.REVIEWER
+        member_change_role(
+            membership=membership_of(team.reviewer, team.workspace),
+            role=Role.VIEWER,
+            actor=team.admin,
+        )
+        assert membership_of(team.reviewer, team.workspace).role == Role.VIEWER
+    finally:
+        reset_request_memo(memo)
