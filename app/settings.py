@@ -104,6 +104,10 @@ INSTALLED_APPS = [
     "app.invitations",
     "app.notifications",
     "app.public",
+    # The job queue's tables come from its own migrations (schema public, so the runtime
+    # role's grants cover them).
+    "procrastinate.contrib.django",
+    "app.jobs",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +207,12 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Sanad runs on PostgreSQL only: DATABASE_URL must be postgresql://")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Files that outlive a request (background exports): a folder every web node and worker
+# shares, never a node's own memory.
+SANAD_STORAGE_DIR = Path(os.environ.get("SANAD_STORAGE_DIR") or LOCAL_DIR / "storage")
+# How long a finished export's file stays downloadable before the cleanup task removes it.
+SANAD_EXPORT_FILE_HOURS = int(os.environ.get("SANAD_EXPORT_FILE_HOURS", "24"))
 AUTH_USER_MODEL = "accounts.User"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -321,7 +331,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # django-axes logs every sign-in and sign-out at INFO; keep its lockouts (WARNING).
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "procrastinate.blueprints": {"level": "WARNING"}},
 }
 
 # E-mail (invitations, password resets, notification digests): `EMAIL_URL`

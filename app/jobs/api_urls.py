@@ -1,0 +1,9 @@
+from django.urls import path
+
+from app.jobs import api
+
+urlpatterns = [
+    path("exports", api.ExportJobView.as_view(), name="api-job-export"),
+    path("<int:pk>", api.JobDetailView.as_view(), name="api-job-detail"),
+    path("<int:pk>/download", api.JobDownloadView.as_view(), name="api-job-download"),
+]

@@ -1,0 +1,21 @@
+"""The queue's tasks (procrastinate, found by its Django app's autodiscovery)."""
+
+from procrastinate import RetryStrategy
+from procrastinate.contrib.django import app
+
+from app.jobs import runner
+
+# Up to three retries, waiting 4, 8, 16 s (+5 s each): enough for a database restart or
+# a deploy, not so long that the person watching the progress bar gives up.
+RETRY = RetryStrategy(max_attempts=3, wait=5, exponential_wait=2)
+
+
+@app.task(name="sanad.run_job", queue="jobs", retry=RETRY, pass_context=True)
+def run_job(context, job_id: int) -> None:
+    runner.job_run(job_id, last_attempt=context.job.attempts >= RETRY.max_attempts)
+
+
+@app.periodic(cron="17 * * * *")
+@app.task(name="sanad.remove_expired_exports", queue="maintenance", queueing_lock="cleanup")
+def remove_expired_exports(timestamp: int) -> int:
+    return runner.expired_exports_remove()
