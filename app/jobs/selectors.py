@@ -2,8 +2,10 @@
 
 from typing import Any
 
+from django.utils import timezone
+
 from app.core.errors import NotFound
-from app.jobs.models import Job
+from app.jobs.models import Job, JobState
 from app.workspaces.access import require_role, workspace_ids_for
 from app.workspaces.models import Role, Workspace
 
@@ -26,6 +28,14 @@ def job_get(*, user: Any, job_id: int, workspace: Workspace | None = None) -> Jo
     return job
 
 
+def job_eta_seconds(job: Job, now=None) -> int | None:
+    """Seconds left at the pace so far, while a job runs and has made some progress."""
+    if job.state != JobState.RUNNING or not job.started_at or not job.done or not job.total:
+        return None
+    elapsed = ((now or timezone.now()) - job.started_at).total_seconds()
+    return max(0, round(elapsed / job.done * (job.total - job.done)))
+
+
 def job_as_dict(job: Job) -> dict:
     return {
         "id": job.pk,
@@ -35,6 +45,7 @@ def job_as_dict(job: Job) -> dict:
         "done": job.done,
         "total": job.total,
         "percent": job.percent,
+        "eta_seconds": job_eta_seconds(job),
         "attempts": job.attempts,
         "error": job.error,
         "started_by": job.started_by.username,

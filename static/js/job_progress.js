@@ -3,14 +3,9 @@
 const section = document.querySelector("[data-job-url]");
 const FINISHED = new Set(["done", "failed"]);
 const LABELS = { queued: "Queued", running: "Running", done: "Done", failed: "Failed" };
-let startedAt = null;
 
 function eta(job) {
-  if (job.state !== "running" || !job.total || !job.done) return "";
-  startedAt = startedAt || Date.parse(job.started_at);
-  const elapsed = (Date.now() - startedAt) / 1000;
-  const left = Math.max(0, Math.round((elapsed / job.done) * (job.total - job.done)));
-  return `~${left} s`;
+  return job.eta_seconds === null ? "" : `~${job.eta_seconds} s`;
 }
 
 function show(job) {
