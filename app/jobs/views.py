@@ -1,12 +1,14 @@
 """Browser pages of jobs: start a background export, watch it, download its file."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from app.core.errors import Conflict
+from app.exports.forms import ExportForm
 from app.jobs.models import Job, JobKind
 from app.jobs.selectors import job_get
 from app.jobs.services import job_start
@@ -28,15 +30,21 @@ def download_response(job: Job) -> FileResponse:
 @login_required
 @require_POST
 def job_export(request: HttpRequest, slug: str) -> HttpResponse:
-    """Start a background export of every claim in the chosen format."""
+    """Start a background export with the export form's format and filters."""
     workspace = enter_workspace(request, slug, role=Role.VIEWER)
-    job = job_start(
-        workspace=workspace,
-        actor=request.user,
-        kind=JobKind.EXPORT,
-        params={"format": request.POST.get("format") or "csv"},
-    )
-    return redirect("job-detail", slug=workspace.slug, job_id=job.pk)
+    form = ExportForm(request.POST, user=request.user, workspace=workspace)
+    if form.is_valid():
+        params = dict(form.cleaned_data)
+        params["article"] = params["article"].pk if params.get("article") else None
+        try:
+            job = job_start(
+                workspace=workspace, actor=request.user, kind=JobKind.EXPORT, params=params
+            )
+        except ValidationError as error:
+            form.add_error(None, error.message_dict.get("format", error.messages))
+        else:
+            return redirect("job-detail", slug=workspace.slug, job_id=job.pk)
+    return render(request, "exports/index.html", {"workspace": workspace, "form": form}, status=400)
 
 
 @login_required

@@ -100,3 +100,27 @@ def test_the_browser_starts_an_export_and_shows_a_progress_bar(client, team, cla
     download = client.get(f"/w/{team.workspace.slug}/jobs/{job.pk}/download")
     assert download.status_code == 200
     assert b"".join(download.streaming_content).count(b"\r\n") == 13
+
+
+def test_the_export_page_offers_the_background_export_with_its_filters(client, team, claims):
+    client.force_login(team.viewer)
+    page = client.get(f"/w/{team.workspace.slug}/exports/").content.decode()
+    assert f'formaction="/w/{team.workspace.slug}/jobs/export/"' in page
+
+    client.post(
+        f"/w/{team.workspace.slug}/jobs/export/",
+        {"format": "jsonl", "status": "open", "created_from": "2025-01-01"},
+    )
+    assert Job.objects.get().params == {
+        "format": "jsonl",
+        "filters": {"status": "open", "created_from": "2025-01-01"},
+        "bom": False,
+    }
+
+
+def test_a_format_the_background_cannot_write_is_refused_on_the_page(client, team):
+    client.force_login(team.viewer)
+    response = client.post(f"/w/{team.workspace.slug}/jobs/export/", {"format": "claimreview"})
+    assert response.status_code == 400
+    assert "Background exports are written as csv or jsonl" in response.content.decode()
+    assert not Job.objects.exists()
