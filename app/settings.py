@@ -112,6 +112,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "app.core.replicas.ReplicaPinMiddleware",
     "app.core.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "app.core.middleware.RequestIdMiddleware",
@@ -203,6 +204,25 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Read replicas (app/core/replicas.py): comma-separated URLs, tried in order.
+for _number, _url in enumerate(
+    url.strip() for url in os.environ.get("DATABASE_REPLICA_URLS", "").split(",") if url.strip()
+):
+    DATABASES[f"replica_{_number}"] = {
+        **dj_database_url.parse(
+            _url,
+            conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "600")),
+            conn_health_checks=True,
+        ),
+        # The test runner makes no copy of a replica: it reads the test database.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["app.core.replicas.ReplicaRouter"]
+# Read-your-writes: after a write, the writer's reads stay on the primary this long.
+SANAD_REPLICA_PIN_SECONDS = int(os.environ.get("SANAD_REPLICA_PIN_SECONDS", "10"))
+# A replica further behind than this (seconds) is skipped; its lag is re-read this often.
+SANAD_REPLICA_MAX_LAG = float(os.environ.get("SANAD_REPLICA_MAX_LAG", "5"))
+SANAD_REPLICA_CHECK_SECONDS = float(os.environ.get("SANAD_REPLICA_CHECK_SECONDS", "2"))
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Sanad runs on PostgreSQL only: DATABASE_URL must be postgresql://")
 

@@ -5,6 +5,8 @@ its real one; the task runs in the worker's thread on its own database connectio
 these tests commit (`transactional_db`).
 """
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from procrastinate import testing
 from procrastinate.contrib.django import app as queue_app
@@ -34,13 +36,35 @@ def rows(connector):
     return [row for row in connector.jobs.values() if row["task_name"] == "sanad.run_job"]
 
 
+def in_thread(function, *args, **kwargs):
+    """Run where no event loop runs: the in-memory queue bridges async code with
+    `async_to_sync`, which refuses a thread with a running loop (Playwright's, once the
+    browser tests have run in this process)."""
+    from django.db import connection
+
+    def run():
+        try:
+            return function(*args, **kwargs)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
+
+
+def start(team):
+    return in_thread(
+        job_start, workspace=team.workspace, actor=team.editor, kind="export", params={}
+    )
+
+
 def run_worker(app):
-    app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+    in_thread(app.run_worker, wait=False, install_signal_handlers=False, listen_notify=False)
 
 
 def test_a_queued_export_is_run_by_the_worker_to_done(queue, team, claims):
     app, connector = queue
-    job = job_start(workspace=team.workspace, actor=team.editor, kind="export", params={})
+    job = start(team)
     assert [row["status"] for row in rows(connector)] == ["todo"]
     assert Job.objects.get(pk=job.pk).state == JobState.QUEUED
 
@@ -66,7 +90,7 @@ def test_a_failing_job_is_rescheduled_with_backoff_and_its_error_shown(
         raise ConnectionError("storage unreachable")
 
     monkeypatch.setattr(runner, "_export", broken)
-    job = job_start(workspace=team.workspace, actor=team.editor, kind="export", params={})
+    job = start(team)
 
     run_worker(app)
 
@@ -84,7 +108,7 @@ def test_the_last_attempt_marks_the_job_failed(queue, team, claims, monkeypatch)
         raise ConnectionError("storage unreachable")
 
     monkeypatch.setattr(runner, "_export", broken)
-    job = job_start(workspace=team.workspace, actor=team.editor, kind="export", params={})
+    job = start(team)
     (row,) = rows(connector)
     row["attempts"] = RETRY.max_attempts  # as if every earlier attempt had failed
 
