@@ -11,8 +11,9 @@ from app.api.conventions import WORKSPACE_QUERY, workspace_from_query
 from app.claims.models import ClaimStatus
 from app.jobs.models import JobKind
 from app.jobs.selectors import job_as_dict, job_get
-from app.jobs.services import EXPORT_FORMATS, job_start
+from app.jobs.services import EXPORT_FORMATS, IMPORT_MAX_FILES, job_import_files, job_start
 from app.jobs.views import download_response
+from app.workspaces.models import Role
 
 
 class ExportJobInput(serializers.Serializer):
@@ -24,6 +25,21 @@ class ExportJobInput(serializers.Serializer):
     updated_from = serializers.DateField(required=False)
     updated_to = serializers.DateField(required=False)
     bom = serializers.BooleanField(default=False)
+
+
+class ImportFileInput(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    content = serializers.CharField(trim_whitespace=False)
+    url = serializers.CharField(required=False, allow_blank=True)
+    title = serializers.CharField(required=False, allow_blank=True)
+    outlet = serializers.CharField(required=False, allow_blank=True)
+    author = serializers.CharField(required=False, allow_blank=True)
+    published = serializers.CharField(required=False, allow_blank=True)
+    language = serializers.CharField(required=False, allow_blank=True)
+
+
+class ImportJobInput(serializers.Serializer):
+    files = ImportFileInput(many=True, allow_empty=False, max_length=IMPORT_MAX_FILES)
 
 
 def _job_body(request, job) -> dict:
@@ -54,6 +70,33 @@ class ExportJobView(APIView):
         job = job_start(
             workspace=workspace, actor=request.user, kind=JobKind.EXPORT, params=data.validated_data
         )
+        return Response(_job_body(request, job), status=status.HTTP_202_ACCEPTED)
+
+
+class ImportJobView(APIView):
+    @extend_schema(
+        summary="Start a bulk import of articles (reviewers)",
+        description="Each file is `name` (.html, .htm or .txt), `content` and optional "
+        "manifest details (url, title, outlet, author, published, language). A worker imports "
+        "them one by one as the caller; `summary` of the finished job counts imported, "
+        "new snapshot, unchanged and failed files, with each failure's reason.",
+        parameters=[WORKSPACE_QUERY],
+        request=ImportJobInput,
+        responses={202: OpenApiTypes.OBJECT},
+    )
+    def post(self, request):
+        workspace = workspace_from_query(request, role=Role.REVIEWER)
+        data = ImportJobInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        files = [
+            (
+                entry["name"],
+                entry["content"].encode("utf-8"),
+                {key: value for key, value in entry.items() if key not in ("name", "content")},
+            )
+            for entry in data.validated_data["files"]
+        ]
+        job = job_import_files(workspace=workspace, actor=request.user, files=files)
         return Response(_job_body(request, job), status=status.HTTP_202_ACCEPTED)
 
 

@@ -13,6 +13,7 @@ from app.workspaces.models import Workspace
 
 class JobKind(models.TextChoices):
     EXPORT = "export", _("Export")
+    IMPORT = "import", _("Import")
 
 
 class JobState(models.TextChoices):
@@ -37,6 +38,8 @@ class Job(models.Model):
     # Relative to SANAD_STORAGE_DIR; empty until the job has written its file.
     result_file = models.CharField(max_length=300, blank=True)
     result_name = models.CharField(max_length=200, blank=True)
+    # What the job found, e.g. an import's count per outcome and the files that failed.
+    summary = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -8,6 +8,7 @@ started the job, with their role checked again (someone removed meanwhile gets a
 refusal, not an export).
 """
 
+import contextlib
 import datetime as dt
 import logging
 
@@ -22,7 +23,7 @@ from app.exports.forms import ExportFilters
 from app.exports.records import ExportContext
 from app.exports.selectors import export_claims
 from app.exports.services import export_create
-from app.jobs.models import Job, JobState
+from app.jobs.models import Job, JobKind, JobState
 from app.jobs.storage import storage_path, write_atomically
 from app.public.links import public_context
 from app.public.selectors import public_site_of
@@ -107,40 +108,86 @@ def job_run(job_id: int, *, last_attempt: bool) -> Job | None:
         job.error = ""
         job.save(update_fields=["state", "attempts", "started_at", "error"])
     try:
+        if job.kind == JobKind.IMPORT:
+            finished = _finish(job_id, summary=_import(job))
+            _remove_import_files(finished)
+            return finished
         relative, name = _export(job)
-        return _finish(job_id, relative, name)
+        return _finish(job_id, relative=relative, name=name)
     except Exception as error:
         _record_failure(job, error, last_attempt=last_attempt)
         raise
 
 
-def _finish(job_id: int, relative: str, name: str) -> Job:
+def _import(job: Job) -> dict:
+    """Import each stored file as the starter; a refused file is counted, not fatal.
+
+    Each file is its own transaction with its own events (as `import_articles` does); a
+    retry re-reads every file and finds the ones already imported "unchanged".
+    """
+    from app.articles.management.commands.import_articles import import_file
+
+    files = job.params["files"]
+    Job.objects.filter(pk=job.pk).update(total=len(files), done=0)
+    counts = {"imported": 0, "snapshot_added": 0, "unchanged": 0, "failed": 0}
+    failed = []
+    for number, entry in enumerate(files, start=1):
+        outcome = import_file(
+            storage_path(entry["stored"]),
+            workspace=job.workspace,
+            actor=job.started_by,
+            entry=entry.get("details") or {},
+        )
+        counts[outcome.status] += 1
+        if outcome.status == "failed":
+            failed.append({"file": entry["name"], "error": outcome.detail})
+        Job.objects.filter(pk=job.pk).update(done=number)
+    return {"counts": counts, "failed": failed[:200]}
+
+
+def _remove_import_files(job: Job) -> None:
+    for entry in job.params.get("files") or []:
+        storage_path(entry["stored"]).unlink(missing_ok=True)
+    if job.params.get("files"):
+        folder = storage_path(job.params["files"][0]["stored"]).parent
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+def _finish(job_id: int, *, relative: str = "", name: str = "", summary: dict | None = None) -> Job:
     with transaction.atomic():
         job = Job.objects.select_related("workspace", "started_by").select_for_update(of=("self",))
         job = job.get(pk=job_id)
         if job.state in FINISHED:
             return job
-        event = export_create(
-            workspace=job.workspace,
-            actor=job.started_by,
-            format=job.params["format"],
-            filters=_filters(job.params.get("filters") or {}),
-            options={"job": job.pk},
-        )
+        after = {"state": JobState.DONE}
+        if job.kind == JobKind.EXPORT:
+            event = export_create(
+                workspace=job.workspace,
+                actor=job.started_by,
+                format=job.params["format"],
+                filters=_filters(job.params.get("filters") or {}),
+                options={"job": job.pk},
+            )
+            after["export"] = event.object_id
         job.state = JobState.DONE
         job.result_file = relative
         job.result_name = name
+        job.summary = summary or {}
         job.finished_at = timezone.now()
         if job.total is not None:
             job.done = job.total
         job.save()
+        after["rows"] = job.done
+        if summary:
+            after["counts"] = summary["counts"]
         audit_append(
             workspace=job.workspace,
             actor=job.started_by,
             action="job.finished",
             object_type="job",
             object_id=job.pk,
-            after={"state": job.state, "rows": job.done, "export": event.object_id},
+            after=after,
         )
     return job
 

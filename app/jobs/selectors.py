@@ -53,4 +53,5 @@ def job_as_dict(job: Job) -> dict:
         "started_at": job.started_at.isoformat() if job.started_at else None,
         "finished_at": job.finished_at.isoformat() if job.finished_at else None,
         "download": bool(job.result_file),
+        "summary": job.summary,
     }

@@ -187,6 +187,7 @@ RULES: dict[str, Rule] = {
     "job-detail": Rule({"GET": "viewer"}, objects={"job_id": "job"}),
     "job-download": Rule({"GET": "viewer"}, objects={"job_id": "job"}),
     "api-job-export": Api({"POST": "viewer"}, workspace_query=True),
+    "api-job-import": Api({"POST": "reviewer"}, workspace_query=True),
     "api-job-detail": Api({"GET": "viewer"}, objects={"pk": "job"}),
     "api-job-download": Api({"GET": "viewer"}, objects={"pk": "job"}),
     # Probes for load balancers: no sign-in, nothing about any workspace.
