@@ -274,6 +274,8 @@ SANAD_IMPORT_MAX_BYTES = int(os.environ.get("SANAD_IMPORT_MAX_BYTES", str(2 * 10
 # Room for a pasted page plus the form around it; larger bodies get Django's 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = SANAD_IMPORT_MAX_BYTES * 2 + 512 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = SANAD_IMPORT_MAX_BYTES + 512 * 1024
+# A bulk import uploads many files in one form (the whole body stays under the limit below).
+DATA_UPLOAD_MAX_NUMBER_FILES = 5000
 # Any request body declared larger than this is refused with 413 before it is read.
 SANAD_MAX_REQUEST_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
 
@@ -351,7 +353,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # django-axes logs every sign-in and sign-out at INFO; keep its lockouts (WARNING).
-    "loggers": {"axes": {"level": "WARNING"}, "procrastinate.blueprints": {"level": "WARNING"}},
+    # procrastinate announces each task and schedule at start-up, in every manage.py command.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "procrastinate.blueprints": {"level": "WARNING"},
+        "procrastinate.periodic": {"level": "WARNING"},
+    },
 }
 
 # E-mail (invitations, password resets, notification digests): `EMAIL_URL`

@@ -11,7 +11,7 @@ from app.core.errors import Conflict
 from app.exports.forms import ExportForm
 from app.jobs.models import Job, JobKind
 from app.jobs.selectors import job_get
-from app.jobs.services import job_start
+from app.jobs.services import IMPORT_MAX_FILES, job_import_files, job_start
 from app.jobs.storage import storage_path
 from app.workspaces.models import Role
 from app.workspaces.views import enter_workspace
@@ -45,6 +45,27 @@ def job_export(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             return redirect("job-detail", slug=workspace.slug, job_id=job.pk)
     return render(request, "exports/index.html", {"workspace": workspace, "form": form}, status=400)
+
+
+@login_required
+def job_import(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload many .html/.txt files at once; a worker imports them while a bar shows progress."""
+    workspace = enter_workspace(request, slug, role=Role.REVIEWER)
+    error = ""
+    if request.method == "POST":
+        files = [(upload.name, upload.read(), {}) for upload in request.FILES.getlist("files")]
+        try:
+            job = job_import_files(workspace=workspace, actor=request.user, files=files)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            return redirect("job-detail", slug=workspace.slug, job_id=job.pk)
+    return render(
+        request,
+        "jobs/import.html",
+        {"workspace": workspace, "error": error, "max_files": IMPORT_MAX_FILES},
+        status=400 if error else 200,
+    )
 
 
 @login_required

@@ -19,6 +19,14 @@ function show(job) {
   error.textContent = job.error;
   error.hidden = !job.error;
   section.querySelector("[data-job-download]").hidden = !job.download;
+  const counts = (job.summary && job.summary.counts) || null;
+  const summary = section.querySelector("[data-job-summary]");
+  if (counts) {
+    summary.textContent = Object.entries(counts)
+      .map(([status, n]) => `${status}: ${n}`)
+      .join(" · ");
+    summary.hidden = false;
+  }
 }
 
 async function poll() {

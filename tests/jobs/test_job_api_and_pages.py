@@ -124,3 +124,33 @@ def test_a_format_the_background_cannot_write_is_refused_on_the_page(client, tea
     assert response.status_code == 400
     assert "Background exports are written as csv or jsonl" in response.content.decode()
     assert not Job.objects.exists()
+
+
+def test_the_bulk_import_page_queues_the_uploaded_files(client, team):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(team.reviewer)
+    page = client.get(f"/w/{team.workspace.slug}/jobs/import/").content.decode()
+    assert 'type="file" name="files" multiple' in page
+
+    files = [
+        SimpleUploadedFile(f"n{n}.txt", f"Note {n} about the mayor.\n".encode()) for n in (1, 2)
+    ]
+    response = client.post(f"/w/{team.workspace.slug}/jobs/import/", {"files": files})
+
+    job = Job.objects.get()
+    assert response["Location"] == f"/w/{team.workspace.slug}/jobs/{job.pk}/"
+    assert [f["name"] for f in job.params["files"]] == ["n1.txt", "n2.txt"]
+
+
+def test_the_bulk_import_page_refuses_other_file_types(client, team):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(team.reviewer)
+    response = client.post(
+        f"/w/{team.workspace.slug}/jobs/import/",
+        {"files": [SimpleUploadedFile("scan.pdf", b"%PDF-1.7")]},
+    )
+    assert response.status_code == 400
+    assert "scan.pdf: not a .html, .htm or .txt file." in response.content.decode()
+    assert not Job.objects.exists()

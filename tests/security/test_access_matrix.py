@@ -184,6 +184,7 @@ RULES: dict[str, Rule] = {
     "audit-api-public-key": Api({"GET": ANYONE}),
     # Background jobs: any member starts an export and watches any job of the workspace.
     "job-export": Rule({"POST": "viewer"}),
+    "job-import": Rule({"GET": "reviewer", "POST": "reviewer"}),
     "job-detail": Rule({"GET": "viewer"}, objects={"job_id": "job"}),
     "job-download": Rule({"GET": "viewer"}, objects={"job_id": "job"}),
     "api-job-export": Api({"POST": "viewer"}, workspace_query=True),
