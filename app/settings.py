@@ -104,10 +104,15 @@ INSTALLED_APPS = [
     "app.invitations",
     "app.notifications",
     "app.public",
+    # The job queue's tables come from its own migrations (schema public, so the runtime
+    # role's grants cover them).
+    "procrastinate.contrib.django",
+    "app.jobs",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "app.core.replicas.ReplicaPinMiddleware",
     "app.core.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "app.core.middleware.RequestIdMiddleware",
@@ -201,10 +206,35 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Read replicas (app/core/replicas.py): comma-separated URLs, tried in order.
+for _number, _url in enumerate(
+    url.strip() for url in os.environ.get("DATABASE_REPLICA_URLS", "").split(",") if url.strip()
+):
+    DATABASES[f"replica_{_number}"] = {
+        **dj_database_url.parse(
+            _url,
+            conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "600")),
+            conn_health_checks=True,
+        ),
+        # The test runner makes no copy of a replica: it reads the test database.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["app.core.replicas.ReplicaRouter"]
+# Read-your-writes: after a write, the writer's reads stay on the primary this long.
+SANAD_REPLICA_PIN_SECONDS = int(os.environ.get("SANAD_REPLICA_PIN_SECONDS", "10"))
+# A replica further behind than this (seconds) is skipped; its lag is re-read this often.
+SANAD_REPLICA_MAX_LAG = float(os.environ.get("SANAD_REPLICA_MAX_LAG", "5"))
+SANAD_REPLICA_CHECK_SECONDS = float(os.environ.get("SANAD_REPLICA_CHECK_SECONDS", "2"))
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Sanad runs on PostgreSQL only: DATABASE_URL must be postgresql://")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Files that outlive a request (background exports): a folder every web node and worker
+# shares, never a node's own memory.
+SANAD_STORAGE_DIR = Path(os.environ.get("SANAD_STORAGE_DIR") or LOCAL_DIR / "storage")
+# How long a finished export's file stays downloadable before the cleanup task removes it.
+SANAD_EXPORT_FILE_HOURS = int(os.environ.get("SANAD_EXPORT_FILE_HOURS", "24"))
 AUTH_USER_MODEL = "accounts.User"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -246,6 +276,8 @@ SANAD_IMPORT_MAX_BYTES = int(os.environ.get("SANAD_IMPORT_MAX_BYTES", str(2 * 10
 # Room for a pasted page plus the form around it; larger bodies get Django's 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = SANAD_IMPORT_MAX_BYTES * 2 + 512 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = SANAD_IMPORT_MAX_BYTES + 512 * 1024
+# A bulk import uploads many files in one form (the whole body stays under the limit below).
+DATA_UPLOAD_MAX_NUMBER_FILES = 5000
 # Any request body declared larger than this is refused with 413 before it is read.
 SANAD_MAX_REQUEST_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
 
@@ -323,7 +355,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # django-axes logs every sign-in and sign-out at INFO; keep its lockouts (WARNING).
-    "loggers": {"axes": {"level": "WARNING"}},
+    # procrastinate announces each task and schedule at start-up, in every manage.py command.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "procrastinate.blueprints": {"level": "WARNING"},
+        "procrastinate.periodic": {"level": "WARNING"},
+    },
 }
 
 # E-mail (invitations, password resets, notification digests): `EMAIL_URL`

@@ -8,3 +8,6 @@ from app.settings import *  # noqa: F403
 
 # Hashing passwords properly costs ~100 ms each; tests create many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Files of background jobs: never the development storage folder.
+SANAD_STORAGE_DIR = LOCAL_DIR / "test-storage"  # noqa: F405

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from app.accounts import views as account_views
+from app.core import health
 from app.operations import api as operations_api
 from app.operations import views as operations_views
 from app.public import views as public_views
@@ -9,6 +10,8 @@ from app.public.settings_views import public_settings
 from app.search.api import SearchAPIView
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     # Django's password views, noted in the person's security log (before Django's own).
     path(
@@ -32,6 +35,7 @@ urlpatterns = [
     path("w/<slug:slug>/sources/", include("app.sources.urls")),
     path("w/<slug:slug>/search/", include("app.search.urls")),
     path("w/<slug:slug>/exports/", include("app.exports.urls")),
+    path("w/<slug:slug>/jobs/", include("app.jobs.urls")),
     path("w/<slug:slug>/audit/reconcile/", operations_views.reconcile, name="audit-reconcile"),
     path("w/<slug:slug>/audit/", include("app.audit.urls")),
     path("audit/", include("app.audit.public_urls")),
@@ -41,6 +45,7 @@ urlpatterns = [
     path("w/<slug:slug>/public/", public_settings, name="public-settings"),
     path("api/v1/search", SearchAPIView.as_view(), name="api-search"),
     path("api/v1/exports/", include("app.exports.api_urls")),
+    path("api/v1/jobs/", include("app.jobs.api_urls")),
     path(
         "api/v1/audit/reconcile/",
         operations_api.ReconcileView.as_view(),

@@ -228,13 +228,33 @@ def check_email(settings) -> Finding:
     )
 
 
-def check_job_worker() -> Finding:
-    return Finding(
-        "Job worker",
-        "none yet",
-        "no background jobs: imports, exports and checkpoints run in the request or as "
-        "manage.py commands; nothing to start",
-    )
+def check_job_worker(had_url: bool) -> Finding:
+    """Workers announce themselves in the queue's own table with a heartbeat."""
+    start = "./sanad worker (./sanad run starts one beside the server)"
+    if not had_url:
+        return Finding("Job worker", "none running", "no database to ask", start)
+    import psycopg
+
+    try:
+        with psycopg.connect(os.environ["DATABASE_URL"], connect_timeout=5) as conn:
+            alive = conn.execute(
+                "SELECT count(*) FROM procrastinate_workers "
+                "WHERE last_heartbeat > now() - interval '1 minute'"
+            ).fetchone()[0]
+            waiting = conn.execute(
+                "SELECT count(*) FROM procrastinate_jobs WHERE status = 'todo'"
+            ).fetchone()[0]
+    except psycopg.errors.UndefinedTable:
+        return Finding(
+            "Job worker", "none running", "the queue's tables are not migrated yet", start
+        )
+    except psycopg.Error as error:
+        return Finding("Job worker", TODO, f"the queue's tables: {error}".strip(), start)
+    if not alive:
+        return Finding(
+            "Job worker", "none running", f"procrastinate; {waiting} job(s) waiting", start
+        )
+    return Finding("Job worker", OK, f"{alive} procrastinate worker(s) alive; {waiting} waiting")
 
 
 def django_settings():
@@ -259,7 +279,12 @@ def main() -> int:
     else:
         problem, _ = database_source()
         findings.append(problem or Finding("PostgreSQL", TODO, "no DATABASE_URL", "./sanad db"))
-    findings += [check_chromium(), check_cache(settings), check_email(settings), check_job_worker()]
+    findings += [
+        check_chromium(),
+        check_cache(settings),
+        check_email(settings),
+        check_job_worker(had_url),
+    ]
     width = max(len(f.part) for f in findings) + 2
     status_width = max(len(f.status) for f in findings) + 2
     for finding in findings:

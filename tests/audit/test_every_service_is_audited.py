@@ -437,6 +437,19 @@ CALLS: dict[str, Callable[[World], Callable[[], object]]] = {
         format="csv",
         filters=importlib.import_module("app.exports.forms").ExportFilters(),
     ),
+    "app.jobs.services.job_start": lambda w: call(
+        "app.jobs.services.job_start",
+        workspace=w.team.workspace,
+        actor=w.team.viewer,
+        kind="export",
+        params={"format": "jsonl"},
+    ),
+    "app.jobs.services.job_import_files": lambda w: call(
+        "app.jobs.services.job_import_files",
+        workspace=w.team.workspace,
+        actor=w.team.reviewer,
+        files=[("note.txt", b"A short note about the mayor.\n", {})],
+    ),
     "app.exports.services.annotations_import": lambda w: call(
         "app.exports.services.annotations_import",
         workspace=w.other_team.workspace,

@@ -41,7 +41,7 @@ def test_doctor_reports_each_part_with_ok_or_what_to_do():
     statuses = {p: line[len(p) :].split()[0] for p, line in zip(PARTS, headed, strict=True)}
     assert statuses["Python"] == "OK"
     assert statuses["PostgreSQL"] == "OK"
-    assert statuses["Job worker"] == "none"  # "none yet": there is no job worker to check
+    assert statuses["Job worker"] == "none"  # "none running": no worker beside the tests
     assert statuses["E-mail"] == "not"  # "not configured": nothing sends mail
     for line in result.stdout.splitlines():
         if " TODO " in line:  # each TODO is followed by what to do

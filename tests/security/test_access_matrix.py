@@ -24,6 +24,7 @@ from app.articles.services import article_import_text
 from app.claims.models import Rating
 from app.claims.relations import claim_link_related
 from app.claims.services import claim_create, comment_add
+from app.jobs.services import job_start
 from app.sources.captures import capture_upload
 from app.sources.services import evidence_add_with_source
 from app.workspaces.models import Membership
@@ -182,6 +183,18 @@ RULES: dict[str, Rule] = {
     "audit-api-export": Api({"GET": "viewer"}, workspace_query=True),
     "audit-api-checkpoints": Api({"GET": "viewer", "POST": "editor"}, workspace_query=True),
     "audit-api-public-key": Api({"GET": ANYONE}),
+    # Background jobs: any member starts an export and watches any job of the workspace.
+    "job-export": Rule({"POST": "viewer"}),
+    "job-import": Rule({"GET": "reviewer", "POST": "reviewer"}),
+    "job-detail": Rule({"GET": "viewer"}, objects={"job_id": "job"}),
+    "job-download": Rule({"GET": "viewer"}, objects={"job_id": "job"}),
+    "api-job-export": Api({"POST": "viewer"}, workspace_query=True),
+    "api-job-import": Api({"POST": "reviewer"}, workspace_query=True),
+    "api-job-detail": Api({"GET": "viewer"}, objects={"pk": "job"}),
+    "api-job-download": Api({"GET": "viewer"}, objects={"pk": "job"}),
+    # Probes for load balancers: no sign-in, nothing about any workspace.
+    "healthz": Rule({"GET": ANYONE}),
+    "readyz": Rule({"GET": ANYONE}),
     # Invitations (admins), the invitee's link (anyone holding it), my work, notifications.
     "invitation-list": Rule({"GET": "admin", "POST": "admin"}),
     "invitation-resend": Rule({"POST": "admin"}, objects={"invitation_id": "invitation"}),
@@ -307,7 +320,9 @@ def _populate(team) -> dict[str, object]:
         actor=team.reviewer,
     )
     published = _published(team, imported.snapshot)
+    job = job_start(workspace=team.workspace, actor=team.admin, kind="export", params={})
     return {
+        "job": job,
         "capture": capture,
         "published": published,
         "workspace": team.workspace,

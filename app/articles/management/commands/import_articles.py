@@ -5,6 +5,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -51,9 +52,24 @@ class Command(BaseCommand):
         )
         parser.add_argument("--manifest", type=Path, help="a JSON Lines file of per-file details")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="copy the files to the storage folder and queue one job (needs --as); a "
+            "worker imports them and the job's page shows the progress",
+        )
 
     def handle(
-        self, *args, paths, workspace, username, manifest, no_progress, url_list=None, **options
+        self,
+        *args,
+        paths,
+        workspace,
+        username,
+        manifest,
+        no_progress,
+        url_list=None,
+        background=False,
+        **options,
     ):
         target = Workspace.objects.filter(slug=workspace).first()
         if target is None:
@@ -75,6 +91,9 @@ class Command(BaseCommand):
         if not files:
             raise CommandError("No .html, .htm or .txt files found in the given paths.")
 
+        if background:
+            self._queue(files, details, target, actor)
+            return
         outcomes = []
         progress = tqdm(files, unit="article", disable=no_progress, file=sys.stderr)
         for path in progress:
@@ -150,50 +169,31 @@ class Command(BaseCommand):
         return details
 
     def _import_one(self, path: Path, workspace, actor, manifest: dict) -> Outcome:
-        entry = manifest.get(path.resolve(), {})
+        return import_file(
+            path, workspace=workspace, actor=actor, entry=manifest.get(path.resolve(), {})
+        )
+
+    def _queue(self, files: list[Path], details: dict, workspace, actor) -> None:
+        from app.jobs.services import job_import_files
+
+        if actor is None:
+            raise CommandError("--background needs --as USERNAME: the job runs as that member.")
         try:
-            kwargs = {key: str(entry[key]) for key in DETAIL_KEYS if entry.get(key)}
-            if entry.get("published"):
-                try:
-                    kwargs["published_on"] = read_date(str(entry["published"]))
-                except DateInputError as error:
-                    raise ValidationError({"published": str(error)}) from None
-            data = path.read_bytes()
-            if ARTICLE_SUFFIXES.get(path.suffix.lower()) == "html":
-                result = article_import_html(
-                    workspace=workspace,
-                    html=data,
-                    actor=actor,
-                    require_url=bool(entry.get("url")),
-                    match_text=True,
-                    **kwargs,
-                )
-            else:
-                try:
-                    text = data.decode("utf-8-sig")
-                except UnicodeDecodeError as error:
-                    raise ValidationError(
-                        {"text": f"The file is not UTF-8 text (byte {error.start})."}
-                    ) from None
-                result = article_import_text(
-                    workspace=workspace,
-                    text=text,
-                    actor=actor,
-                    trim=bool(entry.get("trim")),
-                    match_text=True,
-                    **kwargs,
-                )
-        except ValidationError as error:
-            return Outcome(path, "failed", _describe(error))
-        except DomainError as error:
-            return Outcome(path, "failed", error.message)
-        except OSError as error:
-            return Outcome(path, "failed", f"cannot read: {error.strerror}")
-        if result.unchanged:
-            return Outcome(path, "unchanged", f"same as snapshot #{result.snapshot.number}")
-        if result.created_article:
-            return Outcome(path, "imported", f"article {result.article.pk}")
-        return Outcome(path, "snapshot_added", f"snapshot #{result.snapshot.number}")
+            job = job_import_files(
+                workspace=workspace,
+                actor=actor,
+                files=[
+                    (path.name, path.read_bytes(), details.get(path.resolve(), {}))
+                    for path in files
+                ],
+            )
+        except (DomainError, ValidationError) as error:
+            message = error.message if isinstance(error, DomainError) else _describe(error)
+            raise CommandError(message) from None
+        self.stdout.write(
+            f"Queued job {job.pk} for {len(files)} file(s): "
+            f"{settings.SANAD_BASE_URL}/w/{workspace.slug}/jobs/{job.pk}/"
+        )
 
     def _report(self, outcomes: list[Outcome]) -> None:
         for outcome in outcomes:
@@ -218,3 +218,53 @@ def _describe(error: ValidationError) -> str:
             f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
         )
     return " ".join(error.messages)
+
+
+def import_file(path: Path, *, workspace, actor, entry: dict) -> Outcome:
+    """Import one file with its manifest details; a refusal is an outcome, not an error.
+
+    Idempotent: the same file again is "unchanged" (the background import relies on it).
+    """
+    try:
+        kwargs = {key: str(entry[key]) for key in DETAIL_KEYS if entry.get(key)}
+        if entry.get("published"):
+            try:
+                kwargs["published_on"] = read_date(str(entry["published"]))
+            except DateInputError as error:
+                raise ValidationError({"published": str(error)}) from None
+        data = path.read_bytes()
+        if ARTICLE_SUFFIXES.get(path.suffix.lower()) == "html":
+            result = article_import_html(
+                workspace=workspace,
+                html=data,
+                actor=actor,
+                require_url=bool(entry.get("url")),
+                match_text=True,
+                **kwargs,
+            )
+        else:
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError as error:
+                raise ValidationError(
+                    {"text": f"The file is not UTF-8 text (byte {error.start})."}
+                ) from None
+            result = article_import_text(
+                workspace=workspace,
+                text=text,
+                actor=actor,
+                trim=bool(entry.get("trim")),
+                match_text=True,
+                **kwargs,
+            )
+    except ValidationError as error:
+        return Outcome(path, "failed", _describe(error))
+    except DomainError as error:
+        return Outcome(path, "failed", error.message)
+    except OSError as error:
+        return Outcome(path, "failed", f"cannot read: {error.strerror}")
+    if result.unchanged:
+        return Outcome(path, "unchanged", f"same as snapshot #{result.snapshot.number}")
+    if result.created_article:
+        return Outcome(path, "imported", f"article {result.article.pk}")
+    return Outcome(path, "snapshot_added", f"snapshot #{result.snapshot.number}")

@@ -1,0 +1,40 @@
+"""The queue's tasks (procrastinate, found by its Django app's autodiscovery)."""
+
+from procrastinate import RetryStrategy
+from procrastinate.contrib.django import app
+
+from app.jobs import runner, schedule
+from app.notifications.digest import digests_send
+
+# Up to three retries, waiting 4, 8, 16 s (+5 s each): enough for a database restart or
+# a deploy, not so long that the person watching the progress bar gives up.
+RETRY = RetryStrategy(max_attempts=3, wait=5, exponential_wait=2)
+
+
+@app.task(name="sanad.run_job", queue="jobs", retry=RETRY, pass_context=True)
+def run_job(context, job_id: int) -> None:
+    runner.job_run(job_id, last_attempt=context.job.attempts >= RETRY.max_attempts)
+
+
+@app.periodic(cron="17 * * * *")
+@app.task(name="sanad.remove_expired_exports", queue="maintenance", queueing_lock="cleanup")
+def remove_expired_exports(timestamp: int) -> int:
+    return runner.expired_exports_remove()
+
+
+@app.periodic(cron="5 * * * *")
+@app.task(name="sanad.sign_checkpoints", queue="maintenance", queueing_lock="checkpoints")
+def sign_checkpoints(timestamp: int) -> int:
+    return len(schedule.checkpoints_sign_due())
+
+
+@app.periodic(cron="*/5 * * * *")
+@app.task(name="sanad.send_digests", queue="maintenance", queueing_lock="digests")
+def send_digests(timestamp: int) -> int:
+    return digests_send().emails
+
+
+@app.periodic(cron="40 2 * * *")
+@app.task(name="sanad.reconcile", queue="maintenance", queueing_lock="reconcile")
+def reconcile(timestamp: int) -> dict:
+    return schedule.reconcile_all()
