@@ -172,33 +172,42 @@ def free_port() -> int:
 
 
 def many_claims(team, count: int) -> int:
-    """One article with `count` claims, inserted in bulk (anchors as the service makes them)."""
+    """One article with `count` claims, inserted in bulk (anchors as the service makes them).
+
+    The claims take turns over the 100 phrases of a short text: the anchor trigger then
+    reads a small snapshot per insert, and the export still has `count` lines to stream.
+    """
     from app.articles.services import article_import_text
     from app.claims.anchors import anchor_from_offsets
     from app.claims.models import Claim
 
-    words = [f"واژه{n} 🚇 word{n}" for n in range(count)]
+    phrases = [f"واژه{n} 🚇 word{n}" for n in range(100)]
     imported = article_import_text(
-        workspace=team.workspace, text=" ".join(words) + "\n\nThe list ends.\n", actor=team.reviewer
+        workspace=team.workspace,
+        text=" ".join(phrases) + "\n\nThe list ends.\n",
+        actor=team.reviewer,
     )
     text = imported.snapshot.text
-    claims, position = [], 0
-    for word in words:
-        start = text.index(word, position)
-        end = start + len(word)
-        position = end
-        anchor = anchor_from_offsets(text, start, end, word)
+    anchors, position = [], 0
+    for phrase in phrases:
+        start = text.index(phrase, position)
+        position = start + len(phrase)
+        anchors.append((start, anchor_from_offsets(text, start, position, phrase)))
+    claims = []
+    for n in range(count):
+        phrase = phrases[n % len(phrases)]
+        start, anchor = anchors[n % len(phrases)]
         claims.append(
             Claim(
                 workspace=team.workspace,
                 article=imported.article,
                 snapshot=imported.snapshot,
                 start=start,
-                end=end,
-                exact=word,
+                end=start + len(phrase),
+                exact=phrase,
                 prefix=anchor.prefix,
                 suffix=anchor.suffix,
-                restatement=f"Restated {word}",
+                restatement=f"Restated {phrase} ({n})",
                 created_by=team.reviewer,
             )
         )
