@@ -477,9 +477,40 @@ def _classified_patterns():
             yield route, entry, RULES[key]
 
 
+def _signed_in_clients(world) -> dict:
+    """One client per role, signed in once: a sign-in per request would write a session
+    and a security-log row each time, which is most of what this matrix would cost."""
+    from django.test import Client
+
+    clients = {}
+    for role in ROLES:
+        clients[role] = Client()
+        clients[role].force_login(world.a.member(role))
+    return clients
+
+
+def _as(clients: dict, world, role: str):
+    """The role's client, signed in again if a request (POST /logout/) ended its session."""
+    from django.conf import settings
+
+    client = clients[role]
+    cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
+    if cookie is None or not cookie.value:
+        client.force_login(world.a.member(role))
+    return client
+
+
+def _expect_caller(response, user, label: str) -> None:
+    """The request ran as `user`: a client signed out by an earlier request would make
+    a refusal pass for the wrong reason."""
+    caller = response.wsgi_request.user
+    assert caller.is_authenticated and caller.pk == user.pk, f"{label}: ran as {caller}"
+
+
 def test_each_role_gets_exactly_what_its_role_allows(client, world):
     slug = world.a.workspace.slug
     objects = world.objects["a"]
+    clients = _signed_in_clients(world)
     for route, entry, rule in _classified_patterns():
         path = _path(route, entry, rule, objects, slug)
         for method, required in rule.methods.items():
@@ -494,8 +525,9 @@ def test_each_role_gets_exactly_what_its_role_allows(client, world):
                 assert response.status_code == 302, f"anonymous {label}"
                 assert "/accounts/login/" in response["Location"], f"anonymous {label}"
             for role in ROLES:
-                client.force_login(world.a.member(role))
-                response = _request(client, method, path, rule.api)
+                response = _request(_as(clients, world, role), method, path, rule.api)
+                if required != ANYONE:  # sign-out (ANYONE) ends the session it runs in
+                    _expect_caller(response, world.a.member(role), f"{role} {label}")
                 if _allowed(required, role):
                     _expect_allowed(response, f"{role} {label}")
                 else:

@@ -16,6 +16,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.db import connection
 
@@ -24,7 +25,8 @@ from app.audit.models import AuditEvent
 from app.audit.verify import export_line, verify_lines
 
 ROOT = Path(__file__).resolve().parents[2]
-ARTICLES = 60
+ARTICLES = 12
+KILLED_AT = 5  # articles 0-4 committed, the import killed inside article 5
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -46,7 +48,7 @@ def write_articles(folder: Path) -> None:
     for n in range(ARTICLES):
         name = f"a{n:03}.txt"
         paragraph = f"گزارش شمارهٔ {n}: وزیر گفت قرارداد در ۱۸ ژوئن ۲۰۲۴ امضا شد. 🚇 "
-        (folder / name).write_text(paragraph * 400 + f"\n\nArticle {n} ends.\n", "utf-8")
+        (folder / name).write_text(paragraph * 100 + f"\n\nArticle {n} ends.\n", "utf-8")
         rows.append({"file": name, "url": f"https://news.example/{n}", "title": f"خبر {n}"})
     (folder / "manifest.jsonl").write_text(
         "\n".join(json.dumps(row, ensure_ascii=False) for row in rows) + "\n", "utf-8"
@@ -82,6 +84,37 @@ def assert_whole_and_verified(workspace) -> None:
     assert result.ok, str(result)
 
 
+def hold_article(blocker, workspace, n: int) -> None:
+    """Write, uncommitted, an article under the URL of the manifest's n-th one: the
+    import's own INSERT of that article then waits on the unique URL until this
+    transaction ends, so it is stopped inside that article's transaction, after the
+    ones before it are committed, however fast this machine imports."""
+    blocker.execute(
+        "CREATE TEMP TABLE held ON COMMIT DROP AS SELECT * FROM articles_article "
+        "WHERE workspace_id = %s ORDER BY id LIMIT 1",
+        [workspace.pk],
+    )
+    blocker.execute(
+        "UPDATE held SET id = nextval(pg_get_serial_sequence('articles_article', 'id')), url = %s",
+        [f"https://news.example/{n}"],
+    )
+    blocker.execute("INSERT INTO articles_article SELECT * FROM held")
+
+
+def waiting_for_the_hold(blocker) -> None:
+    """Until another backend waits on the held article's transaction."""
+    deadline = time.monotonic() + 60
+    while True:
+        waiting = blocker.execute(
+            "SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'transactionid' "
+            "AND transactionid = pg_current_xact_id()::xid"
+        ).fetchone()[0]
+        if waiting:
+            return
+        assert time.monotonic() < deadline, "the import never reached the held article"
+        time.sleep(0.02)
+
+
 def test_a_killed_bulk_import_leaves_whole_articles_and_can_be_run_again(tmp_path, team):
     write_articles(tmp_path)
     workspace = team.workspace
@@ -92,16 +125,20 @@ def test_a_killed_bulk_import_leaves_whole_articles_and_can_be_run_again(tmp_pat
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    deadline = time.monotonic() + 60
-    while Article.objects.filter(workspace=workspace).count() < 5:
-        assert process.poll() is None, process.stderr.read().decode()
-        assert time.monotonic() < deadline, "the import did not start"
-        time.sleep(0.02)
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=10)
-    process.stderr.close()
+    with psycopg.connect(database_url()) as blocker:
+        deadline = time.monotonic() + 60
+        while Article.objects.filter(workspace=workspace).count() < 1:
+            assert process.poll() is None, process.stderr.read().decode()
+            assert time.monotonic() < deadline, "the import did not start"
+            time.sleep(0.02)
+        hold_article(blocker, workspace, KILLED_AT)
+        waiting_for_the_hold(blocker)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+        process.stderr.close()
+        blocker.rollback()
     imported = Article.objects.filter(workspace=workspace).count()
-    assert 5 <= imported < ARTICLES, "the kill came too late to prove anything"
+    assert imported == KILLED_AT, "the kill did not land inside the held article"
     # The server ends the killed connection's open transaction: wait until it has.
     deadline = time.monotonic() + 10
     with connection.cursor() as cursor:
@@ -135,33 +172,42 @@ def free_port() -> int:
 
 
 def many_claims(team, count: int) -> int:
-    """One article with `count` claims, inserted in bulk (anchors as the service makes them)."""
+    """One article with `count` claims, inserted in bulk (anchors as the service makes them).
+
+    The claims take turns over the 100 phrases of a short text: the anchor trigger then
+    reads a small snapshot per insert, and the export still has `count` lines to stream.
+    """
     from app.articles.services import article_import_text
     from app.claims.anchors import anchor_from_offsets
     from app.claims.models import Claim
 
-    words = [f"واژه{n} 🚇 word{n}" for n in range(count)]
+    phrases = [f"واژه{n} 🚇 word{n}" for n in range(100)]
     imported = article_import_text(
-        workspace=team.workspace, text=" ".join(words) + "\n\nThe list ends.\n", actor=team.reviewer
+        workspace=team.workspace,
+        text=" ".join(phrases) + "\n\nThe list ends.\n",
+        actor=team.reviewer,
     )
     text = imported.snapshot.text
-    claims, position = [], 0
-    for word in words:
-        start = text.index(word, position)
-        end = start + len(word)
-        position = end
-        anchor = anchor_from_offsets(text, start, end, word)
+    anchors, position = [], 0
+    for phrase in phrases:
+        start = text.index(phrase, position)
+        position = start + len(phrase)
+        anchors.append((start, anchor_from_offsets(text, start, position, phrase)))
+    claims = []
+    for n in range(count):
+        phrase = phrases[n % len(phrases)]
+        start, anchor = anchors[n % len(phrases)]
         claims.append(
             Claim(
                 workspace=team.workspace,
                 article=imported.article,
                 snapshot=imported.snapshot,
                 start=start,
-                end=end,
-                exact=word,
+                end=start + len(phrase),
+                exact=phrase,
                 prefix=anchor.prefix,
                 suffix=anchor.suffix,
-                restatement=f"Restated {word}",
+                restatement=f"Restated {phrase} ({n})",
                 created_by=team.reviewer,
             )
         )
