@@ -64,18 +64,9 @@ class ArticleEditForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     title = forms.CharField(max_length=500, widget=forms.TextInput(attrs={"dir": "auto"}))
-    url = forms.CharField(
-        label="URL",
-        max_length=2000,
-        required=False,
-        widget=forms.URLInput(attrs={"dir": "ltr", "placeholder": "https://"}),
-    )
-    outlet = forms.CharField(
-        max_length=200, required=False, widget=forms.TextInput(attrs={"dir": "auto"})
-    )
-    author = forms.CharField(
-        max_length=300, required=False, widget=forms.TextInput(attrs={"dir": "auto"})
-    )
+    url = ArticleDetailsForm.base_fields["url"]
+    outlet = ArticleDetailsForm.base_fields["outlet"]
+    author = ArticleDetailsForm.base_fields["author"]
     published_on = LooseDateField(
         label="Publication date",
         help_text="Gregorian or Solar Hijri: 2024-06-18, 18.06.2024, ۲۹ خرداد ۱۴۰۳.",

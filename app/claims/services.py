@@ -38,7 +38,8 @@ DEFAULT_RATING_SCALE = [
 ]
 
 TAG_MAX_LENGTH = 64
-_AUDITED_CLAIM_FIELDS = [
+# What a `claim.created` event records (reconciliation replays exactly these).
+AUDITED_CLAIM_FIELDS = [
     "article_id",
     "snapshot_id",
     "start",
@@ -171,7 +172,7 @@ def _claim_insert(workspace, snapshot, anchor, actor, restatement, claimant, tag
         action="claim.created",
         object_type="claim",
         object_id=claim.pk,
-        after=fields_of(claim, _AUDITED_CLAIM_FIELDS),
+        after=fields_of(claim, AUDITED_CLAIM_FIELDS),
     )
     return claim
 

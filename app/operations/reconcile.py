@@ -23,6 +23,7 @@ from django.db.models import Model
 from app.articles.models import Article, Snapshot
 from app.audit.models import AuditEvent
 from app.claims.models import Claim
+from app.claims.services import AUDITED_CLAIM_FIELDS
 from app.sources.models import Evidence
 from app.workspaces.models import Workspace
 
@@ -78,19 +79,7 @@ def _claim_state(events: Iterable[tuple[str, dict]]) -> dict:
     }
     for action, after in events:
         if action == "claim.created":
-            for name in (
-                "article_id",
-                "snapshot_id",
-                "start",
-                "end",
-                "exact",
-                "prefix",
-                "suffix",
-                "restatement",
-                "claimant",
-                "status",
-                "tags",
-            ):
+            for name in AUDITED_CLAIM_FIELDS:
                 state[name] = after.get(name, UNKNOWN)
         elif action == "claim.updated":
             state.update(
