@@ -33,6 +33,7 @@ urlpatterns = [
     path("w/<slug:slug>/claims/", include("app.claims.urls")),
     path("w/<slug:slug>/ratings/", include("app.claims.rating_urls")),
     path("w/<slug:slug>/sources/", include("app.sources.urls")),
+    path("w/<slug:slug>/sources/", include("app.claims.source_urls")),
     path("w/<slug:slug>/search/", include("app.search.urls")),
     path("w/<slug:slug>/exports/", include("app.exports.urls")),
     path("w/<slug:slug>/jobs/", include("app.jobs.urls")),

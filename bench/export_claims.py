@@ -105,8 +105,7 @@ def grow_to(total: int) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from app.claims.models import Claim, RatingWords, Verdict
-    from app.sources.models import Evidence
+    from app.claims.models import Claim, Evidence, RatingWords, Verdict
 
     rng = random.Random(total)
     editor, reviewer = State.users

@@ -24,9 +24,9 @@ def populate(count: int):
 
     from app.accounts.models import User
     from app.articles.services import article_import_text
-    from app.claims.models import Claim, RatingWords, Verdict
+    from app.claims.models import Claim, Evidence, RatingWords, Verdict
     from app.public.services import public_site_update
-    from app.sources.models import Evidence, Source
+    from app.sources.models import Source
     from app.workspaces.services import member_add, workspace_create
 
     rng = random.Random(19)

@@ -10,10 +10,10 @@ from django.urls import reverse
 
 from app.articles.models import Article
 from app.audit.models import AuditEvent
-from app.claims.models import Claim
+from app.claims.models import Claim, Evidence
 from app.core.text import fold
 from app.operations.management.commands.seed_demo import DEMO_DIR
-from app.sources.models import Evidence, Source
+from app.sources.models import Source
 from app.workspaces.models import Membership
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,11 @@ from django.urls import reverse
 from app.articles import selectors as article_selectors
 from app.articles.services import article_import_text
 from app.claims import selectors as claim_selectors
+from app.claims.evidence import evidence_add
 from app.claims.services import claim_create, comment_add
 from app.core.errors import NotFound
 from app.sources import selectors as source_selectors
-from app.sources.services import evidence_add, source_add
+from app.sources.services import source_add
 from app.workspaces import selectors as workspace_selectors
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from app.claims.models import Claim, Comment, Rating
+from app.claims.models import Claim, Comment, Evidence, Rating
 
 
 @admin.register(Rating)
@@ -31,3 +31,10 @@ class ClaimAdmin(admin.ModelAdmin):
 class CommentAdmin(admin.ModelAdmin):
     list_display = ("__str__", "claim", "author", "created_at")
     raw_id_fields = ("workspace", "claim", "author")
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ("claim", "source", "stance", "added_by", "created_at")
+    list_filter = ("stance",)
+    raw_id_fields = ("workspace", "claim", "source", "added_by")

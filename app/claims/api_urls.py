@@ -1,6 +1,6 @@
 from django.urls import path
 
-from app.claims import api, rating_api
+from app.claims import api, evidence_api, rating_api
 
 _ACTIONS = {
     "start-review": api.StartReviewView,
@@ -22,6 +22,11 @@ urlpatterns = [
         for action, view in _ACTIONS.items()
     ],
     path("claims/<int:pk>/comments/", api.CommentListView.as_view(), name="api-comment-list"),
+    path(
+        "claims/<int:pk>/evidence/",
+        evidence_api.EvidenceListView.as_view(),
+        name="api-evidence-list",
+    ),
     path("ratings/", rating_api.RatingListView.as_view(), name="api-rating-list"),
     path("ratings/reorder/", rating_api.RatingReorderView.as_view(), name="api-rating-reorder"),
     path("ratings/<int:pk>/", rating_api.RatingDetailView.as_view(), name="api-rating-detail"),

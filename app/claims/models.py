@@ -7,10 +7,12 @@ from django.db import models
 from django.db.models.functions import Length
 
 from app.articles.models import Article, Snapshot
+from app.sources.models import Source
 from app.workspaces.models import Workspace
 
 # Context kept on each side of a quote (W3C TextQuoteSelector prefix/suffix).
 QUOTE_CONTEXT_LENGTH = 32
+STANCES = ["supports", "refutes", "context"]
 
 
 class Rating(models.Model):
@@ -408,3 +410,43 @@ class ClaimRelation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.claim_id} ~ {self.related_id}"
+
+
+class Evidence(models.Model):
+    """The link of a source to a claim, with the source's stance on it.
+
+    It lives beside the claims it serves (the workflow asks for it before a verdict);
+    its table kept the name it had in `sources`.
+    """
+
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports", "Supports"
+        REFUTES = "refutes", "Refutes"
+        CONTEXT = "context", "Context"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="evidence")
+    stance = models.CharField(max_length=16, choices=Stance.choices)
+    quote = models.TextField(blank=True)
+    note = models.TextField(blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim_id", "created_at", "id"]
+        db_table = "sources_evidence"
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "source"], name="evidence_unique_source_per_claim"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stance__in=STANCES), name="evidence_stance_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.stance} {self.claim}"

@@ -4,8 +4,9 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from app.articles.models import Article
-from app.claims.models import Claim, Rating, Verdict
+from app.claims.models import Claim, Evidence, Rating, Verdict
 from app.core.errors import NotFound
+from app.sources.models import Source
 from app.workspaces.access import workspace_ids_for
 from app.workspaces.models import Workspace
 
@@ -110,3 +111,21 @@ def claim_search(
         )
         claims = claims.filter(pk__in=pending.values("claim_id"))
     return claims.order_by(*CLAIM_SORTS.get(sort, CLAIM_SORTS["updated"]))
+
+
+def evidence_for_claim(*, user: Any, claim: Claim) -> QuerySet[Evidence]:
+    """The evidence linked to a claim the user can see, with its sources."""
+    return (
+        Evidence.objects.filter(workspace_id__in=workspace_ids_for(user), claim=claim)
+        .select_related("source")
+        .order_by("created_at", "id")
+    )
+
+
+def evidence_for_source(*, user: Any, source: Source) -> QuerySet[Evidence]:
+    """Every link of the source to a claim, with what each row of its page shows."""
+    return (
+        Evidence.objects.filter(workspace_id__in=workspace_ids_for(user), source=source)
+        .select_related("claim", "claim__article", "claim__rating")
+        .order_by("created_at", "id")
+    )

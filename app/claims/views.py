@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from app.articles.selectors import article_get, snapshot_get
 from app.audit.selectors import events_for_claim
 from app.claims import services, workflow
+from app.claims.evidence_forms import EvidenceAddForm
 from app.claims.forms import (
     AssignForm,
     ClaimCreateForm,
@@ -18,14 +19,12 @@ from app.claims.forms import (
     ReturnForm,
 )
 from app.claims.models import PUBLISHED_STATES, ClaimStatus, Verdict
-from app.claims.selectors import claim_get, rating_list
+from app.claims.selectors import claim_get, evidence_for_claim, rating_list
 from app.claims.workflow_views import assignable_members
 from app.core.errors import NotFound, StaleVersion
 from app.core.forms import add_service_errors
 from app.public.links import public_context
 from app.public.selectors import public_site_of
-from app.sources.forms import EvidenceAddForm
-from app.sources.selectors import evidence_for_claim
 from app.workspaces.models import Role
 from app.workspaces.views import enter_workspace
 

@@ -26,6 +26,7 @@ from app.claims.models import (
     PUBLISHED_STATES,
     Claim,
     ClaimStatus,
+    Evidence,
     Rating,
     RatingWords,
     Retraction,
@@ -34,7 +35,6 @@ from app.claims.models import (
 from app.claims.services import lock_claim, published_claim_writes
 from app.core.errors import Conflict, NotFound, PermissionDenied
 from app.core.text import validate_one_line_fields
-from app.sources.models import Evidence
 from app.workspaces.access import membership_of, require_role
 from app.workspaces.models import Membership, Role
 

@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-from app.claims.models import Claim, Verdict
+from app.claims.models import Claim, Evidence, Verdict
 from app.public.links import PublicContext
-from app.sources.models import Evidence
 
 ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 SCHEMA_CONTEXT = "https://schema.org"

@@ -6,9 +6,9 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from app.claims.models import Claim, Comment, Verdict
+from app.claims.models import Claim, Comment, Evidence, Verdict
 from app.exports.forms import PUBLISHED_STATUSES, ExportFilters
-from app.sources.models import Capture, Evidence
+from app.sources.models import Capture
 from app.workspaces.access import workspace_ids_for
 from app.workspaces.models import Workspace
 

@@ -22,9 +22,8 @@ from django.db.models import Model
 
 from app.articles.models import Article, Snapshot
 from app.audit.models import AuditEvent
-from app.claims.models import Claim
+from app.claims.models import Claim, Evidence
 from app.claims.services import AUDITED_CLAIM_FIELDS
-from app.sources.models import Evidence
 from app.workspaces.models import Workspace
 
 BATCH = 2_000

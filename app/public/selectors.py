@@ -13,10 +13,9 @@ from django.db.models import Count, F, Max, Min, Prefetch, QuerySet, Value
 from django.db.models.functions import Greatest, Least, Length, Substr
 from django.http import Http404
 
-from app.claims.models import PUBLISHED_STATES, Claim, ClaimStatus, Retraction, Verdict
+from app.claims.models import PUBLISHED_STATES, Claim, ClaimStatus, Evidence, Retraction, Verdict
 from app.public.models import PublicSite
 from app.search.selectors import _tsquery_sql, parse_query
-from app.sources.models import Evidence
 from app.workspaces.models import Workspace
 
 PAGE_SIZE = 20

@@ -5,7 +5,6 @@ from app.sources import api, capture_api
 urlpatterns = [
     path("sources/", api.SourceListView.as_view(), name="api-source-list"),
     path("sources/<int:pk>/", api.SourceDetailView.as_view(), name="api-source-detail"),
-    path("claims/<int:pk>/evidence/", api.EvidenceListView.as_view(), name="api-evidence-list"),
 ]
 
 # Fetching by URL and captures (app/sources/capture_api.py).

@@ -1,11 +1,9 @@
 from django.conf import settings
 from django.db import models
 
-from app.claims.models import Claim
 from app.workspaces.models import Workspace
 
 SOURCE_KINDS = ["official_document", "statement", "news_report", "dataset", "expert", "other"]
-STANCES = ["supports", "refutes", "context"]
 
 
 class LinkStatus(models.TextChoices):
@@ -68,41 +66,6 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.url
-
-
-class Evidence(models.Model):
-    """The link of a source to a claim, with the source's stance on it."""
-
-    class Stance(models.TextChoices):
-        SUPPORTS = "supports", "Supports"
-        REFUTES = "refutes", "Refutes"
-        CONTEXT = "context", "Context"
-
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="evidence")
-    stance = models.CharField(max_length=16, choices=Stance.choices)
-    quote = models.TextField(blank=True)
-    note = models.TextField(blank=True)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["claim_id", "created_at", "id"]
-        verbose_name_plural = "evidence"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["claim", "source"], name="evidence_unique_source_per_claim"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(stance__in=STANCES), name="evidence_stance_valid"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.source} {self.stance} {self.claim}"
 
 
 class Capture(models.Model):

@@ -6,7 +6,6 @@ from app.sources import capture_views, views
 
 urlpatterns = [
     path("", views.source_list_view, name="source-list"),
-    path("<int:pk>/", views.source_detail_view, name="source-detail"),
     path("<int:pk>/capture/", capture_views.source_capture_view, name="source-capture"),
     path(
         "<int:pk>/captures/upload/",
@@ -20,9 +19,4 @@ urlpatterns = [
         name="capture-part",
     ),
     path("link-report/", capture_views.link_report_view, name="source-link-report"),
-]
-
-# Sub-routes of a claim, for inclusion under `w/<slug:slug>/claims/`.
-evidence_urlpatterns = [
-    path("<int:pk>/evidence/", views.evidence_add_view, name="claim-evidence-add"),
 ]

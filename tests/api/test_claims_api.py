@@ -1,9 +1,9 @@
 import pytest
 
 from app.audit.models import AuditEvent
+from app.claims.evidence import evidence_add_with_source
 from app.claims.models import Claim
 from app.claims.services import claim_create
-from app.sources.services import evidence_add_with_source
 from tests.api.conftest import assert_error
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@
 import pytest
 
 from app.articles.models import Article, Snapshot
-from app.claims.models import Rating
-from app.sources.models import Evidence, Source
+from app.claims.models import Evidence, Rating
+from app.sources.models import Source
 from app.workspaces.models import Membership
 from tests.api.conftest import assert_error
 from tests.factories import UserFactory

@@ -22,7 +22,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from app.sources.services import evidence_add_with_source
+from app.claims.evidence import evidence_add_with_source
 from tests.api.conftest import issue_token
 
 pytestmark = pytest.mark.django_db

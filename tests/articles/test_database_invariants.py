@@ -5,9 +5,8 @@ from django.db import IntegrityError, connection, transaction
 
 from app.articles.models import Article, Snapshot
 from app.articles.services import text_sha256
-from app.claims.models import Claim
+from app.claims.models import Claim, Evidence
 from app.claims.services import claim_create
-from app.sources.models import Evidence
 from app.sources.services import source_add
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 """Every service that changes data writes an audit event: checked by walking them all.
 
 Service functions are discovered, not listed: every public function defined in an
-`app.<domain>.services`, `.workflow`, `.ratings` or `.relations` module. Each must be
+`app.<domain>.services`, `.workflow`, `.ratings`, `.relations` or `.evidence` module. Each must be
 classified below, either with a call that changes data (the test asserts that data
 changed *and* the workspace's chain grew) or as exempt with the reason. A new service
 that nobody classified fails `test_every_service_function_is_classified`.
@@ -22,7 +22,7 @@ from app.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
-SERVICE_MODULES = ("services", "workflow", "ratings", "relations")
+SERVICE_MODULES = ("services", "workflow", "ratings", "relations", "evidence")
 
 
 def discovered_services() -> dict[str, Callable]:
@@ -64,7 +64,7 @@ def call(path: str, **kwargs) -> Callable[[], object]:
 
 
 def _evidenced(w):
-    from app.sources.services import evidence_add_with_source
+    from app.claims.evidence import evidence_add_with_source
 
     evidence_add_with_source(
         claim=w.claim, url="https://example.org/doc", stance="refutes", actor=w.team.reviewer
@@ -418,14 +418,14 @@ CALLS: dict[str, Callable[[World], Callable[[], object]]] = {
         url="https://example.org/stats",
         actor=w.team.reviewer,
     ),
-    "app.sources.services.evidence_add": lambda w: call(
-        "app.sources.services.evidence_add",
+    "app.claims.evidence.evidence_add": lambda w: call(
+        "app.claims.evidence.evidence_add",
         claim=w.claim,
         source=_source(w),
         stance="supports",
         actor=w.team.reviewer,
     ),
-    "app.sources.services.evidence_add_with_source": lambda w: lambda: _evidenced(w),
+    "app.claims.evidence.evidence_add_with_source": lambda w: lambda: _evidenced(w),
     "app.api.services.api_token_create": lambda w: lambda: _token(w),
     "app.api.services.api_token_revoke": lambda w: call(
         "app.api.services.api_token_revoke", token=_token(w).token, actor=w.team.admin

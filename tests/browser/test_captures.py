@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from app.claims.evidence import evidence_add_with_source
 from app.sources.captures import source_capture
-from app.sources.services import evidence_add_with_source
 from tests.browser.test_hostile_content import HOSTILE_HTML, PWN, WATCH
 from tests.fetch.conftest import PageServer
 

@@ -9,9 +9,9 @@ approves it.
 import pytest
 from django.urls import reverse
 
+from app.claims.evidence import evidence_add_with_source
 from app.claims.models import ClaimStatus, Rating
 from app.claims.workflow import claim_start_review, verdict_propose
-from app.sources.services import evidence_add_with_source
 from app.workspaces.models import Membership
 from tests.browser.conftest import TIMEOUT_MS
 

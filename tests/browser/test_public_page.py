@@ -20,8 +20,8 @@ pytestmark = pytest.mark.browser
 def fact_check(team):
     from app.articles.models import Article
     from app.articles.services import article_import_text
+    from app.claims.evidence import evidence_add_with_source
     from app.claims.services import claim_create
-    from app.sources.services import evidence_add_with_source
     from tests.conftest import PERSIAN_SAMPLE
 
     imported = article_import_text(

@@ -10,11 +10,11 @@ change the colour the reader highlights the claim with: that is the verdict's ow
 import pytest
 from django.urls import reverse
 
+from app.claims.evidence import evidence_add_with_source
 from app.claims.models import Claim, ClaimStatus, Rating
 from app.claims.ratings import rating_update
 from app.claims.services import claim_create
 from app.claims.workflow import claim_start_review, verdict_approve, verdict_propose
-from app.sources.services import evidence_add_with_source
 from tests.browser.test_reader import FA_TEXT, article, open_reader, reader_url
 from tests.browser.test_workflow import switch_user
 

@@ -11,8 +11,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from app.claims.models import ClaimStatus, Rating
-from app.sources.models import Evidence
+from app.claims.models import ClaimStatus, Evidence, Rating
 from tests.browser.test_reader import (
     FA_TEXT,
     article,

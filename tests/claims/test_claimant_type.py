@@ -36,7 +36,7 @@ def test_reviewers_choose_it_through_the_api(client, team, claim):
 
 
 def test_the_service_refuses_other_values_and_published_claims(team, claim):
-    from app.sources.services import evidence_add_with_source
+    from app.claims.evidence import evidence_add_with_source
 
     with pytest.raises(ValidationError):
         claim_update(claim=claim, version=claim.version, actor=team.reviewer, claimant_type="x")

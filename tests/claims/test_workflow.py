@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from app.audit.models import AuditEvent
+from app.claims.evidence import evidence_add
 from app.claims.models import Claim, Rating, Verdict
 from app.claims.workflow import (
     APPROVE,
@@ -21,7 +22,7 @@ from app.claims.workflow import (
     verdict_return,
 )
 from app.core.errors import Conflict, PermissionDenied, StaleVersion
-from app.sources.services import evidence_add, source_add
+from app.sources.services import source_add
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,10 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from app.claims.evidence import evidence_add
 from app.claims.models import Claim, Rating
 from app.claims.workflow import claim_start_review, verdict_propose
-from app.sources.services import evidence_add, source_add
+from app.sources.services import source_add
 
 pytestmark = pytest.mark.django_db
 

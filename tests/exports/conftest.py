@@ -2,10 +2,11 @@
 
 import pytest
 
+from app.claims.evidence import evidence_add
 from app.claims.models import Claim, Rating
 from app.claims.services import claim_create
 from app.claims.workflow import claim_start_review, verdict_approve, verdict_propose
-from app.sources.services import evidence_add, source_add
+from app.sources.services import source_add
 
 
 def cite(claim, team, url, stance):

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from app.articles.services import article_import_text
+from app.claims.evidence import evidence_add
 from app.claims.models import Claim, Rating
 from app.claims.services import claim_create, comment_add
 from app.claims.workflow import verdict_approve, verdict_correct
@@ -16,7 +17,7 @@ from app.exports.forms import ExportFilters
 from app.exports.records import ExportContext
 from app.exports.selectors import export_claims
 from app.sources import captures
-from app.sources.services import evidence_add, source_add
+from app.sources.services import source_add
 from app.workspaces.models import Workspace
 from tests.conftest import PERSIAN_SAMPLE
 from tests.exports.conftest import cite, publish

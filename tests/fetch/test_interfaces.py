@@ -10,10 +10,11 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from app.articles.models import Article
+from app.claims.evidence import evidence_add_with_source
 from app.claims.services import claim_create
 from app.sources import captures
 from app.sources.models import Capture, LinkStatus
-from app.sources.services import evidence_add_with_source, source_add
+from app.sources.services import source_add
 from tests.api.conftest import assert_error, issue_token, token_client
 from tests.exports.conftest import publish
 from tests.fetch.conftest import article_html

@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from app.claims.evidence import evidence_add_with_source
 from app.claims.models import Rating
 from app.claims.workflow import claim_assign, claim_start_review, verdict_propose, verdict_return
 from app.notifications.selectors import my_work, my_work_count
-from app.sources.services import evidence_add_with_source
 
 pytestmark = pytest.mark.django_db
 

@@ -4,6 +4,7 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from app.claims.evidence import evidence_add_with_source
 from app.claims.models import Rating
 from app.claims.services import comment_add
 from app.claims.workflow import (
@@ -17,7 +18,6 @@ from app.claims.workflow import (
 from app.invitations.services import invitation_accept, invitation_create
 from app.notifications.events import mentioned_usernames
 from app.notifications.models import Notification
-from app.sources.services import evidence_add_with_source
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

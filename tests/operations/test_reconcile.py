@@ -9,11 +9,10 @@ from django.db import connection
 
 from app.articles.services import article_import_text, article_update
 from app.audit.models import AuditEvent
-from app.claims.models import Claim, Rating
+from app.claims.models import Claim, Evidence, Rating
 from app.claims.services import claim_update
 from app.claims.workflow import claim_assign, verdict_approve, verdict_correct
 from app.operations.reconcile import workspace_reconcile
-from app.sources.models import Evidence
 from app.workspaces.backup import workspace_export, workspace_import
 from app.workspaces.models import Workspace
 from tests.api.conftest import assert_error

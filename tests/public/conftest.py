@@ -2,11 +2,11 @@
 
 import pytest
 
+from app.claims.evidence import evidence_add_with_source
 from app.claims.models import Claim, Rating
 from app.claims.services import claim_create, claim_update, comment_add
 from app.claims.workflow import claim_start_review, verdict_approve, verdict_propose
 from app.public.services import public_site_update
-from app.sources.services import evidence_add_with_source
 
 PHRASE = "قرارداد در ۱۸ ژوئن ۲۰۲۴ (٢۹ خرداد ۱۴۰۳) امضا شد"
 RESTATEMENT = "قرارداد همکاری در ژوئن ۲۰۲۴ امضا شد"

@@ -31,7 +31,7 @@ def english_claim(team, article, words, **fields):
 
 @pytest.fixture
 def two_published(team, english_article, site):
-    from app.sources.services import evidence_add_with_source
+    from app.claims.evidence import evidence_add_with_source
 
     claims = []
     for words, label, tags in (
@@ -87,7 +87,7 @@ def test_each_rating_and_tag_is_offered_once(client, team, english_article, two_
     third = english_claim(
         team, english_article, "The mayor", restatement="The mayor", tags=["transit"]
     )
-    from app.sources.services import evidence_add_with_source
+    from app.claims.evidence import evidence_add_with_source
 
     evidence_add_with_source(
         claim=third, url="https://e.example/3", stance="refutes", actor=team.reviewer

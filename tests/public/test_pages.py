@@ -7,11 +7,11 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
+from app.claims.evidence import evidence_add_with_source
 from app.claims.models import Claim, Rating
 from app.claims.workflow import verdict_correct
 from app.exports.records import claim_review
 from app.public.services import public_site_update
-from app.sources.services import evidence_add_with_source
 from tests.public.conftest import COMMENT, PHRASE, RESTATEMENT, SUMMARY, enable_site
 
 pytestmark = pytest.mark.django_db

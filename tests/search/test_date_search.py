@@ -3,8 +3,9 @@ format characters (soft hyphens and the like) fold away."""
 
 import pytest
 
+from app.claims.evidence import evidence_add
 from app.search.selectors import search
-from app.sources.services import evidence_add, source_add
+from app.sources.services import source_add
 from tests.search.helpers import article, claim_on
 
 pytestmark = pytest.mark.django_db

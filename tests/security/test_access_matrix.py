@@ -21,12 +21,12 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from app.articles.services import article_import_text
+from app.claims.evidence import evidence_add_with_source
 from app.claims.models import Rating
 from app.claims.relations import claim_link_related
 from app.claims.services import claim_create, comment_add
 from app.jobs.services import job_start
 from app.sources.captures import capture_upload
-from app.sources.services import evidence_add_with_source
 from app.workspaces.models import Membership
 from tests.conftest import make_team
 

@@ -2,9 +2,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from app.audit.models import AuditEvent
+from app.claims.evidence import evidence_add
+from app.claims.models import Evidence
 from app.core.errors import Conflict, NotFound, PermissionDenied
-from app.sources.models import Evidence, Source
-from app.sources.services import evidence_add, source_add
+from app.sources.models import Source
+from app.sources.services import source_add
 
 pytestmark = pytest.mark.django_db
 

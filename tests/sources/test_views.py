@@ -7,10 +7,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from app.audit.models import AuditEvent
+from app.claims.evidence import evidence_add
+from app.claims.evidence_forms import EvidenceAddForm
+from app.claims.models import Evidence
 from app.claims.services import claim_create
-from app.sources.forms import EvidenceAddForm
-from app.sources.models import Evidence, Source
-from app.sources.services import evidence_add, source_add
+from app.sources.models import Source
+from app.sources.services import source_add
 
 pytestmark = pytest.mark.django_db
 

@@ -19,13 +19,14 @@ from app.audit.models import AuditEvent
 from app.audit.purge import workspace_purge
 from app.audit.services import checkpoint_create
 from app.audit.verify import export_line, verify_lines
+from app.claims.evidence import evidence_add
 from app.claims.models import Claim
 from app.claims.ratings import rating_create, rating_update
 from app.claims.relations import claim_link_related
 from app.claims.services import claim_create, claim_update, comment_add
 from app.claims.workflow import claim_start_review, verdict_approve, verdict_propose
 from app.search.models import SearchEntry
-from app.sources.services import evidence_add, source_add
+from app.sources.services import source_add
 from app.workspaces.backup import workspace_export, workspace_import, workspace_tables
 from app.workspaces.models import Workspace
 from tests.db_roles import as_owner

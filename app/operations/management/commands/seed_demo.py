@@ -12,10 +12,10 @@ from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from app.articles.services import article_import_text
-from app.claims.models import Claim
+from app.claims.evidence import evidence_add
+from app.claims.models import Claim, Evidence
 from app.claims.services import claim_create
-from app.sources.models import Evidence
-from app.sources.services import evidence_add, source_add
+from app.sources.services import source_add
 from app.workspaces.models import Membership, Role, Workspace
 from app.workspaces.services import member_add, workspace_create
 

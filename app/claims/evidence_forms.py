@@ -1,7 +1,8 @@
 from django import forms
 
+from app.claims.models import Evidence
 from app.core.forms import LooseDateField
-from app.sources.models import Evidence, Source
+from app.sources.models import Source
 
 
 class EvidenceAddForm(forms.Form):
