@@ -30,6 +30,8 @@ urlpatterns = [
     path("account/verify/send/", account_views.verification_send_view, name="account-verify-send"),
     path("account/verify/<str:token>/", account_views.verify_view, name="account-verify"),
     path("w/<slug:slug>/articles/", include("app.articles.urls")),
+    path("w/<slug:slug>/articles/", include("app.sources.article_urls")),
+    path("w/<slug:slug>/articles/", include("app.claims.reader_urls")),
     path("w/<slug:slug>/claims/", include("app.claims.urls")),
     path("w/<slug:slug>/ratings/", include("app.claims.rating_urls")),
     path("w/<slug:slug>/sources/", include("app.sources.urls")),

@@ -17,11 +17,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from app.articles.extraction import date_candidates, decode_page, extract_article, propose_trim
+from app.articles.followers import snapshot_follow_preview, snapshot_followed
 from app.articles.models import Article, Direction, Snapshot
-from app.articles.reanchor import reanchor_many
 from app.audit.services import audit_append, fields_of, save_versioned_change
-from app.claims.models import AnchorState, Claim
-from app.claims.services import claims_reanchor
 from app.core.links import validate_web_url
 from app.core.text import (
     detect_language,
@@ -385,7 +383,7 @@ def _snapshot_import(
         },
     )
     reanchored = (
-        claims_reanchor(previous=previous, snapshot=snapshot, actor=actor) if previous else {}
+        snapshot_followed(previous=previous, snapshot=snapshot, actor=actor) if previous else {}
     )
     return ImportResult(
         article,
@@ -417,14 +415,7 @@ def snapshot_change(previous: Snapshot, text: str) -> SnapshotChange:
                 continue
             lines.extend(("removed", line) for line in old_lines[i1:i2])
             lines.extend(("added", line) for line in new_lines[j1:j2])
-    claims = list(Claim.objects.filter(snapshot=previous).order_by("start", "id"))
-    landing = reanchor_many(text, claims, old_text=previous.text)
-    counts = {state.value: 0 for state in AnchorState}
-    published_affected = 0
-    for claim, found in zip(claims, landing, strict=True):
-        counts[found.state] += 1
-        moved = found.state != AnchorState.ANCHORED or found.exact != claim.exact
-        published_affected += int(claim.is_published and moved)
+    counts, published_affected = snapshot_follow_preview(previous=previous, text=text)
     return SnapshotChange(
         previous_number=previous.number,
         lines=lines[:DIFF_MAX_LINES],

@@ -5,3 +5,10 @@ class ClaimsConfig(AppConfig):
     name = "app.claims"
     label = "claims"
     verbose_name = "Claims"
+
+    def ready(self) -> None:
+        from app.articles.followers import SnapshotFollower, on_new_snapshot
+        from app.claims.services import claims_reanchor, claims_reanchor_preview
+
+        # A new snapshot of an article moves its claims (articles cannot import claims).
+        on_new_snapshot(SnapshotFollower(follow=claims_reanchor, preview=claims_reanchor_preview))

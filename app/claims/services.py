@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from app.articles.models import Snapshot
-from app.articles.reanchor import reanchor_many
 from app.audit.services import audit_append, fields_of, save_versioned_change
 from app.claims.anchors import anchor_from_offsets, anchor_from_selectors
 from app.claims.models import (
@@ -20,6 +19,7 @@ from app.claims.models import (
     Rating,
     Verdict,
 )
+from app.claims.reanchor import reanchor_many
 from app.core.errors import Conflict, NotFound
 from app.core.text import validate_one_line_fields
 from app.core.versioning import changed_values, lock_version
@@ -342,6 +342,23 @@ def claims_reanchor(*, previous: Snapshot, snapshot: Snapshot, actor: Any) -> di
     with published_claim_writes():
         _reanchor_each(claims, relocations, snapshot, actor, counts)
     return counts
+
+
+def claims_reanchor_preview(*, previous: Snapshot, text: str) -> tuple[dict, int]:
+    """Where the claims of `previous` would land on `text`, writing nothing.
+
+    Returns how many would end in each state, and how many published claims would
+    move (orphaned, fuzzy, or a quote that changes).
+    """
+    claims = list(Claim.objects.filter(snapshot=previous).order_by("start", "id"))
+    landing = reanchor_many(text, claims, old_text=previous.text)
+    counts = {state.value: 0 for state in AnchorState}
+    published_affected = 0
+    for claim, found in zip(claims, landing, strict=True):
+        counts[found.state] += 1
+        moved = found.state != AnchorState.ANCHORED or found.exact != claim.exact
+        published_affected += int(claim.is_published and moved)
+    return counts, published_affected
 
 
 def _reanchor_each(claims, relocations, snapshot: Snapshot, actor: Any, counts: dict) -> None:

@@ -584,6 +584,7 @@ EXEMPT: dict[str, str] = {
         "opens the database's guard for the workflow's own statements; writes nothing itself"
     ),
     "app.articles.services.snapshot_change": "read-only: previews a re-import",
+    "app.claims.services.claims_reanchor_preview": "read-only: where a re-import moves claims",
     "app.claims.workflow.pending_verdict": "read-only",
     "app.claims.workflow.pending_retraction": "read-only",
     "app.claims.workflow.available_actions": "read-only",

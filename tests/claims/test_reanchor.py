@@ -7,15 +7,15 @@ result is checked against the invariants of `Relocation`.
 
 import pytest
 
-from app.articles.reanchor import (
+from app.claims.anchors import anchor_from_offsets
+from app.claims.models import QUOTE_CONTEXT_LENGTH, AnchorState
+from app.claims.reanchor import (
     CONTEXT_LENGTH,
     Relocation,
     reanchor,
     reanchor_many,
     similarity,
 )
-from app.claims.anchors import anchor_from_offsets
-from app.claims.models import QUOTE_CONTEXT_LENGTH, AnchorState
 
 ZWNJ, NBSP = "\u200c", "\u00a0"
 
