@@ -77,8 +77,8 @@ def main() -> None:
     claim_count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     with bench_database():
         from app.audit.models import AuditEvent
-        from app.audit.purge import workspace_purge
-        from app.workspaces.backup import workspace_export, workspace_import
+        from app.operations.backup import workspace_export, workspace_import
+        from app.operations.purge import workspace_purge
 
         started = time.perf_counter()
         workspace = populate(claim_count)

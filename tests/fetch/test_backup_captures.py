@@ -4,12 +4,12 @@ import json
 
 import pytest
 
+from app.operations.backup import BackupError, workspace_import
 from app.sources import captures
 from app.sources.models import Capture
 from app.sources.services import source_add
-from app.workspaces.backup import BackupError, workspace_import
 from tests.fetch.conftest import article_html
-from tests.workspaces.test_backup import _export, _forge, _purge
+from tests.operations.test_backup import _export, _forge, _purge
 
 pytestmark = pytest.mark.django_db
 

@@ -12,13 +12,13 @@ from app.audit.models import AuditEvent
 from app.claims.models import Claim, Evidence, Rating
 from app.claims.services import claim_update
 from app.claims.workflow import claim_assign, verdict_approve, verdict_correct
+from app.operations.backup import workspace_export, workspace_import
 from app.operations.reconcile import workspace_reconcile
-from app.workspaces.backup import workspace_export, workspace_import
 from app.workspaces.models import Workspace
 from tests.api.conftest import assert_error
 from tests.db_roles import as_owner
 from tests.exports.conftest import cite, publish
-from tests.workspaces.test_backup import _claim_on, _purge
+from tests.operations.test_backup import _claim_on, _purge
 
 pytestmark = pytest.mark.django_db
 

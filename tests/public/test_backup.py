@@ -4,9 +4,9 @@ import pytest
 
 from app.claims.models import Retraction
 from app.claims.workflow import claim_retract
+from app.operations.backup import workspace_import, workspace_tables
 from app.public.models import PublicSite
-from app.workspaces.backup import workspace_import, workspace_tables
-from tests.workspaces.test_backup import _dump, _export, _purge
+from tests.operations.test_backup import _dump, _export, _purge
 
 pytestmark = pytest.mark.django_db
 

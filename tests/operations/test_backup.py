@@ -16,7 +16,6 @@ from app.api.services import api_token_create
 from app.articles.models import Article
 from app.articles.services import article_import_html, article_import_text
 from app.audit.models import AuditEvent
-from app.audit.purge import workspace_purge
 from app.audit.services import checkpoint_create
 from app.audit.verify import export_line, verify_lines
 from app.claims.evidence import evidence_add
@@ -25,9 +24,10 @@ from app.claims.ratings import rating_create, rating_update
 from app.claims.relations import claim_link_related
 from app.claims.services import claim_create, claim_update, comment_add
 from app.claims.workflow import claim_start_review, verdict_approve, verdict_propose
+from app.operations.backup import workspace_export, workspace_import, workspace_tables
+from app.operations.purge import workspace_purge
 from app.search.models import SearchEntry
 from app.sources.services import source_add
-from app.workspaces.backup import workspace_export, workspace_import, workspace_tables
 from app.workspaces.models import Workspace
 from tests.db_roles import as_owner
 
@@ -181,7 +181,7 @@ def test_every_workspace_model_is_backed_up():
         "articles.snapshot",
         "claims.claimrelation",
         "claims.verdict",
-        "sources.evidence",
+        "claims.evidence",
         "audit.auditevent",
         "audit.checkpoint",
         "api.apitoken",
@@ -190,7 +190,7 @@ def test_every_workspace_model_is_backed_up():
         assert expected in labels
     assert labels[0] == "workspaces.workspace"
     assert labels.index("articles.snapshot") < labels.index("claims.claim")
-    assert labels.index("claims.claim") < labels.index("sources.evidence")
+    assert labels.index("claims.claim") < labels.index("claims.evidence")
     assert labels.index("claims.claim") < labels.index("search.searchentry")
 
 

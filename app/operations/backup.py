@@ -54,6 +54,7 @@ from app.audit.models import AuditEvent
 from app.audit.verify import export_line, verify_lines
 from app.core.db_roles import APPEND_ONLY_TABLES
 from app.workspaces.models import Workspace
+from app.workspaces.owned import workspace_column, workspace_owned_models
 
 FORMAT = "sanad-workspace-backup"
 FORMAT_VERSION = 1
@@ -131,13 +132,6 @@ def _quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _is_owned(model: type[models.Model]) -> bool:
-    return any(
-        f.is_relation and f.many_to_one and f.related_model is Workspace
-        for f in model._meta.concrete_fields
-    )
-
-
 def _relations(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if f.is_relation and f.related_model]
 
@@ -152,11 +146,7 @@ def workspace_tables() -> list[Table]:
     users, which a restore into another database could not satisfy.
     """
     user_model = get_user_model()
-    owned = [
-        model
-        for model in apps.get_models()
-        if model._meta.managed and not model._meta.proxy and _is_owned(model)
-    ]
+    owned = workspace_owned_models()
     inside = {Workspace, *owned}
     referenced_by: dict[type[models.Model], set[type[models.Model]]] = {m: set() for m in inside}
     for model in owned:
@@ -175,19 +165,12 @@ def workspace_tables() -> list[Table]:
     order.reverse()
     tables = []
     for model in order:
-        scope = "id" if model is Workspace else _workspace_column(model)
+        scope = "id" if model is Workspace else workspace_column(model)
         user_columns = frozenset(
             f.column for f in _relations(model) if f.related_model is user_model
         )
         tables.append(Table(model=model, scope_column=scope, user_columns=user_columns))
     return tables
-
-
-def _workspace_column(model: type[models.Model]) -> str:
-    for relation in _relations(model):
-        if relation.related_model is Workspace and relation.name == "workspace":
-            return relation.column
-    return next(f.column for f in _relations(model) if f.related_model is Workspace)
 
 
 def _columns(db_table: str) -> list[Column]:

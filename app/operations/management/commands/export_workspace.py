@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from app.workspaces.backup import BackupError, workspace_export
+from app.operations.backup import BackupError, workspace_export
 from app.workspaces.models import Workspace
 
 

@@ -3,7 +3,7 @@ import getpass
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from app.audit.purge import workspace_purge
+from app.operations.purge import workspace_purge
 from app.workspaces.models import Workspace
 
 

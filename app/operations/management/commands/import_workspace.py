@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from app.workspaces.backup import BackupError, workspace_import
+from app.operations.backup import BackupError, workspace_import
 
 
 class Command(BaseCommand):

@@ -15,35 +15,20 @@ data-processing agreement). The purge keeps the append-only guarantee honest:
   the workspace. Anyone holding an export can still prove it complete.
 """
 
-import graphlib
 from typing import Any
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 
 from app.audit.models import AuditEvent, PurgeRecord
 from app.audit.services import checkpoint_create
 from app.workspaces.models import Workspace
+from app.workspaces.owned import parents_first, workspace_column, workspace_owned_models
 
 
 def _workspace_owned_models() -> list[type[models.Model]]:
-    """Every model whose rows carry `workspace`, children before their parents."""
-    owned = []
-    for model in apps.get_models():
-        field = next((f for f in model._meta.concrete_fields if f.name == "workspace"), None)
-        if field is not None and field.related_model is Workspace and model._meta.managed:
-            owned.append(model)
-    graph = graphlib.TopologicalSorter()
-    for model in owned:
-        parents = {
-            f.related_model
-            for f in model._meta.concrete_fields
-            if f.is_relation and f.related_model in owned and f.related_model is not model
-        }
-        graph.add(model, *parents)
-    # static_order yields parents first; deleting needs the reverse.
-    return list(reversed(list(graph.static_order())))
+    """Every model a workspace owns (`workspace_owned_models`), children before their parents."""
+    return list(reversed(parents_first(workspace_owned_models())))
 
 
 def _may_purge() -> bool:
@@ -87,7 +72,8 @@ def workspace_purge(
         deleted: dict[str, Any] = {}
         for model in _workspace_owned_models():
             cursor.execute(
-                f'DELETE FROM "{model._meta.db_table}" WHERE workspace_id = %s',  # noqa: S608
+                f'DELETE FROM "{model._meta.db_table}" '  # noqa: S608
+                f'WHERE "{workspace_column(model)}" = %s',
                 [workspace.pk],
             )
             deleted[model._meta.label] = cursor.rowcount
