@@ -300,7 +300,7 @@ if os.environ.get("SANAD_FETCH_TEST_ALLOWED_ADDRESSES") and SANAD_ENV != "test":
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # First, so that a request without credentials gets 401 with WWW-Authenticate.
-        "app.api.authentication.ApiTokenAuthentication",
+        "app.workspaces.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -55,7 +55,7 @@ urlpatterns = [
         name="audit-api-reconcile",
     ),
     path("api/v1/audit/", include("app.audit.api_urls")),
-    path("w/<slug:slug>/tokens/", include("app.api.browser_urls")),
+    path("w/<slug:slug>/tokens/", include("app.workspaces.token_urls")),
     path("w/<slug:slug>/invitations/", include("app.invitations.urls")),
     path("w/<slug:slug>/", include("app.notifications.urls")),
     path("invite/", include("app.invitations.public_urls")),

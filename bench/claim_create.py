@@ -34,11 +34,11 @@ def main() -> None:
         from django.test import Client
         from django.test.utils import CaptureQueriesContext, setup_test_environment
 
-        from app.api.services import api_token_create
         from app.articles.services import article_import_text
         from app.audit.models import AuditEvent
         from app.workspaces.models import Role
         from app.workspaces.services import member_add, workspace_create
+        from app.workspaces.tokens import api_token_create
         from tests.factories import UserFactory
 
         setup_test_environment()

@@ -1,8 +1,6 @@
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from app.api.models import ApiToken
-
 
 class ApiTokenRateThrottle(SimpleRateThrottle):
     """Limit each API token to `SANAD_API_TOKEN_RATE` requests (e.g. "3600/hour").
@@ -17,6 +15,7 @@ class ApiTokenRateThrottle(SimpleRateThrottle):
         return settings.SANAD_API_TOKEN_RATE
 
     def get_cache_key(self, request, view) -> str | None:
-        if not isinstance(request.auth, ApiToken):
+        # Token authentication sets `request.auth` to the token; a session leaves it None.
+        if request.auth is None:
             return None
         return f"sanad-throttle-token-{request.auth.pk}"

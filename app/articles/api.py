@@ -6,13 +6,14 @@ from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 
-from app.api.conventions import IF_MATCH, WorkspaceView, etag, if_match_version, validated
+from app.api.conventions import IF_MATCH, etag, if_match_version, validated
 from app.api.fields import LooseDateField
 from app.api.pagination import ordered_by
 from app.api.schema import SLUG, example, page_of
 from app.articles import services
 from app.articles.models import Article, Direction, Snapshot
 from app.articles.selectors import article_get, article_list, snapshot_get
+from app.workspaces.api_conventions import WorkspaceView
 
 
 class SnapshotSummarySerializer(serializers.ModelSerializer):

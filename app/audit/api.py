@@ -14,13 +14,13 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from app.api.conventions import WORKSPACE_QUERY, workspace_from_query
 from app.api.pagination import ordered_by
 from app.audit import services, signing
 from app.audit.describe import describe
 from app.audit.models import AuditEvent, Checkpoint
 from app.audit.selectors import checkpoints_for, events_for_workspace
 from app.audit.views import export_response
+from app.workspaces.api_conventions import WORKSPACE_QUERY, workspace_from_query
 from app.workspaces.models import Role
 
 

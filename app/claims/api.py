@@ -12,7 +12,7 @@ from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 
-from app.api.conventions import IF_MATCH, WorkspaceView, etag, if_match_version, validated
+from app.api.conventions import IF_MATCH, etag, if_match_version, validated
 from app.api.filters import UtcDateTimeFilter
 from app.api.pagination import ordered_by
 from app.api.schema import SLUG, example, page_of
@@ -22,6 +22,7 @@ from app.claims.models import Claim, ClaimantType, ClaimStatus, Comment
 from app.claims.selectors import claim_get, claim_list
 from app.core.markdown import render_markdown
 from app.workspaces.api import UserRefSerializer
+from app.workspaces.api_conventions import WorkspaceView
 from app.workspaces.selectors import member_list
 
 ETAG_HEADER = OpenApiParameter(

@@ -5,7 +5,7 @@ from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 
-from app.api.conventions import WorkspaceView, validated
+from app.api.conventions import validated
 from app.api.pagination import ordered_by
 from app.api.schema import SLUG, example, page_of
 from app.claims import evidence as services
@@ -14,6 +14,7 @@ from app.claims.selectors import claim_get, evidence_for_claim
 from app.sources.api import SOURCE_EXAMPLE, SourceSerializer
 from app.sources.models import Source
 from app.sources.selectors import source_get
+from app.workspaces.api_conventions import WorkspaceView
 
 
 class EvidenceSerializer(serializers.ModelSerializer):

@@ -5,12 +5,13 @@ from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 
-from app.api.conventions import WorkspaceView, validated
+from app.api.conventions import validated
 from app.api.pagination import ordered_by
 from app.api.schema import SLUG, example, page_of
 from app.claims import ratings
 from app.claims.models import Rating
 from app.claims.selectors import rating_get, rating_list
+from app.workspaces.api_conventions import WorkspaceView
 from app.workspaces.models import Role
 
 

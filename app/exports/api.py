@@ -14,12 +14,12 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from app.api.conventions import WORKSPACE_QUERY, workspace_from_query
 from app.articles.selectors import snapshot_get
 from app.core.errors import NotFound, PermissionDenied
 from app.exports.downloads import export_response
 from app.exports.forms import ANNOTATIONS, CLAIMREVIEW, CSV, JSONL, ExportForm
 from app.exports.services import annotations_import
+from app.workspaces.api_conventions import WORKSPACE_QUERY, workspace_from_query
 from app.workspaces.models import Role
 
 

@@ -7,12 +7,12 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from app.api.conventions import WORKSPACE_QUERY, workspace_from_query
 from app.claims.models import ClaimStatus
 from app.jobs.models import JobKind
 from app.jobs.selectors import job_as_dict, job_get
 from app.jobs.services import EXPORT_FORMATS, IMPORT_MAX_FILES, job_import_files, job_start
 from app.jobs.views import download_response
+from app.workspaces.api_conventions import WORKSPACE_QUERY, workspace_from_query
 from app.workspaces.models import Role
 
 

@@ -5,12 +5,13 @@ from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 
-from app.api.conventions import WorkspaceView, validated
+from app.api.conventions import validated
 from app.api.pagination import ordered_by
 from app.api.schema import SLUG, example, page_of
 from app.notifications.models import Notification
 from app.notifications.selectors import my_work, notification_list
 from app.notifications.services import notifications_mark_read
+from app.workspaces.api_conventions import WorkspaceView
 from app.workspaces.models import Role
 
 

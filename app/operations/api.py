@@ -5,8 +5,8 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from app.api.conventions import WORKSPACE_QUERY, workspace_from_query
 from app.operations.reconcile import workspace_reconcile
+from app.workspaces.api_conventions import WORKSPACE_QUERY, workspace_from_query
 from app.workspaces.models import Role
 
 

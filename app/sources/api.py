@@ -5,12 +5,13 @@ from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 
-from app.api.conventions import WorkspaceView, validated
+from app.api.conventions import validated
 from app.api.pagination import ordered_by
 from app.api.schema import SLUG, example, page_of
 from app.sources import services
 from app.sources.models import Source
 from app.sources.selectors import source_get, source_list
+from app.workspaces.api_conventions import WorkspaceView
 
 
 class SourceSerializer(serializers.ModelSerializer):

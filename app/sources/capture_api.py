@@ -5,7 +5,7 @@ from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 
-from app.api.conventions import WorkspaceView, validated
+from app.api.conventions import validated
 from app.api.pagination import ordered_by
 from app.api.schema import SLUG, example, page_of
 from app.articles.api import (
@@ -18,6 +18,7 @@ from app.articles.selectors import article_get
 from app.sources import captures
 from app.sources.models import Capture
 from app.sources.selectors import capture_get, capture_list, source_get
+from app.workspaces.api_conventions import WorkspaceView
 
 
 class CaptureSerializer(serializers.ModelSerializer):

@@ -6,12 +6,13 @@ from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 
-from app.api.conventions import WorkspaceView, validated
+from app.api.conventions import validated
 from app.api.pagination import ordered_by
 from app.api.schema import SLUG, example, page_of
 from app.core.errors import NotFound
 from app.workspaces import services
 from app.workspaces.access import membership_of
+from app.workspaces.api_conventions import WorkspaceView
 from app.workspaces.models import Membership, Role, Workspace
 from app.workspaces.selectors import member_list, workspace_list
 

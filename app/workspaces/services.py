@@ -148,7 +148,7 @@ def _refuse_last_admin(membership: Membership, message: str) -> None:
 def _revoke_tokens(membership: Membership) -> int:
     """Revoke the member's API tokens in this workspace (they also stop at once because
     token requests check the membership, but a revoked token stays revoked)."""
-    from app.api.models import ApiToken
+    from app.workspaces.models import ApiToken
 
     return ApiToken.objects.filter(
         workspace_id=membership.workspace_id, user_id=membership.user_id, revoked_at__isnull=True

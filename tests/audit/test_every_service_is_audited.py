@@ -1,10 +1,10 @@
 """Every service that changes data writes an audit event: checked by walking them all.
 
 Service functions are discovered, not listed: every public function defined in an
-`app.<domain>.services`, `.workflow`, `.ratings`, `.relations` or `.evidence` module. Each must be
-classified below, either with a call that changes data (the test asserts that data
-changed *and* the workspace's chain grew) or as exempt with the reason. A new service
-that nobody classified fails `test_every_service_function_is_classified`.
+`app.<domain>.services`, `.workflow`, `.ratings`, `.relations`, `.evidence` or `.tokens`
+module. Each must be classified below, either with a call that changes data (the test
+asserts that data changed *and* the workspace's chain grew) or as exempt with the reason.
+A new service that nobody classified fails `test_every_service_function_is_classified`.
 """
 
 import importlib
@@ -22,7 +22,7 @@ from app.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
-SERVICE_MODULES = ("services", "workflow", "ratings", "relations", "evidence")
+SERVICE_MODULES = ("services", "workflow", "ratings", "relations", "evidence", "tokens")
 
 
 def discovered_services() -> dict[str, Callable]:
@@ -159,7 +159,7 @@ def _source(w):
 
 
 def _token(w):
-    from app.api.services import api_token_create
+    from app.workspaces.tokens import api_token_create
 
     return api_token_create(workspace=w.team.workspace, actor=w.team.admin, name="t")
 
@@ -426,9 +426,9 @@ CALLS: dict[str, Callable[[World], Callable[[], object]]] = {
         actor=w.team.reviewer,
     ),
     "app.claims.evidence.evidence_add_with_source": lambda w: lambda: _evidenced(w),
-    "app.api.services.api_token_create": lambda w: lambda: _token(w),
-    "app.api.services.api_token_revoke": lambda w: call(
-        "app.api.services.api_token_revoke", token=_token(w).token, actor=w.team.admin
+    "app.workspaces.tokens.api_token_create": lambda w: lambda: _token(w),
+    "app.workspaces.tokens.api_token_revoke": lambda w: call(
+        "app.workspaces.tokens.api_token_revoke", token=_token(w).token, actor=w.team.admin
     ),
     "app.exports.services.export_create": lambda w: call(
         "app.exports.services.export_create",
@@ -593,7 +593,7 @@ EXEMPT: dict[str, str] = {
     "app.audit.services.to_jsonable": "pure: converts values",
     "app.audit.services.fields_of": "pure: reads fields",
     "app.audit.services.on_event_appended": "registers a listener at start-up; writes nothing",
-    "app.api.services.secret_sha256": "pure: hashes a secret",
+    "app.workspaces.tokens.secret_sha256": "pure: hashes a secret",
     "app.invitations.services.invitation_by_token": "read-only",
     "app.notifications.services.notifications_mark_read": (
         "a reader's own bookkeeping; the events that caused the notifications are in the chain"
@@ -604,7 +604,7 @@ EXEMPT: dict[str, str] = {
     "app.notifications.services.notification_preference_set": (
         "a person's own e-mail preference, not workspace data"
     ),
-    "app.api.services.api_token_authenticate": (
+    "app.workspaces.tokens.api_token_authenticate": (
         "bookkeeping only: notes the token's last use; every change made with the token is "
         "audited under the token's name"
     ),

@@ -5,12 +5,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
-from app.api.services import api_token_create
 from app.articles.models import Article
 from app.audit.models import AuditEvent
 from app.jobs import runner
 from app.jobs.models import Job, JobKind, JobState
 from app.jobs.storage import storage_path
+from app.workspaces.tokens import api_token_create
 
 
 def client_for(user, workspace) -> APIClient:

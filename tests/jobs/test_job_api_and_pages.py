@@ -3,9 +3,9 @@
 import pytest
 from rest_framework.test import APIClient
 
-from app.api.services import api_token_create
 from app.jobs import runner
 from app.jobs.models import Job, JobState
+from app.workspaces.tokens import api_token_create
 
 
 def token_client(user, workspace) -> APIClient:

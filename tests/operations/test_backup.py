@@ -12,7 +12,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from app.api.services import api_token_create
 from app.articles.models import Article
 from app.articles.services import article_import_html, article_import_text
 from app.audit.models import AuditEvent
@@ -29,6 +28,7 @@ from app.operations.purge import workspace_purge
 from app.search.models import SearchEntry
 from app.sources.services import source_add
 from app.workspaces.models import Workspace
+from app.workspaces.tokens import api_token_create
 from tests.db_roles import as_owner
 
 pytestmark = pytest.mark.django_db
@@ -184,7 +184,7 @@ def test_every_workspace_model_is_backed_up():
         "claims.evidence",
         "audit.auditevent",
         "audit.checkpoint",
-        "api.apitoken",
+        "workspaces.apitoken",
         "search.searchentry",
     ):
         assert expected in labels

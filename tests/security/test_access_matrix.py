@@ -283,7 +283,7 @@ class World:
 
 
 def _populate(team) -> dict[str, object]:
-    from app.api.services import api_token_create
+    from app.workspaces.tokens import api_token_create
 
     imported = article_import_text(
         workspace=team.workspace,
@@ -401,7 +401,7 @@ def _published(team, snapshot):
 
 @pytest.fixture
 def world(team) -> World:
-    from app.api.services import api_token_create
+    from app.workspaces.tokens import api_token_create
 
     other = make_team("z")
     tokens = {}

@@ -4,11 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from app.api.models import ApiToken
-from app.api.services import api_token_create
 from app.audit.models import AuditEvent
 from app.core.errors import Conflict, PermissionDenied
-from app.workspaces.models import Membership
+from app.workspaces.models import ApiToken, Membership
 from app.workspaces.services import (
     member_add,
     member_change_role,
@@ -18,6 +16,7 @@ from app.workspaces.services import (
     member_reactivate,
     member_remove,
 )
+from app.workspaces.tokens import api_token_create
 
 pytestmark = pytest.mark.django_db
 

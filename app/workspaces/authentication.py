@@ -4,8 +4,8 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 
-from app.api.services import TokenRejected, api_token_authenticate
 from app.core.request_context import TokenScope, set_token_scope
+from app.workspaces.tokens import TokenRejected, api_token_authenticate
 
 
 class ApiTokenAuthentication(BaseAuthentication):

@@ -11,11 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from app.api.models import ApiToken
 from app.audit.services import audit_append
 from app.core.errors import NotFound, PermissionDenied
 from app.workspaces.access import membership_of, require_role
-from app.workspaces.models import Role, Workspace
+from app.workspaces.models import ApiToken, Role, Workspace
 
 # A token reads `sanad_<prefix>_<secret>`: the marker lets secret scanners recognise
 # a leaked one, the prefix finds its row, the 256-bit secret is what is checked.

@@ -2,10 +2,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from app.api.models import ApiToken
 from app.core.errors import NotFound
 from app.workspaces.access import membership_of
-from app.workspaces.models import Role, Workspace
+from app.workspaces.models import ApiToken, Role, Workspace
 
 
 def api_token_list(*, user: Any, workspace: Workspace) -> QuerySet[ApiToken]:
