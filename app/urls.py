@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from app.accounts import views as account_views
 from app.core import health
+from app.notifications import views as notification_views
 from app.operations import api as operations_api
 from app.operations import views as operations_views
 from app.public import views as public_views
@@ -26,7 +27,7 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("account/", account_views.account_view, name="account"),
-    path("account/notifications/", account_views.digest_view, name="account-digest"),
+    path("account/notifications/", notification_views.digest_view, name="account-digest"),
     path("account/verify/send/", account_views.verification_send_view, name="account-verify-send"),
     path("account/verify/<str:token>/", account_views.verify_view, name="account-verify"),
     path("w/<slug:slug>/articles/", include("app.articles.urls")),
@@ -63,4 +64,5 @@ urlpatterns = [
     # After the other api/v1/<prefix>/ lines: it answers every unclaimed /api/v1/ path.
     path("api/v1/", include("app.api.urls")),
     path("", include("app.workspaces.urls")),
+    path("", include("app.claims.dashboard_urls")),
 ]

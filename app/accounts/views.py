@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,8 +13,6 @@ from django.views.decorators.http import require_POST
 from app.accounts.models import SecurityEvent
 from app.accounts.security import security_event_record
 from app.accounts.verification import email_verify, verification_email_send
-from app.notifications.models import NotificationPreference
-from app.notifications.services import notification_preference_set
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -38,14 +35,12 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 @login_required
 def account_view(request: HttpRequest) -> HttpResponse:
-    preference = NotificationPreference.objects.filter(user=request.user).first()
+    # The e-mail digest's form comes from the notifications app's `digest_preference` tag.
     return render(
         request,
         "accounts/account.html",
         {
             "events": SecurityEvent.objects.filter(user=request.user)[:100],
-            "digest": preference.digest if preference else NotificationPreference.Digest.NEVER,
-            "digest_choices": NotificationPreference.Digest.choices,
             "email_enabled": settings.SANAD_EMAIL_ENABLED,
         },
     )
@@ -66,15 +61,3 @@ def verify_view(request: HttpRequest, token: str) -> HttpResponse:
     email_verify(token=token)
     messages.success(request, _("Your e-mail address is confirmed."))
     return redirect("account" if request.user.is_authenticated else "login")
-
-
-@login_required
-@require_POST
-def digest_view(request: HttpRequest) -> HttpResponse:
-    try:
-        notification_preference_set(user=request.user, digest=request.POST.get("digest", ""))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Your e-mail preference is saved."))
-    return redirect("account")

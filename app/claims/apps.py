@@ -8,7 +8,14 @@ class ClaimsConfig(AppConfig):
 
     def ready(self) -> None:
         from app.articles.followers import SnapshotFollower, on_new_snapshot
-        from app.claims.services import claims_reanchor, claims_reanchor_preview
+        from app.claims.services import (
+            claims_reanchor,
+            claims_reanchor_preview,
+            rating_scale_create_default,
+        )
+        from app.workspaces.hooks import on_workspace_created
 
         # A new snapshot of an article moves its claims (articles cannot import claims).
         on_new_snapshot(SnapshotFollower(follow=claims_reanchor, preview=claims_reanchor_preview))
+        # A new workspace gets the default rating scale (workspaces cannot import claims).
+        on_workspace_created(rating_scale_create_default)

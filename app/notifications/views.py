@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -10,7 +11,11 @@ from django.views.decorators.http import require_POST
 
 from app.claims.selectors import claim_get
 from app.notifications.selectors import my_work, my_work_count, notification_list, unread_count
-from app.notifications.services import claim_follow_set, notifications_mark_read
+from app.notifications.services import (
+    claim_follow_set,
+    notification_preference_set,
+    notifications_mark_read,
+)
 from app.workspaces.selectors import member_list
 from app.workspaces.views import enter_workspace
 
@@ -95,3 +100,16 @@ def header_counts_view(request: HttpRequest, slug: str) -> JsonResponse:
             "my_work": my_work_count(user=request.user, workspace=workspace),
         }
     )
+
+
+@login_required
+@require_POST
+def digest_view(request: HttpRequest) -> HttpResponse:
+    """Save the e-mail digest preference set on the account page."""
+    try:
+        notification_preference_set(user=request.user, digest=request.POST.get("digest", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your e-mail preference is saved."))
+    return redirect("account")

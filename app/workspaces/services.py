@@ -13,9 +13,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from app.audit.services import audit_append
-from app.claims.services import rating_scale_create_default
 from app.core.errors import Conflict, PermissionDenied
 from app.workspaces.access import require_role
+from app.workspaces.hooks import workspace_created
 from app.workspaces.models import Membership, Role, Workspace
 
 User = get_user_model()
@@ -57,7 +57,8 @@ def workspace_create(*, name: str, creator: Any, slug: str = "") -> Workspace:
     )
     if creator is not None:
         _membership_insert(workspace=workspace, user=creator, role=Role.ADMIN, actor=creator)
-    rating_scale_create_default(workspace=workspace, actor=creator)
+    # The default rating scale, from the claims app (app/workspaces/hooks.py).
+    workspace_created(workspace=workspace, actor=creator)
     return workspace
 
 

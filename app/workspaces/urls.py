@@ -5,7 +5,6 @@ from app.workspaces import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("workspaces/new/", views.workspace_create, name="workspace-create"),
-    path("w/<slug:slug>/", views.workspace_home, name="workspace-home"),
     path("w/<slug:slug>/members/", views.member_list_view, name="workspace-members"),
     path("w/<slug:slug>/members/add/", views.member_add_view, name="workspace-member-add"),
     path(

@@ -6,8 +6,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from app.articles.selectors import article_list
-from app.claims.selectors import claim_list
 from app.core.errors import Conflict, NotFound
 from app.core.forms import add_service_errors
 from app.workspaces import services
@@ -62,22 +60,6 @@ def workspace_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Workspace “{workspace.name}” created.")
             return redirect("workspace-home", slug=workspace.slug)
     return render(request, "workspaces/create.html", {"form": form})
-
-
-@login_required
-def workspace_home(request: HttpRequest, slug: str) -> HttpResponse:
-    workspace = enter_workspace(request, slug)
-    return render(
-        request,
-        "workspaces/home.html",
-        {
-            "workspace": workspace,
-            "articles": article_list(user=request.user, workspace=workspace)[:50],
-            "claims": claim_list(user=request.user, workspace=workspace).order_by(
-                "-created_at", "-id"
-            )[:50],
-        },
-    )
 
 
 @login_required

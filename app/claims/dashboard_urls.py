@@ -1,0 +1,9 @@
+"""The workspace's home page, included at the site root beside app.workspaces.urls."""
+
+from django.urls import path
+
+from app.claims import dashboard
+
+urlpatterns = [
+    path("w/<slug:slug>/", dashboard.workspace_home, name="workspace-home"),
+]
