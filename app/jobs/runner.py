@@ -125,7 +125,7 @@ def _import(job: Job) -> dict:
     Each file is its own transaction with its own events (as `import_articles` does); a
     retry re-reads every file and finds the ones already imported "unchanged".
     """
-    from app.articles.management.commands.import_articles import import_file
+    from app.articles.files import import_file
 
     files = job.params["files"]
     Job.objects.filter(pk=job.pk).update(total=len(files), done=0)

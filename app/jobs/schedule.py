@@ -1,4 +1,4 @@
-"""Work the scheduler starts on its own: checkpoints, digests, reconciliation.
+"""Work the scheduler starts on its own: checkpoints (reconciliation: app/operations/tasks.py).
 
 Each is safe to run twice (a forced retry, two workers racing past the queueing lock):
 a checkpoint is signed only where events were appended since the last one, digests
@@ -12,7 +12,6 @@ from django.db.models import Max
 from app.audit.models import AuditEvent, Checkpoint
 from app.audit.services import checkpoint_create
 from app.core.errors import DomainError
-from app.operations.reconcile import workspace_reconcile
 from app.workspaces.models import Workspace
 
 logger = logging.getLogger(__name__)
@@ -44,20 +43,3 @@ def checkpoints_sign_due() -> list[Checkpoint]:
         except DomainError as error:
             logger.warning("checkpoint of %s skipped: %s", workspace.slug, error.message)
     return made
-
-
-def reconcile_all() -> dict[str, int]:
-    """Reconcile every workspace; returns the drifted fields per workspace slug."""
-    drifted = {}
-    for workspace in Workspace.objects.order_by("pk"):
-        report = workspace_reconcile(workspace=workspace)
-        if not report.ok:
-            drifted[workspace.slug] = len(report.drift)
-            logger.error(
-                "workspace %s drifted from its trail in %s field(s): run "
-                "manage.py audit_reconcile --workspace %s",
-                workspace.slug,
-                len(report.drift),
-                workspace.slug,
-            )
-    return drifted

@@ -32,9 +32,3 @@ def sign_checkpoints(timestamp: int) -> int:
 @app.task(name="sanad.send_digests", queue="maintenance", queueing_lock="digests")
 def send_digests(timestamp: int) -> int:
     return digests_send().emails
-
-
-@app.periodic(cron="40 2 * * *")
-@app.task(name="sanad.reconcile", queue="maintenance", queueing_lock="reconcile")
-def reconcile(timestamp: int) -> dict:
-    return schedule.reconcile_all()

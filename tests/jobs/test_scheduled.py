@@ -9,6 +9,7 @@ from app.audit.models import AuditEvent, Checkpoint
 from app.claims.workflow import claim_assign
 from app.jobs import tasks
 from app.notifications.services import notification_preference_set
+from app.operations import tasks as operations_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -56,9 +57,9 @@ def test_digests_run_twice_mail_once(team, claim):
 def test_nightly_reconciliation_reports_drifted_workspaces(team, claim, caplog):
     from tests.db_roles import as_owner
 
-    assert tasks.reconcile(timestamp=0) == {}
+    assert operations_tasks.reconcile(timestamp=0) == {}
     with as_owner():  # a change that bypassed Sanad, as an attacker with the owner's role
         type(claim).objects.filter(pk=claim.pk).update(restatement="Changed behind its back")
-    drifted = tasks.reconcile(timestamp=0)
+    drifted = operations_tasks.reconcile(timestamp=0)
     assert list(drifted) == [team.workspace.slug]
     assert "audit_reconcile --workspace" in caplog.text

@@ -1,8 +1,11 @@
-"""Import a folder (or list) of .html/.txt articles, each in its own transaction."""
+"""Import a folder (or list) of .html/.txt articles, each in its own transaction.
+
+A command of the top layer: it imports files (app/articles/files.py), fetches by URL
+(app/sources) and queues background jobs (app/jobs).
+"""
 
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -11,21 +14,11 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from app.articles.services import article_import_html, article_import_text
-from app.core.dates import DateInputError, read_date
+from app.articles.files import ARTICLE_SUFFIXES, Outcome, describe_refusal, import_file
 from app.core.errors import DomainError
 from app.workspaces.models import Workspace
 
-ARTICLE_SUFFIXES = {".html": "html", ".htm": "html", ".txt": "text"}
 MANIFEST_NAME = "manifest.jsonl"
-DETAIL_KEYS = ("title", "url", "outlet", "author", "language")
-
-
-@dataclass
-class Outcome:
-    path: Path | str
-    status: str  # imported | snapshot_added | unchanged | failed
-    detail: str = ""
 
 
 class Command(BaseCommand):
@@ -118,7 +111,7 @@ class Command(BaseCommand):
             try:
                 result = article_import_url(workspace=workspace, url=url, actor=actor).result
             except ValidationError as error:
-                outcomes.append(Outcome(url, "failed", _describe(error)))
+                outcomes.append(Outcome(url, "failed", describe_refusal(error)))
                 continue
             except DomainError as error:
                 outcomes.append(Outcome(url, "failed", error.message))
@@ -188,7 +181,7 @@ class Command(BaseCommand):
                 ],
             )
         except (DomainError, ValidationError) as error:
-            message = error.message if isinstance(error, DomainError) else _describe(error)
+            message = error.message if isinstance(error, DomainError) else describe_refusal(error)
             raise CommandError(message) from None
         self.stdout.write(
             f"Queued job {job.pk} for {len(files)} file(s): "
@@ -210,61 +203,3 @@ class Command(BaseCommand):
         )
         if counts["failed"]:
             raise CommandError(f"{counts['failed']} file(s) failed; see above.")
-
-
-def _describe(error: ValidationError) -> str:
-    if hasattr(error, "error_dict"):
-        return "; ".join(
-            f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
-        )
-    return " ".join(error.messages)
-
-
-def import_file(path: Path, *, workspace, actor, entry: dict) -> Outcome:
-    """Import one file with its manifest details; a refusal is an outcome, not an error.
-
-    Idempotent: the same file again is "unchanged" (the background import relies on it).
-    """
-    try:
-        kwargs = {key: str(entry[key]) for key in DETAIL_KEYS if entry.get(key)}
-        if entry.get("published"):
-            try:
-                kwargs["published_on"] = read_date(str(entry["published"]))
-            except DateInputError as error:
-                raise ValidationError({"published": str(error)}) from None
-        data = path.read_bytes()
-        if ARTICLE_SUFFIXES.get(path.suffix.lower()) == "html":
-            result = article_import_html(
-                workspace=workspace,
-                html=data,
-                actor=actor,
-                require_url=bool(entry.get("url")),
-                match_text=True,
-                **kwargs,
-            )
-        else:
-            try:
-                text = data.decode("utf-8-sig")
-            except UnicodeDecodeError as error:
-                raise ValidationError(
-                    {"text": f"The file is not UTF-8 text (byte {error.start})."}
-                ) from None
-            result = article_import_text(
-                workspace=workspace,
-                text=text,
-                actor=actor,
-                trim=bool(entry.get("trim")),
-                match_text=True,
-                **kwargs,
-            )
-    except ValidationError as error:
-        return Outcome(path, "failed", _describe(error))
-    except DomainError as error:
-        return Outcome(path, "failed", error.message)
-    except OSError as error:
-        return Outcome(path, "failed", f"cannot read: {error.strerror}")
-    if result.unchanged:
-        return Outcome(path, "unchanged", f"same as snapshot #{result.snapshot.number}")
-    if result.created_article:
-        return Outcome(path, "imported", f"article {result.article.pk}")
-    return Outcome(path, "snapshot_added", f"snapshot #{result.snapshot.number}")
