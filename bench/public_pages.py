@@ -150,7 +150,7 @@ def main() -> None:
         from django.test import Client
         from django.urls import reverse
 
-        from app.public.links import claim_slug
+        from app.workspaces.publishing import claim_slug
 
         started = time.perf_counter()
         workspace, claims = populate(count)

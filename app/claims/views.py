@@ -23,9 +23,8 @@ from app.claims.selectors import claim_get, evidence_for_claim, rating_list
 from app.claims.workflow_views import assignable_members
 from app.core.errors import NotFound, StaleVersion
 from app.core.forms import add_service_errors
-from app.public.links import public_context
-from app.public.selectors import public_site_of
 from app.workspaces.models import Role
+from app.workspaces.publishing import public_context, public_site_of
 from app.workspaces.views import enter_workspace
 
 

@@ -19,9 +19,8 @@ from app.exports.forms import ANNOTATIONS, CLAIMREVIEW, CSV, JSONL, ExportFilter
 from app.exports.records import ExportContext
 from app.exports.selectors import export_claims
 from app.exports.services import export_create
-from app.public.links import public_context
-from app.public.selectors import public_site_of
 from app.workspaces.models import Workspace
+from app.workspaces.publishing import public_context, public_site_of
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 
 from app.claims.models import Claim, Evidence, Verdict
-from app.public.links import PublicContext
+from app.workspaces.publishing import PublicContext
 
 ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 SCHEMA_CONTEXT = "https://schema.org"

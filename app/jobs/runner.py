@@ -25,8 +25,7 @@ from app.exports.selectors import export_claims
 from app.exports.services import export_create
 from app.jobs.models import Job, JobKind, JobState
 from app.jobs.storage import storage_path, write_atomically
-from app.public.links import public_context
-from app.public.selectors import public_site_of
+from app.workspaces.publishing import public_context, public_site_of
 
 logger = logging.getLogger(__name__)
 

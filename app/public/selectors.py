@@ -14,21 +14,14 @@ from django.db.models.functions import Greatest, Least, Length, Substr
 from django.http import Http404
 
 from app.claims.models import PUBLISHED_STATES, Claim, ClaimStatus, Evidence, Retraction, Verdict
-from app.public.models import PublicSite
 from app.search.selectors import _tsquery_sql, parse_query
-from app.workspaces.models import Workspace
+from app.workspaces.models import PublicSite
 
 PAGE_SIZE = 20
 FEED_SIZE = 50
 # Article text shown on each side of the quote.
 CONTEXT_CHARS = 280
 PUBLIC_STATES = (*PUBLISHED_STATES, ClaimStatus.RETRACTED)
-
-
-def public_site_of(workspace: Workspace) -> PublicSite:
-    """The workspace's settings, unsaved defaults when an admin never set them."""
-    site = PublicSite.objects.filter(workspace=workspace).first()
-    return site or PublicSite(workspace=workspace)
 
 
 def enabled_site(slug: str) -> PublicSite:

@@ -8,9 +8,8 @@ from django.db import transaction
 
 from app.audit.services import audit_append
 from app.core.links import validate_web_url
-from app.public.models import PublicSite
 from app.workspaces.access import require_role
-from app.workspaces.models import Role, Workspace
+from app.workspaces.models import PublicSite, Role, Workspace
 
 FIELDS = (
     "enabled",

@@ -9,10 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from app.core.forms import add_service_errors
-from app.public.links import site_root
-from app.public.selectors import public_site_of
 from app.public.services import public_site_update
 from app.workspaces.models import Role
+from app.workspaces.publishing import public_site_of, site_root
 from app.workspaces.views import enter_workspace
 
 

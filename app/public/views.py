@@ -31,8 +31,8 @@ from app.core.markdown import render_markdown
 from app.core.text import direction_for
 from app.exports.records import ExportContext, claim_review
 from app.public import selectors
-from app.public.links import claim_path, claim_slug, public_context
-from app.public.models import PublicSite
+from app.workspaces.models import PublicSite
+from app.workspaces.publishing import claim_path, claim_slug, public_context
 
 CACHE_CONTROL = "public, max-age=300, stale-while-revalidate=60"
 # A tombstone stays; caches may keep it longer.

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 
-from app.public.links import claim_slug
+from app.workspaces.publishing import claim_slug
 from tests.public.conftest import PHRASE, RESTATEMENT, enable_site, publish
 
 pytestmark = pytest.mark.browser

@@ -5,7 +5,7 @@ import pytest
 from app.claims.models import Retraction
 from app.claims.workflow import claim_retract
 from app.operations.backup import workspace_import, workspace_tables
-from app.public.models import PublicSite
+from app.workspaces.models import PublicSite
 from tests.operations.test_backup import _dump, _export, _purge
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_settings_and_retractions_are_backed_up_and_restored(team, fact_check, tmp_path):
     labels = [table.label for table in workspace_tables()]
-    assert "public.publicsite" in labels and "claims.retraction" in labels
+    assert "workspaces.publicsite" in labels and "claims.retraction" in labels
     claim_retract(claim=fact_check, version=fact_check.version, reason="Wrong", actor=team.editor)
     workspace = team.workspace
     before = _dump(workspace.pk)

@@ -18,7 +18,7 @@ from django.urls import reverse
 from app.claims.evidence import evidence_add_with_source
 from app.claims.models import Rating
 from app.claims.services import claim_create, claim_update
-from app.public.links import claim_slug
+from app.workspaces.publishing import claim_slug
 from tests.public.conftest import publish
 from tests.standards import standards_file
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def page_url(claim: Claim) -> str:
-    from app.public.links import claim_slug
+    from app.workspaces.publishing import claim_slug
 
     return reverse(
         "public-claim",
@@ -156,7 +156,7 @@ def test_the_page_embeds_the_same_claimreview_as_the_export(client, team, fact_c
 def test_every_public_url_is_404_while_the_site_is_off(client, team, fact_check):
     enable_site(team, enabled=False)
     slug = team.workspace.slug
-    from app.public.links import claim_slug
+    from app.workspaces.publishing import claim_slug
 
     urls = [
         reverse("public-index", args=[slug]),

@@ -20,7 +20,7 @@ from app.claims.workflow import (
     verdict_correct,
 )
 from app.core.errors import Conflict, PermissionDenied
-from app.public.links import claim_slug
+from app.workspaces.publishing import claim_slug
 from tests.public.conftest import RESTATEMENT
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from app.audit.models import AuditEvent
 from app.core.errors import PermissionDenied
-from app.public.models import PublicSite
 from app.public.services import public_site_update
+from app.workspaces.models import PublicSite
 
 pytestmark = pytest.mark.django_db
 

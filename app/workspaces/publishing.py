@@ -1,8 +1,14 @@
-"""Public addresses of fact-checks: slugs and absolute URLs, without database reads."""
+"""Where a workspace publishes: its public site's settings and the addresses of its fact-checks.
+
+Low in the stack on purpose: the claim page (a claim's public link), the exports
+(ClaimReview URLs) and the public site itself all need the same addresses.
+"""
 
 from dataclasses import dataclass, field
 
 from django.utils.text import slugify
+
+from app.workspaces.models import PublicSite, Workspace
 
 SLUG_LENGTH = 60
 
@@ -61,3 +67,9 @@ def public_context(site, origin: str) -> PublicContext:
         same_as=tuple(site.same_as),
         language=site.default_language,
     )
+
+
+def public_site_of(workspace: Workspace) -> PublicSite:
+    """The workspace's settings, unsaved defaults when an admin never set them."""
+    site = PublicSite.objects.filter(workspace=workspace).first()
+    return site or PublicSite(workspace=workspace)
