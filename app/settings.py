@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "app.core",
     "app.accounts",
     "app.workspaces",
+    "app.members",
     "app.articles",
     "app.claims",
     "app.sources",
@@ -300,7 +301,7 @@ if os.environ.get("SANAD_FETCH_TEST_ALLOWED_ADDRESSES") and SANAD_ENV != "test":
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # First, so that a request without credentials gets 401 with WWW-Authenticate.
-        "app.workspaces.authentication.ApiTokenAuthentication",
+        "app.members.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

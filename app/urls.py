@@ -56,13 +56,13 @@ urlpatterns = [
         name="audit-api-reconcile",
     ),
     path("api/v1/audit/", include("app.audit.api_urls")),
-    path("w/<slug:slug>/tokens/", include("app.workspaces.token_urls")),
+    path("w/<slug:slug>/tokens/", include("app.members.token_urls")),
     path("w/<slug:slug>/invitations/", include("app.invitations.urls")),
     path("w/<slug:slug>/", include("app.notifications.urls")),
     path("invite/", include("app.invitations.public_urls")),
     path("api/v1/workspaces/<slug:slug>/", include("app.notifications.api_urls")),
     # After the other api/v1/<prefix>/ lines: it answers every unclaimed /api/v1/ path.
     path("api/v1/", include("app.api.urls")),
-    path("", include("app.workspaces.urls")),
+    path("", include("app.members.urls")),
     path("", include("app.claims.dashboard_urls")),
 ]

@@ -37,7 +37,7 @@ def main() -> None:
         from django.test import Client
         from django.test.utils import setup_test_environment
 
-        from app.workspaces.tokens import api_token_create
+        from app.members.tokens import api_token_create
 
         setup_test_environment()
         (workspace, reviewer), _ = populate(3, PER_WORKSPACE)

@@ -34,7 +34,7 @@ def populate(claim_count: int):
     from app.articles.services import article_import_text
     from app.claims.models import Claim
     from app.claims.services import comment_add
-    from app.workspaces.services import workspace_create
+    from app.members.services import workspace_create
 
     rng = random.Random(11)
     editor = User.objects.create_user("bench-editor", password="x")  # noqa: S106

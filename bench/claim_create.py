@@ -36,9 +36,9 @@ def main() -> None:
 
         from app.articles.services import article_import_text
         from app.audit.models import AuditEvent
+        from app.members.services import member_add, workspace_create
+        from app.members.tokens import api_token_create
         from app.workspaces.models import Role
-        from app.workspaces.services import member_add, workspace_create
-        from app.workspaces.tokens import api_token_create
         from tests.factories import UserFactory
 
         setup_test_environment()

@@ -21,7 +21,7 @@ def populate(workspace_count: int, per_workspace: int):
     from app.accounts.models import User
     from app.articles.services import article_import_text
     from app.claims.models import Claim, RatingWords
-    from app.workspaces.services import member_add, workspace_create
+    from app.members.services import member_add, workspace_create
 
     rng = random.Random(7)
     words = [f"w{n}" for n in range(per_workspace)]

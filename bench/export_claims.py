@@ -64,8 +64,8 @@ class State:
 def setup_workspace(total: int) -> None:
     from app.accounts.models import User
     from app.articles.services import article_import_text
+    from app.members.services import member_add, workspace_create
     from app.sources.models import Source
-    from app.workspaces.services import member_add, workspace_create
 
     editor = User.objects.create_user("bench-editor", password="x")  # noqa: S106
     reviewer = User.objects.create_user("bench-reviewer", password="x")  # noqa: S106

@@ -49,9 +49,9 @@ def main() -> None:
         from django.conf import settings
 
         from app.core.render import chromium_path
+        from app.members.services import workspace_create
         from app.sources.captures import article_import_url
         from app.sources.models import Capture
-        from app.workspaces.services import workspace_create
 
         settings.SANAD_FETCH_TEST_ALLOWED_ADDRESSES = [f"127.0.0.1:{port}"]
         settings.SANAD_CAPTURE_RENDER = False

@@ -55,7 +55,7 @@ def main() -> None:
     pages = [page(n, rng) for n in range(count)]
     with bench_database():
         from app.articles.services import article_import_html
-        from app.workspaces.services import workspace_create
+        from app.members.services import workspace_create
 
         workspace = workspace_create(name="Bench", creator=None)
         characters = 0

@@ -150,8 +150,8 @@ def populate(users: int, article_count: int, claim_count: int) -> Plan:
     from app.audit.models import AuditEvent
     from app.claims.evidence import evidence_add_with_source
     from app.claims.services import claim_create, comment_add
-    from app.workspaces.services import member_add, workspace_create
-    from app.workspaces.tokens import api_token_create
+    from app.members.services import member_add, workspace_create
+    from app.members.tokens import api_token_create
 
     rng = random.Random(8)
     admin = User.objects.create_user("load-admin", password=secrets.token_urlsafe())

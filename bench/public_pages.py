@@ -25,9 +25,9 @@ def populate(count: int):
     from app.accounts.models import User
     from app.articles.services import article_import_text
     from app.claims.models import Claim, Evidence, RatingWords, Verdict
+    from app.members.services import member_add, workspace_create
     from app.public.services import public_site_update
     from app.sources.models import Source
-    from app.workspaces.services import member_add, workspace_create
 
     rng = random.Random(19)
     admin = User.objects.create_user("bench-admin", password="x")  # noqa: S106

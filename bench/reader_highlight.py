@@ -400,7 +400,7 @@ def main() -> None:
         from playwright.sync_api import sync_playwright
 
         from app.accounts.models import User
-        from app.workspaces.services import member_add, workspace_create
+        from app.members.services import member_add, workspace_create
 
         rng = random.Random(20261123)
         admin = User.objects.create_user("bench-admin", password="x")  # noqa: S106

@@ -34,7 +34,7 @@ def populate(claims: int, per_claim: int):
     from app.articles.services import article_import_text
     from app.claims.anchors import anchor_from_offsets
     from app.claims.models import Claim
-    from app.workspaces.services import workspace_create
+    from app.members.services import workspace_create
 
     editor = User.objects.create_user(f"bench-editor-{claims}")
     workspace = workspace_create(name=f"Reconcile bench {claims}", creator=editor)

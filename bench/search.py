@@ -96,7 +96,7 @@ def populate(article_count, claim_count):
     from app.accounts.models import User
     from app.articles.models import Article, Snapshot
     from app.claims.models import Claim
-    from app.workspaces.services import member_add, workspace_create
+    from app.members.services import member_add, workspace_create
 
     rng = random.Random(11)
     fa, en = vocabularies(rng)

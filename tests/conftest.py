@@ -6,8 +6,8 @@ import pytest
 
 from app.articles.services import article_import_text
 from app.claims.services import claim_create
+from app.members.services import member_add, workspace_create
 from app.workspaces.models import Role
-from app.workspaces.services import member_add, workspace_create
 from tests.db_roles import install_owner_flush, make_runtime_role, switch_default_to_runtime
 from tests.factories import UserFactory
 

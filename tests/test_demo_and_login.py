@@ -162,7 +162,7 @@ def test_password_change_works_and_enforces_the_validators(client):
 def test_the_workspace_switcher_moves_between_workspaces(client, team):
     _seed()
     reviewer = Membership.objects.get(workspace__slug="demo", user__username="demo-reviewer").user
-    from app.workspaces.services import member_add
+    from app.members.services import member_add
 
     member_add(workspace=team.workspace, user=reviewer, role="viewer", actor=team.admin)
     _login(client)

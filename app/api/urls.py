@@ -9,7 +9,7 @@ urlpatterns = [
     path("", views.api_root, name="api-root"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", views.ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
-    path("workspaces/", include("app.workspaces.api_urls")),
+    path("workspaces/", include("app.members.api_urls")),
     path("workspaces/<slug:slug>/", include("app.articles.api_urls")),
     path("workspaces/<slug:slug>/", include("app.claims.api_urls")),
     path("workspaces/<slug:slug>/", include("app.sources.api_urls")),

@@ -21,7 +21,7 @@ from app.claims import services, workflow
 from app.claims.models import Claim, ClaimantType, ClaimStatus, Comment
 from app.claims.selectors import claim_get, claim_list
 from app.core.markdown import render_markdown
-from app.workspaces.api import UserRefSerializer
+from app.members.api import UserRefSerializer
 from app.workspaces.api_conventions import WorkspaceView
 from app.workspaces.selectors import member_list
 

@@ -26,9 +26,9 @@ from django.utils.translation import gettext as _
 from app.audit.services import audit_append
 from app.core.errors import Conflict, DomainError, NotFound
 from app.invitations.models import Invitation
+from app.members.services import _membership_insert
 from app.workspaces.access import require_role
 from app.workspaces.models import Membership, Role, Workspace
-from app.workspaces.services import _membership_insert
 
 KEY_LENGTH = 12
 _KEY_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"

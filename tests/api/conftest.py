@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from app.workspaces.tokens import api_token_create
+from app.members.tokens import api_token_create
 
 
 def issue_token(user, workspace, *, role: str = "", name: str = "test script") -> str:

@@ -10,9 +10,9 @@ import pytest
 from app.audit.models import GENESIS_HASH, AuditEvent
 from app.claims.models import Claim, Rating
 from app.core.request_context import reset_request_memo, start_request_memo
+from app.members.services import member_change_role
 from app.workspaces.access import membership_of
 from app.workspaces.models import Role
-from app.workspaces.services import member_change_role
 from tests.exports.conftest import cite
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from django.utils import timezone
 from app.audit.models import AuditEvent
 from app.core.errors import PermissionDenied
 from app.core.request_context import current_token_scope
+from app.members.services import member_add, member_change_role
+from app.members.tokens import api_token_create, api_token_revoke
 from app.workspaces.models import ApiToken, Membership
-from app.workspaces.services import member_add, member_change_role
-from app.workspaces.tokens import api_token_create, api_token_revoke
 from tests.api.conftest import assert_error, issue_token, token_client
 
 pytestmark = pytest.mark.django_db
@@ -235,7 +235,7 @@ def test_the_browser_session_still_works_on_the_api_and_needs_csrf(team):
 
 
 def test_a_secret_whose_random_part_holds_underscores_still_works(team, monkeypatch):
-    monkeypatch.setattr("app.workspaces.tokens.secrets.token_urlsafe", lambda n: "a_b_" + "c" * 40)
+    monkeypatch.setattr("app.members.tokens.secrets.token_urlsafe", lambda n: "a_b_" + "c" * 40)
     secret = issue_token(team.reviewer, team.workspace)
     assert secret.count("_") > 2
     assert token_client(secret).get("/api/v1/workspaces/").status_code == 200

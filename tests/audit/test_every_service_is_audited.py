@@ -159,7 +159,7 @@ def _source(w):
 
 
 def _token(w):
-    from app.workspaces.tokens import api_token_create
+    from app.members.tokens import api_token_create
 
     return api_token_create(workspace=w.team.workspace, actor=w.team.admin, name="t")
 
@@ -232,18 +232,18 @@ HTML = (
 # For each service: prepare the world (setup may call other services), then return
 # the one call whose effect is measured.
 CALLS: dict[str, Callable[[World], Callable[[], object]]] = {
-    "app.workspaces.services.workspace_create": lambda w: call(
-        "app.workspaces.services.workspace_create", name="Fresh desk", creator=w.team.admin
+    "app.members.services.workspace_create": lambda w: call(
+        "app.members.services.workspace_create", name="Fresh desk", creator=w.team.admin
     ),
-    "app.workspaces.services.member_add": lambda w: call(
-        "app.workspaces.services.member_add",
+    "app.members.services.member_add": lambda w: call(
+        "app.members.services.member_add",
         workspace=w.team.workspace,
         user=w.other_team.viewer,
         role="viewer",
         actor=w.team.admin,
     ),
-    "app.workspaces.services.member_change_role": lambda w: call(
-        "app.workspaces.services.member_change_role",
+    "app.members.services.member_change_role": lambda w: call(
+        "app.members.services.member_change_role",
         membership=_membership(w, w.team.viewer),
         role="reviewer",
         actor=w.team.admin,
@@ -426,9 +426,9 @@ CALLS: dict[str, Callable[[World], Callable[[], object]]] = {
         actor=w.team.reviewer,
     ),
     "app.claims.evidence.evidence_add_with_source": lambda w: lambda: _evidenced(w),
-    "app.workspaces.tokens.api_token_create": lambda w: lambda: _token(w),
-    "app.workspaces.tokens.api_token_revoke": lambda w: call(
-        "app.workspaces.tokens.api_token_revoke", token=_token(w).token, actor=w.team.admin
+    "app.members.tokens.api_token_create": lambda w: lambda: _token(w),
+    "app.members.tokens.api_token_revoke": lambda w: call(
+        "app.members.tokens.api_token_revoke", token=_token(w).token, actor=w.team.admin
     ),
     "app.exports.services.export_create": lambda w: call(
         "app.exports.services.export_create",
@@ -479,26 +479,26 @@ CALLS: dict[str, Callable[[World], Callable[[], object]]] = {
     "app.audit.services.audit_export_record": lambda w: call(
         "app.audit.services.audit_export_record", workspace=w.team.workspace, actor=w.team.viewer
     ),
-    "app.workspaces.services.member_deactivate": lambda w: call(
-        "app.workspaces.services.member_deactivate",
+    "app.members.services.member_deactivate": lambda w: call(
+        "app.members.services.member_deactivate",
         membership=_membership(w, w.team.viewer),
         actor=w.team.admin,
     ),
-    "app.workspaces.services.member_reactivate": lambda w: call(
-        "app.workspaces.services.member_reactivate",
+    "app.members.services.member_reactivate": lambda w: call(
+        "app.members.services.member_reactivate",
         membership=_deactivated(w),
         actor=w.team.admin,
     ),
-    "app.workspaces.services.member_remove": lambda w: call(
-        "app.workspaces.services.member_remove",
+    "app.members.services.member_remove": lambda w: call(
+        "app.members.services.member_remove",
         membership=_membership(w, w.team.viewer),
         actor=w.team.admin,
     ),
-    "app.workspaces.services.member_leave": lambda w: call(
-        "app.workspaces.services.member_leave", workspace=w.team.workspace, actor=w.team.viewer
+    "app.members.services.member_leave": lambda w: call(
+        "app.members.services.member_leave", workspace=w.team.workspace, actor=w.team.viewer
     ),
-    "app.workspaces.services.member_password_reset_issue": lambda w: call(
-        "app.workspaces.services.member_password_reset_issue",
+    "app.members.services.member_password_reset_issue": lambda w: call(
+        "app.members.services.member_password_reset_issue",
         membership=_membership(w, w.team.viewer),
         actor=w.team.admin,
     ),
@@ -531,7 +531,7 @@ CALLS: dict[str, Callable[[World], Callable[[], object]]] = {
 
 
 def _deactivated(w):
-    from app.workspaces.services import member_deactivate
+    from app.members.services import member_deactivate
 
     return member_deactivate(membership=_membership(w, w.team.viewer), actor=w.team.admin)
 
@@ -570,7 +570,7 @@ EVENT_IS_THE_CHANGE = {
     "app.audit.services.audit_export_record",
     "app.exports.services.export_create",
     # Issuing a reset link stores nothing: Django's reset token is derived, not saved.
-    "app.workspaces.services.member_password_reset_issue",
+    "app.members.services.member_password_reset_issue",
 }
 
 # Functions in service modules that change no data, or whose change is not an event.
@@ -593,7 +593,7 @@ EXEMPT: dict[str, str] = {
     "app.audit.services.to_jsonable": "pure: converts values",
     "app.audit.services.fields_of": "pure: reads fields",
     "app.audit.services.on_event_appended": "registers a listener at start-up; writes nothing",
-    "app.workspaces.tokens.secret_sha256": "pure: hashes a secret",
+    "app.members.tokens.secret_sha256": "pure: hashes a secret",
     "app.invitations.services.invitation_by_token": "read-only",
     "app.notifications.services.notifications_mark_read": (
         "a reader's own bookkeeping; the events that caused the notifications are in the chain"
@@ -604,7 +604,7 @@ EXEMPT: dict[str, str] = {
     "app.notifications.services.notification_preference_set": (
         "a person's own e-mail preference, not workspace data"
     ),
-    "app.workspaces.tokens.api_token_authenticate": (
+    "app.members.tokens.api_token_authenticate": (
         "bookkeeping only: notes the token's last use; every change made with the token is "
         "audited under the token's name"
     ),
@@ -649,7 +649,7 @@ def test_each_service_that_changes_data_writes_an_audit_event(path, team, other_
 
 def test_a_service_that_forgot_its_event_would_be_caught(team, monkeypatch):
     """The walk itself can fail: a member change without its event is noticed."""
-    import app.workspaces.services as workspace_services
+    import app.members.services as workspace_services
     from app.workspaces.models import Membership
 
     monkeypatch.setattr(workspace_services, "audit_append", lambda **kwargs: None)

@@ -15,7 +15,7 @@ from app.articles.services import article_import_html, article_import_text
 from app.claims.evidence import evidence_add_with_source
 from app.claims.ratings import rating_create
 from app.claims.services import claim_create, comment_add
-from app.workspaces.services import member_add
+from app.members.services import member_add
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser

@@ -13,7 +13,7 @@ from app.claims.services import claim_create
 from app.exports import streams
 from app.exports.records import TEXT_SHA256_KEY
 from app.exports.services import annotations_import
-from app.workspaces.services import workspace_create
+from app.members.services import workspace_create
 from tests.conftest import PERSIAN_SAMPLE
 from tests.exports.conftest import body
 from tests.factories import UserFactory

@@ -224,7 +224,7 @@ def test_another_workspace_cannot_see_or_touch_an_invitation(client, team, other
 
 def test_an_invitation_names_only_its_own_workspace(client, team, other_team):
     """The page and the e-mail say nothing of the invitee's or inviter's other workspaces."""
-    from app.workspaces.services import member_add
+    from app.members.services import member_add
 
     member_add(
         workspace=other_team.workspace, user=team.admin, role="viewer", actor=other_team.admin

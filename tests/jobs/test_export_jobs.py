@@ -135,8 +135,8 @@ def test_a_failure_is_retried_then_shown_to_the_starter_with_its_error(team, cla
 
 
 def test_a_starter_removed_from_the_workspace_gets_no_export(team, claims):
+    from app.members.services import member_deactivate
     from app.workspaces.models import Membership
-    from app.workspaces.services import member_deactivate
 
     job = start(team)
     member_deactivate(

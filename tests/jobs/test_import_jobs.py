@@ -10,7 +10,7 @@ from app.audit.models import AuditEvent
 from app.jobs import runner
 from app.jobs.models import Job, JobKind, JobState
 from app.jobs.storage import storage_path
-from app.workspaces.tokens import api_token_create
+from app.members.tokens import api_token_create
 
 
 def client_for(user, workspace) -> APIClient:

@@ -5,7 +5,7 @@ from rest_framework.test import APIClient
 
 from app.jobs import runner
 from app.jobs.models import Job, JobState
-from app.workspaces.tokens import api_token_create
+from app.members.tokens import api_token_create
 
 
 def token_client(user, workspace) -> APIClient:

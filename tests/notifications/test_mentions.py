@@ -41,8 +41,8 @@ def test_the_claim_page_links_mentions(client, claim, team):
 
 
 def test_candidates_are_the_active_members_of_the_workspace_only(client, team, other_team):
+    from app.members.services import member_deactivate
     from app.workspaces.models import Membership
-    from app.workspaces.services import member_deactivate
 
     member_deactivate(
         membership=Membership.objects.get(workspace=team.workspace, user=team.viewer),

@@ -149,7 +149,7 @@ def test_notifications_exist_only_if_their_change_does(claim, team):
 def test_the_list_shows_one_workspaces_notifications_and_marks_them_read(
     client, proposed, team, other_team
 ):
-    from app.workspaces.services import member_add
+    from app.members.services import member_add
 
     member_add(
         workspace=other_team.workspace, user=team.editor, role="editor", actor=other_team.admin

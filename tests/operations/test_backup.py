@@ -23,12 +23,12 @@ from app.claims.ratings import rating_create, rating_update
 from app.claims.relations import claim_link_related
 from app.claims.services import claim_create, claim_update, comment_add
 from app.claims.workflow import claim_start_review, verdict_approve, verdict_propose
+from app.members.tokens import api_token_create
 from app.operations.backup import workspace_export, workspace_import, workspace_tables
 from app.operations.purge import workspace_purge
 from app.search.models import SearchEntry
 from app.sources.services import source_add
 from app.workspaces.models import Workspace
-from app.workspaces.tokens import api_token_create
 from tests.db_roles import as_owner
 
 pytestmark = pytest.mark.django_db

@@ -283,7 +283,7 @@ class World:
 
 
 def _populate(team) -> dict[str, object]:
-    from app.workspaces.tokens import api_token_create
+    from app.members.tokens import api_token_create
 
     imported = article_import_text(
         workspace=team.workspace,
@@ -347,7 +347,7 @@ def _invitations(team) -> dict[str, object]:
     from types import SimpleNamespace
 
     from app.invitations.services import invitation_create
-    from app.workspaces.services import member_add
+    from app.members.services import member_add
     from tests.factories import UserFactory
 
     spare = UserFactory(username=f"{team.admin.username}-spare")
@@ -401,7 +401,7 @@ def _published(team, snapshot):
 
 @pytest.fixture
 def world(team) -> World:
-    from app.workspaces.tokens import api_token_create
+    from app.members.tokens import api_token_create
 
     other = make_team("z")
     tokens = {}

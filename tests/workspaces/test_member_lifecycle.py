@@ -6,8 +6,7 @@ from django.urls import reverse
 
 from app.audit.models import AuditEvent
 from app.core.errors import Conflict, PermissionDenied
-from app.workspaces.models import ApiToken, Membership
-from app.workspaces.services import (
+from app.members.services import (
     member_add,
     member_change_role,
     member_deactivate,
@@ -16,7 +15,8 @@ from app.workspaces.services import (
     member_reactivate,
     member_remove,
 )
-from app.workspaces.tokens import api_token_create
+from app.members.tokens import api_token_create
+from app.workspaces.models import ApiToken, Membership
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from app.audit.models import AuditEvent
 from app.claims.models import Rating
 from app.core.errors import Conflict, NotFound, PermissionDenied
+from app.members.services import member_add, member_change_role, workspace_create
 from app.workspaces.models import Membership, Role, Workspace
-from app.workspaces.services import member_add, member_change_role, workspace_create
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -15,9 +15,9 @@ from app.articles.services import article_import_text
 from app.claims.evidence import evidence_add
 from app.claims.models import Claim, Evidence
 from app.claims.services import claim_create
+from app.members.services import member_add, workspace_create
 from app.sources.services import source_add
 from app.workspaces.models import Membership, Role, Workspace
-from app.workspaces.services import member_add, workspace_create
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEMO_PASSWORD = "sanad-demo"  # noqa: S105 - a published demo login, refused outside development

@@ -5,7 +5,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.exceptions import AuthenticationFailed
 
 from app.core.request_context import TokenScope, set_token_scope
-from app.workspaces.tokens import TokenRejected, api_token_authenticate
+from app.members.tokens import TokenRejected, api_token_authenticate
 
 
 class ApiTokenAuthentication(BaseAuthentication):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from app.workspaces import views
+from app.members import views
 
 urlpatterns = [
     path("", views.home, name="home"),

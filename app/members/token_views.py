@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from app.core.forms import add_service_errors
-from app.workspaces import tokens as services
+from app.members import tokens as services
+from app.members.token_forms import TokenCreateForm
 from app.workspaces.models import Role
-from app.workspaces.token_forms import TokenCreateForm
 from app.workspaces.token_selectors import api_token_get, api_token_list
 from app.workspaces.views import enter_workspace
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from app.workspaces import api
+from app.members import api
 
 urlpatterns = [
     path("", api.WorkspaceListView.as_view(), name="api-workspace-list"),

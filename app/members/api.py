@@ -10,7 +10,7 @@ from app.api.conventions import validated
 from app.api.pagination import ordered_by
 from app.api.schema import SLUG, example, page_of
 from app.core.errors import NotFound
-from app.workspaces import services
+from app.members import services
 from app.workspaces.access import membership_of
 from app.workspaces.api_conventions import WorkspaceView
 from app.workspaces.models import Membership, Role, Workspace

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from app.workspaces import token_views as views
+from app.members import token_views as views
 
 urlpatterns = [
     path("", views.token_list_view, name="api-tokens"),
