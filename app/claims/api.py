@@ -5,7 +5,6 @@ every write needs it back in `If-Match` (428 without it, 412 when stale).
 """
 
 import django_filters
-from django.contrib.auth import get_user_model
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -23,7 +22,7 @@ from app.claims.selectors import claim_get, claim_list
 from app.core.markdown import render_markdown
 from app.members.api import UserRefSerializer
 from app.workspaces.api_conventions import WorkspaceView
-from app.workspaces.selectors import member_list
+from app.workspaces.selectors import member_user
 
 ETAG_HEADER = OpenApiParameter(
     "ETag",
@@ -523,14 +522,11 @@ class AssignView(_ClaimActionView):
     def perform(self, claim, version, data):
         assignee = None
         if data["assignee"] is not None:
-            membership = (
-                member_list(user=self.request.user, workspace=self.workspace)
-                .filter(user_id=data["assignee"])
-                .first()
+            assignee = member_user(
+                user=self.request.user, workspace=self.workspace, user_id=data["assignee"]
             )
-            if membership is None:
+            if assignee is None:
                 raise serializers.ValidationError({"assignee": ["No such member."]})
-            assignee = get_user_model().objects.get(pk=membership.user_id)
         workflow.claim_assign(
             claim=claim, version=version, assignee=assignee, actor=self.request.user
         )

@@ -1,7 +1,6 @@
 """Browser endpoints of the review workflow: one POST per transition, thin as can be."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -20,7 +19,7 @@ from app.claims.forms import (
 from app.claims.selectors import claim_get, rating_list
 from app.core.errors import Conflict, NotFound
 from app.workspaces.models import Role
-from app.workspaces.selectors import member_list
+from app.workspaces.selectors import member_list, member_user
 from app.workspaces.views import enter_workspace
 
 
@@ -81,7 +80,9 @@ def _run(request, workspace, claim, form, action) -> str:
     if action == workflow.ASSIGN:
         assignee = None
         if data["assignee"]:
-            assignee = get_user_model().objects.filter(pk=data["assignee"]).first()
+            assignee = member_user(user=request.user, workspace=workspace, user_id=data["assignee"])
+            if assignee is None:
+                raise ValidationError({"assignee": "No such member."})
         workflow.claim_assign(claim=claim, version=version, assignee=assignee, actor=request.user)
         return "Assignment saved."
     raise NotFound("No such action.")

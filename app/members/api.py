@@ -1,11 +1,11 @@
 """API of workspaces and their members: thin views over the selectors and services."""
 
-from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 
+from app.accounts.selectors import user_by_username
 from app.api.conventions import validated
 from app.api.pagination import ordered_by
 from app.api.schema import SLUG, example, page_of
@@ -126,7 +126,7 @@ class MemberListView(WorkspaceView, ListAPIView):
     )
     def post(self, request, slug):
         data = validated(MemberAddSerializer, request)
-        user = get_user_model().objects.filter(username=data["username"]).first()
+        user = user_by_username(data["username"])
         if user is None:
             raise serializers.ValidationError({"username": ["No user has that username."]})
         membership = services.member_add(

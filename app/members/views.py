@@ -1,11 +1,11 @@
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from app.accounts.selectors import user_by_username
 from app.core.errors import Conflict, NotFound
 from app.core.forms import add_service_errors
 from app.members import services
@@ -66,7 +66,7 @@ def member_add_view(request: HttpRequest, slug: str) -> HttpResponse:
     workspace = enter_workspace(request, slug, role=Role.ADMIN)
     form = MemberAddForm(request.POST)
     if form.is_valid():
-        user = get_user_model().objects.filter(username=form.cleaned_data["username"]).first()
+        user = user_by_username(form.cleaned_data["username"])
         if user is None:
             messages.error(request, "No user has that username.")
         else:

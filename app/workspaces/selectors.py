@@ -28,3 +28,13 @@ def member_list(*, user: Any, workspace: Workspace) -> QuerySet[Membership]:
         .select_related("user")
         .order_by("user__username")
     )
+
+
+def member_user(*, user: Any, workspace: Workspace, user_id: int) -> Any | None:
+    """The person `user_id` when they are a member of `workspace`, else None.
+
+    `user` must belong to the workspace too (as in `member_list`). The browser and the API
+    resolve an assignee this way; who may be assigned is the workflow's rule.
+    """
+    membership = member_list(user=user, workspace=workspace).filter(user_id=user_id).first()
+    return membership.user if membership is not None else None
