@@ -63,7 +63,7 @@ def test_selectors_give_a_member_nothing_of_another_workspace(two_desks, role):
     assert not source_selectors.source_list(user=user, workspace=their_ws).exists()
     with pytest.raises(NotFound):
         source_selectors.source_get(user=user, workspace=their_ws, pk=their_source.pk)
-    assert not source_selectors.evidence_for_claim(user=user, claim=their_claim).exists()
+    assert not claim_selectors.evidence_for_claim(user=user, claim=their_claim).exists()
 
 
 def test_selectors_give_a_member_their_own_workspace(two_desks):
