@@ -6,7 +6,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from app.audit.services import audit_append, fields_of
+from app.audit import events
+from app.audit.services import audit_append
 from app.claims.models import Claim
 from app.core.errors import Conflict, NotFound
 from app.core.links import normalize_url, validate_web_url
@@ -14,16 +15,6 @@ from app.core.text import validate_one_line_fields
 from app.sources.models import Evidence, Source
 from app.workspaces.access import require_role
 from app.workspaces.models import Role, Workspace
-
-_SOURCE_FIELDS = [
-    "url",
-    "normalized_url",
-    "title",
-    "publisher",
-    "published_on",
-    "archived_url",
-    "kind",
-]
 
 
 @transaction.atomic
@@ -65,14 +56,7 @@ def source_add(
         kind=kind,
         created_by=actor,
     )
-    audit_append(
-        workspace=workspace,
-        actor=actor,
-        action="source.created",
-        object_type="source",
-        object_id=source.pk,
-        after=fields_of(source, _SOURCE_FIELDS),
-    )
+    audit_append(workspace=workspace, actor=actor, event=events.source_created(source=source))
     return source, True
 
 
@@ -103,20 +87,7 @@ def evidence_add(
         note=note.strip(),
         added_by=actor,
     )
-    audit_append(
-        workspace=workspace,
-        actor=actor,
-        action="evidence.added",
-        object_type="evidence",
-        object_id=evidence.pk,
-        after={
-            "claim": claim.pk,
-            "source": source.pk,
-            "stance": stance,
-            "quote": evidence.quote,
-            "note": evidence.note,
-        },
-    )
+    audit_append(workspace=workspace, actor=actor, event=events.evidence_added(evidence=evidence))
     return evidence
 
 
