@@ -6,8 +6,8 @@ constructor of its action here with the object and what changed, and hands the
 description reads that shape to say in words what happened, for the timelines, the API
 and the audit CSV.
 
-The stored events are hashed into the workspace's chain (see /work/shared/DESIGN.md),
-so a constructor's output is a contract: renaming a key or changing a value's form
+The stored events are hashed into the workspace's chain (docs/audit.md), so a
+constructor's output is a contract: renaming a key or changing a value's form
 changes what new events look like, and the descriptions must keep reading old ones.
 
 Constructors take rows duck-typed (`Row`): the trail sits below the domain apps and
