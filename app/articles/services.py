@@ -10,6 +10,7 @@ import datetime as dt
 import difflib
 import hashlib
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +20,8 @@ from django.db import transaction
 from app.articles.extraction import date_candidates, decode_page, extract_article, propose_trim
 from app.articles.followers import snapshot_follow_preview, snapshot_followed
 from app.articles.models import Article, Direction, Snapshot
-from app.audit.services import audit_append, fields_of, save_versioned_change
+from app.audit import events
+from app.audit.services import audit_append, save_versioned_change
 from app.core.links import validate_web_url
 from app.core.text import (
     detect_language,
@@ -32,7 +34,6 @@ from app.core.versioning import changed_values, lock_version
 from app.workspaces.access import require_role
 from app.workspaces.models import Role, Workspace
 
-_ARTICLE_FIELDS = ["url", "title", "outlet", "author", "published_on", "language", "direction"]
 TITLE_MAX_LENGTH = 500
 
 
@@ -331,12 +332,7 @@ def _snapshot_import(
             created_by=actor,
         )
         audit_append(
-            workspace=workspace,
-            actor=actor,
-            action="article.created",
-            object_type="article",
-            object_id=article.pk,
-            after=fields_of(article, _ARTICLE_FIELDS),
+            workspace=workspace, actor=actor, event=events.article_created(article=article)
         )
     else:
         previous = article.snapshots.order_by("-number").first()
@@ -370,17 +366,7 @@ def _snapshot_import(
     audit_append(
         workspace=workspace,
         actor=actor,
-        action="article.snapshot_added",
-        object_type="snapshot",
-        object_id=snapshot.pk,
-        after={
-            "article": article.pk,
-            "number": snapshot.number,
-            "sha256": digest,
-            "origin": origin,
-            "characters": len(text),
-            "original_bytes": len(original) if original is not None else 0,
-        },
+        event=events.article_snapshot_added(snapshot=snapshot, original=original),
     )
     reanchored = (
         snapshot_followed(previous=previous, snapshot=snapshot, actor=actor) if previous else {}
@@ -513,7 +499,6 @@ def article_update(*, article: Article, version: int, actor: Any, **details: Any
             changed=changed,
             version=version,
             actor=actor,
-            action="article.updated",
-            object_type="article",
+            record=partial(events.article_updated, article=current),
         )
     return current

@@ -1,130 +1,34 @@
-"""Audit events in words, for timelines and the CSV export.
+"""Audit events in words, for timelines, the API and the CSV export.
 
 Each sentence is built from what the event itself recorded (the username at the time,
-the `after` values), so it stays true after users are renamed or objects change.
+the `after` values), so it stays true after users are renamed or objects change. The
+sentence of each action is defined beside its constructor in `app.audit.events`.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
-from django.utils.text import Truncator
+from django.utils.translation import gettext
 
-Describer = Callable[[str, Any, dict, dict, Mapping[int, str]], str]
+from app.audit.events import DESCRIPTIONS, Action, Fields, Said, short
 
 
 def actor_name(actor: dict) -> str:
     """The actor as people know it: the username then, a token, or the system."""
     kind = actor.get("type")
     if kind == "user":
-        name = actor.get("username") or f"user #{actor.get('id')}"
+        name = actor.get("username") or gettext("user #%(id)s") % {"id": actor.get("id")}
         token = actor.get("token")
-        return f"{name} (via token “{token.get('name')}”)" if isinstance(token, dict) else name
+        if isinstance(token, dict):
+            return gettext("%(name)s (via token “%(token)s”)") % {
+                "name": name,
+                "token": token.get("name"),
+            }
+        return name
     if kind == "token":
-        return f"API token #{actor.get('id')}"
-    return "the system"
-
-
-def _short(value: Any, limit: int = 80) -> str:
-    return Truncator(str(value or "").replace("\n", " ")).chars(limit)
-
-
-def _user(names: Mapping[int, str], user_id: Any) -> str:
-    if user_id is None:
-        return "nobody"
-    return names.get(user_id) or f"user #{user_id}"
-
-
-def _changed(before: dict, after: dict) -> str:
-    fields = [key for key in after if key not in {"version"}] or list(before)
-    return ", ".join(fields) or "nothing"
-
-
-def _rating(after: dict) -> str:
-    """The rating an event names: `{"id", "label", …}` now, a bare label in older events."""
-    rating = after.get("rating")
-    if isinstance(rating, dict):
-        return str(rating.get("label") or f"rating #{rating.get('id')}")
-    return str(rating) if rating is not None else "no rating"
-
-
-_SENTENCES: dict[str, Describer] = {
-    "workspace.created": lambda who, oid, b, a, n: f"{who} created the workspace “{a.get('name')}”",
-    "member.added": lambda who, oid, b, a, n: (
-        f"{who} added {a.get('username') or _user(n, a.get('user'))} as {a.get('role')}"
-    ),
-    "member.role_changed": lambda who, oid, b, a, n: (
-        f"{who} changed the role of member #{oid} from {b.get('role')} to {a.get('role')}"
-    ),
-    "article.created": lambda who, oid, b, a, n: (
-        f"{who} imported the article “{_short(a.get('title'))}”"
-    ),
-    "article.snapshot_added": lambda who, oid, b, a, n: (
-        f"{who} added snapshot #{a.get('number')} of article {a.get('article')}"
-        f" ({a.get('characters')} characters)"
-    ),
-    "claim.created": lambda who, oid, b, a, n: (
-        f"{who} created claim {oid}: “{_short(a.get('exact'))}”"
-    ),
-    "claim.updated": lambda who, oid, b, a, n: f"{who} edited claim {oid} ({_changed(b, a)})",
-    "claim.status_changed": lambda who, oid, b, a, n: (
-        f"{who} moved claim {oid} from {b.get('status')} to {a.get('status')}"
-    ),
-    "claim.verdict_proposed": lambda who, oid, b, a, n: (
-        f"{who} proposed “{_rating(a)}” for claim {oid}: {_short(a.get('summary'))}"
-    ),
-    "claim.correction_proposed": lambda who, oid, b, a, n: (
-        f"{who} proposed a correction to “{_rating(a)}” for claim {oid}: "
-        f"{_short(a.get('correction_note'))}"
-    ),
-    "claim.verdict_published": lambda who, oid, b, a, n: (
-        f"{who} approved and published “{_rating(a)}” on claim {oid}"
-        f" (proposed by {_user(n, a.get('proposed_by'))}): {_short(a.get('summary'))}"
-        + (
-            f"; restatement was “{_short(b.get('restatement'))}”"
-            if b.get("restatement") not in (None, a.get("restatement"))
-            else ""
-        )
-    ),
-    "claim.verdict_returned": lambda who, oid, b, a, n: (
-        f"{who} returned the proposed verdict on claim {oid}"
-    ),
-    "claim.assigned": lambda who, oid, b, a, n: (
-        f"{who} assigned claim {oid} to {_user(n, a.get('assignee'))}"
-    ),
-    "claim.reanchored": lambda who, oid, b, a, n: (
-        f"Claim {oid} was re-anchored on a new snapshot: {a.get('anchor_state')}"
-    ),
-    "comment.added": lambda who, oid, b, a, n: (
-        f"{who} commented on claim {a.get('claim')}: {_short(a.get('body'))}"
-    ),
-    "source.created": lambda who, oid, b, a, n: (
-        f"{who} added the source “{_short(a.get('title') or a.get('url'))}”"
-    ),
-    "evidence.added": lambda who, oid, b, a, n: (
-        f"{who} linked source {a.get('source')} to claim {a.get('claim')} as {a.get('stance')}"
-    ),
-    "article.updated": lambda who, oid, b, a, n: (
-        f"{who} edited the details of article {oid} ({_changed(b, a)})"
-    ),
-    "rating.created": lambda who, oid, b, a, n: f"{who} added the rating “{a.get('label')}”",
-    "rating.updated": lambda who, oid, b, a, n: (
-        f"{who} changed the rating “{a.get('label') or b.get('label') or oid}” ({_changed(b, a)})"
-    ),
-    "rating.retired": lambda who, oid, b, a, n: f"{who} retired rating #{oid}",
-    "rating.restored": lambda who, oid, b, a, n: f"{who} restored rating #{oid}",
-    "rating.reordered": lambda who, oid, b, a, n: f"{who} reordered the rating scale",
-    "audit.checkpoint_created": lambda who, oid, b, a, n: (
-        f"{who} signed a checkpoint of the trail at event {a.get('seq')}"
-    ),
-    "audit.exported": lambda who, oid, b, a, n: (
-        f"{who} exported the trail as {a.get('format')}"
-        + (f" from event {a['from_seq']}" if a.get("from_seq") else "")
-        + (f" to event {a['to_seq']}" if a.get("to_seq") else "")
-        + (f" since {a['since']}" if a.get("since") else "")
-        + (f" until {a['until']}" if a.get("until") else "")
-    ),
-}
+        return gettext("API token #%(id)s") % {"id": actor.get("id")}
+    return gettext("the system")
 
 
 def describe(event: Any, names: Mapping[int, str] | None = None) -> str:
@@ -133,16 +37,28 @@ def describe(event: Any, names: Mapping[int, str] | None = None) -> str:
     `names` maps user ids to usernames for users the event mentions by id only
     (assignees, proposers); without it they are shown as "user #id".
     """
-    before = event.before if isinstance(event.before, dict) else {}
-    after = event.after if isinstance(event.after, dict) else {}
     who = actor_name(event.actor or {})
-    sentence = _SENTENCES.get(event.action)
-    if sentence is None:
-        text = f"{who}: {event.action} on {event.object_type} {event.object_id}"
+    try:
+        description = DESCRIPTIONS[Action(event.action)]
+    except ValueError:  # not an action of this code base (e.g. a test's own)
+        text = gettext("%(who)s: %(action)s on %(type)s %(id)s") % {
+            "who": who,
+            "action": event.action,
+            "type": event.object_type,
+            "id": event.object_id,
+        }
     else:
-        text = sentence(who, event.object_id, before, after, names or {})
-    if event.reason and event.action != "claim.correction_proposed":
-        text += f" — “{_short(event.reason, 200)}”"
+        said = Said(
+            who=who,
+            id=event.object_id,
+            before=Fields(event.before),
+            after=Fields(event.after),
+            names=names or {},
+        )
+        text = description.render(said)
+    # A correction's note is its sentence already.
+    if event.reason and event.action != Action.CLAIM_CORRECTION_PROPOSED:
+        text += f" — “{short(event.reason, 200)}”"
     return text
 
 

@@ -16,7 +16,8 @@ import rfc8785
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
-from app.audit import signing
+from app.audit import events, signing
+from app.audit.events import PendingEvent
 from app.audit.models import GENESIS_HASH, AuditEvent, Checkpoint
 from app.audit.verify import checkpoint_message
 from app.core.errors import Conflict
@@ -106,14 +107,10 @@ def audit_append(
     *,
     workspace: Workspace,
     actor: Any,
-    action: str,
-    object_type: str,
-    object_id: Any,
-    before: Mapping | None = None,
-    after: Mapping | None = None,
-    reason: str = "",
+    event: PendingEvent,
 ) -> AuditEvent:
-    """Append one event to the workspace's chain and return it.
+    """Append `event`, made by its constructor in `app.audit.events`, to the workspace's
+    chain and return the stored event.
 
     Must run inside the caller's transaction (raises `RuntimeError` otherwise): an
     event committed apart from its change could record something that never happened.
@@ -124,13 +121,15 @@ def audit_append(
     seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
     at = dt.datetime.now(dt.UTC)
     actor_json = actor_record(actor)
+    action, object_id = str(event.action), str(event.object_id)
+    before, after, reason = event.before, event.after, event.reason
     payload = {
         "workspace": workspace.pk,
         "seq": seq,
         "at": _format_at(at),
         "actor": actor_json,
         "action": action,
-        "object": {"type": object_type, "id": str(object_id)},
+        "object": {"type": event.object_type, "id": object_id},
         "before": to_jsonable(dict(before)) if before is not None else None,
         "after": to_jsonable(dict(after)) if after is not None else None,
         "reason": reason,
@@ -138,15 +137,15 @@ def audit_append(
         "prev_hash": prev_hash,
     }
     canonical = rfc8785.dumps(payload).decode("utf-8")
-    event = AuditEvent.objects.create(
+    stored = AuditEvent.objects.create(
         workspace_id=workspace.pk,
         seq=seq,
         at=at,
         actor_user_id=actor_json.get("id") if actor_json["type"] == "user" else None,
         actor=actor_json,
         action=action,
-        object_type=object_type,
-        object_id=str(object_id),
+        object_type=event.object_type,
+        object_id=object_id,
         before=payload["before"],
         after=payload["after"],
         reason=reason,
@@ -156,8 +155,8 @@ def audit_append(
         canonical=canonical,
     )
     for listener in _listeners:
-        listener(event)
-    return event
+        listener(stored)
+    return stored
 
 
 # Called with each new event inside its transaction (e.g. notifications: the people an
@@ -173,12 +172,18 @@ def on_event_appended(listener: Callable[[AuditEvent], Any]) -> None:
 
 
 def save_versioned_change(
-    *, instance: Any, changed: dict, version: int, actor: Any, action: str, object_type: str
+    *,
+    instance: Any,
+    changed: dict,
+    version: int,
+    actor: Any,
+    record: Callable[..., PendingEvent],
 ) -> None:
     """Apply `changed` to a locked, versioned row, bump its version and record one event.
 
-    The event's `before` and `after` hold exactly the changed fields and the versions, as
-    the row had them (relations as ids).
+    `record` is the row's update constructor with the row bound (e.g.
+    `partial(events.claim_updated, claim=row)`); it gets `before` and `after`, which hold
+    exactly the changed fields and the versions, as the row had them (relations as ids).
     """
     before = fields_of(instance, list(changed))
     for name, value in changed.items():
@@ -188,11 +193,10 @@ def save_versioned_change(
     audit_append(
         workspace=instance.workspace,
         actor=actor,
-        action=action,
-        object_type=object_type,
-        object_id=instance.pk,
-        before={**before, "version": version},
-        after={**fields_of(instance, list(changed)), "version": instance.version},
+        event=record(
+            before={**before, "version": version},
+            after={**fields_of(instance, list(changed)), "version": instance.version},
+        ),
     )
 
 
@@ -249,16 +253,7 @@ def checkpoint_create(*, workspace: Workspace, actor: Any) -> Checkpoint:
     audit_append(
         workspace=workspace,
         actor=actor,
-        action="audit.checkpoint_created",
-        object_type="checkpoint",
-        object_id=checkpoint.pk,
-        after={
-            "seq": seq,
-            "hash": head_hash,
-            "at": at,
-            "signature": checkpoint.signature,
-            "key_id": checkpoint.key_id,
-        },
+        event=events.audit_checkpoint_created(checkpoint=checkpoint),
     )
     return checkpoint
 
@@ -310,16 +305,9 @@ def audit_export_record(
     event = audit_append(
         workspace=workspace,
         actor=actor,
-        action="audit.exported",
-        object_type="workspace",
-        object_id=workspace.pk,
-        after={
-            "format": fmt,
-            "from_seq": from_seq,
-            "to_seq": to_seq,
-            "since": since,
-            "until": until,
-        },
+        event=events.audit_exported(
+            workspace=workspace, fmt=fmt, from_seq=from_seq, to_seq=to_seq, since=since, until=until
+        ),
     )
     bound = event.seq if to_seq is None else min(to_seq, event.seq)
     return ExportRange(

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from app.audit import events
 from app.audit.services import audit_append
 from app.claims.models import Claim, Evidence
 from app.core.errors import Conflict, NotFound
@@ -42,20 +43,7 @@ def evidence_add(
         note=note.strip(),
         added_by=actor,
     )
-    audit_append(
-        workspace=workspace,
-        actor=actor,
-        action="evidence.added",
-        object_type="evidence",
-        object_id=evidence.pk,
-        after={
-            "claim": claim.pk,
-            "source": source.pk,
-            "stance": stance,
-            "quote": evidence.quote,
-            "note": evidence.note,
-        },
-    )
+    audit_append(workspace=workspace, actor=actor, event=events.evidence_added(evidence=evidence))
     return evidence
 
 

@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from app.audit.services import audit_append, fields_of
+from app.audit import events
+from app.audit.services import audit_append
 from app.claims.models import Rating
 from app.core.errors import NotFound
 from app.workspaces.access import require_role
@@ -22,7 +23,6 @@ from app.workspaces.models import Role, Workspace
 LABEL_MAX_LENGTH = Rating._meta.get_field("label").max_length
 VALUE_RANGE = range(1, 101)
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
-_AUDITED_FIELDS = ["label", "value", "position", "colour", "description", "retired"]
 
 
 class _Unset:
@@ -98,15 +98,8 @@ def _cleaned(workspace: Workspace, *, exclude_pk: int | None = None, **fields: A
     return cleaned
 
 
-def _audit(rating: Rating, actor: Any, action: str, **changes: Any) -> None:
-    audit_append(
-        workspace=rating.workspace,
-        actor=actor,
-        action=action,
-        object_type="rating",
-        object_id=rating.pk,
-        **changes,
-    )
+def _audit(rating: Rating, actor: Any, event: events.PendingEvent) -> None:
+    audit_append(workspace=rating.workspace, actor=actor, event=event)
 
 
 @transaction.atomic
@@ -134,7 +127,7 @@ def rating_create(
     last = Rating.objects.filter(workspace=workspace).aggregate(last=Max("position"))["last"]
     rating.position = (last or 0) + 1
     rating.save()
-    _audit(rating, actor, "rating.created", after=fields_of(rating, _AUDITED_FIELDS))
+    _audit(rating, actor, events.rating_created(rating=rating))
     return rating
 
 
@@ -178,7 +171,7 @@ def rating_update(
         current.former_labels = [*current.former_labels, before["label"]]
         changed["former_labels"] = current.former_labels
     current.save(update_fields=list(changed))
-    _audit(current, actor, "rating.updated", before=before, after=changed)
+    _audit(current, actor, events.rating_updated(rating=current, before=before, after=changed))
     return current
 
 
@@ -222,11 +215,7 @@ def rating_reorder(*, workspace: Workspace, ordered_ids: list[int], actor: Any) 
     audit_append(
         workspace=workspace,
         actor=actor,
-        action="rating.reordered",
-        object_type="workspace",
-        object_id=workspace.pk,
-        before={"order": before},
-        after={"order": wanted},
+        event=events.rating_reordered(workspace=workspace, old_order=before, new_order=wanted),
     )
     return [ratings[pk] for pk in wanted]
 
@@ -251,13 +240,8 @@ def _set_retired(rating: Rating, actor: Any, retired: bool) -> Rating:
         )
     current.retired = retired
     current.save(update_fields=["retired"])
-    _audit(
-        current,
-        actor,
-        "rating.retired" if retired else "rating.restored",
-        before={"retired": not retired},
-        after={"retired": retired},
-    )
+    record = events.rating_retired if retired else events.rating_restored
+    _audit(current, actor, record(rating=current))
     return current
 
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from app.audit import events
 from app.audit.services import audit_append
 from app.claims.models import Claim, ClaimRelation
 from app.core.errors import NotFound
@@ -40,10 +41,7 @@ def claim_link_related(*, claim: Claim, other: Claim, actor: Any) -> ClaimRelati
             audit_append(
                 workspace=claim.workspace,
                 actor=actor,
-                action="claim.related_linked",
-                object_type="claim",
-                object_id=claim.pk,
-                after={"related_claim_id": other.pk},
+                event=events.claim_related_linked(claim=claim, other=other),
             )
     return relation
 
@@ -62,10 +60,7 @@ def claim_unlink_related(*, claim: Claim, other: Claim, actor: Any) -> bool:
             audit_append(
                 workspace=claim.workspace,
                 actor=actor,
-                action="claim.related_unlinked",
-                object_type="claim",
-                object_id=claim.pk,
-                before={"related_claim_id": other.pk},
+                event=events.claim_related_unlinked(claim=claim, other=other),
             )
     return bool(deleted)
 

@@ -2,13 +2,15 @@
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from app.articles.models import Snapshot
-from app.audit.services import audit_append, fields_of, save_versioned_change
+from app.audit import events
+from app.audit.services import audit_append, save_versioned_change
 from app.claims.anchors import anchor_from_offsets, anchor_from_selectors
 from app.claims.models import (
     AnchorState,
@@ -39,19 +41,7 @@ DEFAULT_RATING_SCALE = [
 
 TAG_MAX_LENGTH = 64
 # What a `claim.created` event records (reconciliation replays exactly these).
-AUDITED_CLAIM_FIELDS = [
-    "article_id",
-    "snapshot_id",
-    "start",
-    "end",
-    "exact",
-    "prefix",
-    "suffix",
-    "restatement",
-    "claimant",
-    "status",
-    "tags",
-]
+AUDITED_CLAIM_FIELDS = events.CLAIM_FIELDS
 
 
 def rating_scale_create_default(*, workspace: Workspace, actor: Any) -> list[Rating]:
@@ -69,10 +59,7 @@ def rating_scale_create_default(*, workspace: Workspace, actor: Any) -> list[Rat
         audit_append(
             workspace=workspace,
             actor=actor,
-            action="rating.created",
-            object_type="rating",
-            object_id=rating.pk,
-            after=fields_of(rating, ["label", "value", "position", "colour", "description"]),
+            event=events.rating_created(rating=rating, default_scale=True),
         )
         ratings.append(rating)
     return ratings
@@ -166,14 +153,7 @@ def _claim_insert(workspace, snapshot, anchor, actor, restatement, claimant, tag
         tags=clean_tags(tags),
         created_by=actor,
     )
-    audit_append(
-        workspace=workspace,
-        actor=actor,
-        action="claim.created",
-        object_type="claim",
-        object_id=claim.pk,
-        after=fields_of(claim, AUDITED_CLAIM_FIELDS),
-    )
+    audit_append(workspace=workspace, actor=actor, event=events.claim_created(claim=claim))
     return claim
 
 
@@ -277,24 +257,7 @@ def claim_update(
         changed=changed,
         version=version,
         actor=actor,
-        action="claim.updated",
-        object_type="claim",
-    )
-    return current
-    _refuse_frozen_edit(current, changed)
-    before = {field: getattr(current, field) for field in changed}
-    for field, value in changed.items():
-        setattr(current, field, value)
-    current.version = version + 1
-    current.save(update_fields=[*changed, "version", "updated_at"])
-    audit_append(
-        workspace=current.workspace,
-        actor=actor,
-        action="claim.updated",
-        object_type="claim",
-        object_id=current.pk,
-        before={**before, "version": version},
-        after={**changed, "version": current.version},
+        record=partial(events.claim_updated, claim=current),
     )
     return current
 
@@ -311,14 +274,7 @@ def comment_add(*, claim: Claim, body: str, actor: Any) -> Comment:
     if not body:
         raise ValidationError({"body": "A comment cannot be empty."})
     comment = Comment.objects.create(workspace=workspace, claim=claim, author=actor, body=body)
-    audit_append(
-        workspace=workspace,
-        actor=actor,
-        action="comment.added",
-        object_type="comment",
-        object_id=comment.pk,
-        after={"claim": claim.pk, "body": body},
-    )
+    audit_append(workspace=workspace, actor=actor, event=events.comment_added(comment=comment))
     return comment
 
 
@@ -363,7 +319,7 @@ def claims_reanchor_preview(*, previous: Snapshot, text: str) -> tuple[dict, int
 
 def _reanchor_each(claims, relocations, snapshot: Snapshot, actor: Any, counts: dict) -> None:
     for claim, found in zip(claims, relocations, strict=True):
-        before = fields_of(claim, ["snapshot_id", "start", "end", "exact", "anchor_state"])
+        before = events.anchor_of(claim)
         if found.state == AnchorState.ORPHANED:
             claim.anchor_state = AnchorState.ORPHANED
         else:
@@ -377,13 +333,7 @@ def _reanchor_each(claims, relocations, snapshot: Snapshot, actor: Any, counts: 
         audit_append(
             workspace=snapshot.workspace,
             actor=actor,
-            action="claim.reanchored",
-            object_type="claim",
-            object_id=claim.pk,
-            before=before,
-            after={
-                **fields_of(claim, ["snapshot_id", "start", "end", "exact", "anchor_state"]),
-                "method": found.method,
-                "score": round(found.score, 4),
-            },
+            event=events.claim_reanchored(
+                claim=claim, before=before, method=found.method, score=found.score
+            ),
         )

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from app.audit import events
 from app.audit.services import audit_append
 from app.claims.models import (
     PUBLISHED_STATES,
@@ -186,17 +187,8 @@ def _check(claim: Claim, action: str, actor: Any) -> Verdict | None:
     return pending
 
 
-def _record(claim: Claim, actor: Any, action: str, before: dict, after: dict, reason: str = ""):
-    audit_append(
-        workspace=claim.workspace,
-        actor=actor,
-        action=action,
-        object_type="claim",
-        object_id=claim.pk,
-        before=before,
-        after=after,
-        reason=reason,
-    )
+def _record(claim: Claim, actor: Any, event: events.PendingEvent) -> None:
+    audit_append(workspace=claim.workspace, actor=actor, event=event)
 
 
 @transaction.atomic
@@ -209,13 +201,7 @@ def claim_start_review(*, claim: Claim, version: int, actor: Any) -> Claim:
         claim.assignee = actor
     claim.version += 1
     claim.save(update_fields=["status", "assignee", "version", "updated_at"])
-    _record(
-        claim,
-        actor,
-        "claim.status_changed",
-        {"status": ClaimStatus.OPEN},
-        {"status": claim.status, "assignee": claim.assignee_id, "version": claim.version},
-    )
+    _record(claim, actor, events.claim_status_changed(claim=claim, old_status=ClaimStatus.OPEN))
     return claim
 
 
@@ -229,11 +215,6 @@ def _validated_rating(claim: Claim, rating: Rating | int | None) -> Rating:
     if found.retired:
         raise ValidationError({"rating": f"“{found.label}” is retired; choose a current rating."})
     return found
-
-
-def _rating_ref(words: RatingWords, rating_id: int) -> dict:
-    """How every event names a rating: its id and the words it had then."""
-    return {"id": rating_id, "label": words.label, "value": words.value, "colour": words.colour}
 
 
 def _proposal(
@@ -273,17 +254,6 @@ def _proposal(
     )
 
 
-def _proposal_event(verdict: Verdict) -> dict:
-    return {
-        "verdict": verdict.pk,
-        "rating": _rating_ref(verdict.words, verdict.rating_id),
-        "summary": verdict.summary,
-        "restatement": verdict.restatement,
-        "claimant": verdict.claimant,
-        "correction_note": verdict.correction_note,
-    }
-
-
 @transaction.atomic
 def verdict_propose(
     *,
@@ -310,9 +280,9 @@ def verdict_propose(
     _record(
         claim,
         actor,
-        "claim.verdict_proposed",
-        {"status": ClaimStatus.IN_REVIEW},
-        {"status": claim.status, **_proposal_event(verdict), "version": claim.version},
+        events.claim_verdict_proposed(
+            claim=claim, verdict=verdict, old_status=ClaimStatus.IN_REVIEW
+        ),
     )
     return verdict
 
@@ -351,14 +321,7 @@ def verdict_correct(
     )
     claim.version += 1
     claim.save(update_fields=["version", "updated_at"])
-    _record(
-        claim,
-        actor,
-        "claim.correction_proposed",
-        {"status": claim.status},
-        {"status": claim.status, **_proposal_event(verdict), "version": claim.version},
-        reason=correction_note,
-    )
+    _record(claim, actor, events.claim_correction_proposed(claim=claim, verdict=verdict))
     return verdict
 
 
@@ -397,13 +360,7 @@ def verdict_approve(*, claim: Claim, version: int, actor: Any) -> Verdict:
         "rating_worst",
         "verdict_summary",
     ]
-    before = {
-        "status": claim.status,
-        "rating": _rating_ref(claim.verdict_rating, claim.rating_id) if claim.rating_id else None,
-        "summary": claim.verdict_summary,
-        "restatement": claim.restatement,
-        "claimant": claim.claimant,
-    }
+    before = events.published_words(claim)
     claim.status = ClaimStatus.CORRECTED if verdict.is_correction else ClaimStatus.PUBLISHED
     claim.rating = verdict.rating
     for field, value in words.as_fields("rating_", "rating_").items():
@@ -417,19 +374,7 @@ def verdict_approve(*, claim: Claim, version: int, actor: Any) -> Verdict:
     _record(
         claim,
         actor,
-        "claim.verdict_published",
-        before,
-        {
-            "status": claim.status,
-            "rating": _rating_ref(words, verdict.rating_id),
-            "summary": claim.verdict_summary,
-            "restatement": claim.restatement,
-            "claimant": claim.claimant,
-            "verdict": verdict.pk,
-            "proposed_by": verdict.proposed_by_id,
-            "version": claim.version,
-        },
-        reason=verdict.correction_note,
+        events.claim_verdict_published(claim=claim, verdict=verdict, words=words, before=before),
     )
     return verdict
 
@@ -460,10 +405,7 @@ def verdict_return(*, claim: Claim, version: int, reason: str, actor: Any) -> Ve
     _record(
         claim,
         actor,
-        "claim.verdict_returned",
-        {"status": before_status},
-        {"status": claim.status, "verdict": verdict.pk, "version": claim.version},
-        reason=reason,
+        events.claim_verdict_returned(claim=claim, verdict=verdict, old_status=before_status),
     )
     return verdict
 
@@ -484,17 +426,11 @@ def claim_assign(*, claim: Claim, version: int, assignee: Any, actor: Any) -> Cl
             raise ValidationError(
                 {"assignee": "Claims can be assigned to reviewers, editors and admins only."}
             ) from None
-    before = {"assignee": claim.assignee_id}
+    before_assignee = claim.assignee_id
     claim.assignee = assignee
     claim.version += 1
     claim.save(update_fields=["assignee", "version", "updated_at"])
-    _record(
-        claim,
-        actor,
-        "claim.assigned",
-        before,
-        {"assignee": claim.assignee_id, "version": claim.version},
-    )
+    _record(claim, actor, events.claim_assigned(claim=claim, old_assignee_id=before_assignee))
     return claim
 
 
@@ -517,14 +453,7 @@ def claim_retract(*, claim: Claim, version: int, reason: str, actor: Any) -> Ret
     )
     claim.version += 1
     claim.save(update_fields=["version", "updated_at"])
-    _record(
-        claim,
-        actor,
-        "claim.retraction_proposed",
-        {"status": claim.status},
-        {"status": claim.status, "retraction": retraction.pk, "version": claim.version},
-        reason=reason,
-    )
+    _record(claim, actor, events.claim_retraction_proposed(claim=claim, retraction=retraction))
     return retraction
 
 
@@ -552,15 +481,7 @@ def retraction_approve(*, claim: Claim, version: int, actor: Any) -> Retraction:
     _record(
         claim,
         actor,
-        "claim.retracted",
-        {"status": before_status},
-        {
-            "status": claim.status,
-            "retraction": retraction.pk,
-            "proposed_by": retraction.proposed_by_id,
-            "version": claim.version,
-        },
-        reason=retraction.reason,
+        events.claim_retracted(claim=claim, retraction=retraction, old_status=before_status),
     )
     return retraction
 
@@ -584,12 +505,5 @@ def retraction_return(*, claim: Claim, version: int, reason: str, actor: Any) ->
     retraction.save(update_fields=["state", "decided_by", "decided_at", "return_reason"])
     claim.version += 1
     claim.save(update_fields=["version", "updated_at"])
-    _record(
-        claim,
-        actor,
-        "claim.retraction_returned",
-        {"status": claim.status},
-        {"status": claim.status, "retraction": retraction.pk, "version": claim.version},
-        reason=reason,
-    )
+    _record(claim, actor, events.claim_retraction_returned(claim=claim, retraction=retraction))
     return retraction

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from app.articles.models import Article, Snapshot
+from app.audit import events
 from app.audit.models import AuditEvent
 from app.audit.services import audit_append
 from app.claims.models import Claim
@@ -43,10 +44,12 @@ def export_create(
     return audit_append(
         workspace=workspace,
         actor=actor,
-        action="export.created",
-        object_type="export",
-        object_id=uuid.uuid4().hex,
-        after={"format": format, "filters": filters.as_audit(), **(options or {})},
+        event=events.export_created(
+            export_id=uuid.uuid4().hex,
+            format=format,
+            filters=filters.as_audit(),
+            options=options,
+        ),
     )
 
 
@@ -281,9 +284,8 @@ def annotations_import(
     audit_append(
         workspace=workspace,
         actor=actor,
-        action="annotations.imported",
-        object_type="workspace",
-        object_id=workspace.pk,
-        after={"created": len(created), "skipped": skipped},
+        event=events.annotations_imported(
+            workspace=workspace, created=len(created), skipped=skipped
+        ),
     )
     return AnnotationImportResult(created=created, skipped=skipped)

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from app.audit import events
 from app.audit.services import audit_append
 from app.core.errors import Conflict, DomainError, NotFound
 from app.invitations.models import Invitation
@@ -68,15 +69,8 @@ def _check_role(role: str) -> Role:
         raise ValidationError({"role": _("Unknown role “%(role)s”.") % {"role": role}}) from None
 
 
-def _record(invitation: Invitation, actor: Any, action: str, **fields) -> None:
-    audit_append(
-        workspace=invitation.workspace,
-        actor=actor,
-        action=action,
-        object_type="invitation",
-        object_id=invitation.pk,
-        **fields,
-    )
+def _record(invitation: Invitation, actor: Any, event: events.PendingEvent) -> None:
+    audit_append(workspace=invitation.workspace, actor=actor, event=event)
 
 
 @transaction.atomic
@@ -126,12 +120,7 @@ def invitation_create(
         sent_at=now,
         expires_at=_expiry(),
     )
-    _record(
-        invitation,
-        actor,
-        "invitation.created",
-        after={"email": email, "role": str(role_value), "expires_at": invitation.expires_at},
-    )
+    _record(invitation, actor, events.invitation_created(invitation=invitation))
     return IssuedInvitation(invitation=invitation, token=token)
 
 
@@ -150,7 +139,7 @@ def invitation_resend(*, invitation: Invitation, actor: Any) -> IssuedInvitation
     if invitation.accepted_at or invitation.revoked_at:
         raise Conflict(_("This invitation was already accepted or revoked."))
     key, token_hash, token = _new_token()
-    before = {"expires_at": invitation.expires_at}
+    old_expires_at = invitation.expires_at
     invitation.key, invitation.token_hash = key, token_hash
     invitation.sent_at = timezone.now()
     invitation.expires_at = _expiry()
@@ -161,9 +150,7 @@ def invitation_resend(*, invitation: Invitation, actor: Any) -> IssuedInvitation
     _record(
         invitation,
         actor,
-        "invitation.resent",
-        before=before,
-        after={"expires_at": invitation.expires_at},
+        events.invitation_resent(invitation=invitation, old_expires_at=old_expires_at),
     )
     return IssuedInvitation(invitation=invitation, token=token)
 
@@ -179,7 +166,7 @@ def invitation_revoke(*, invitation: Invitation, actor: Any) -> Invitation:
         raise Conflict(_("This invitation was already accepted or revoked."))
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
-    _record(invitation, actor, "invitation.revoked", after={"email": invitation.email})
+    _record(invitation, actor, events.invitation_revoked(invitation=invitation))
     return invitation
 
 
@@ -228,12 +215,7 @@ def invitation_open(*, token: str) -> Invitation:
         if invitation.state == Invitation.State.EXPIRED and invitation.expiry_recorded_at is None:
             invitation.expiry_recorded_at = timezone.now()
             invitation.save(update_fields=["expiry_recorded_at"])
-            _record(
-                invitation,
-                None,
-                "invitation.expired_on_use",
-                after={"email": invitation.email, "expires_at": invitation.expires_at},
-            )
+            _record(invitation, None, events.invitation_expired_on_use(invitation=invitation))
     if refusal is not None:
         raise refusal
     return invitation
@@ -250,18 +232,7 @@ def _accept(invitation: Invitation, user: Any) -> Membership:
     membership = _membership_insert(
         workspace=invitation.workspace, user=user, role=invitation.role_enum, actor=user
     )
-    _record(
-        invitation,
-        user,
-        "invitation.accepted",
-        after={
-            "email": invitation.email,
-            "role": invitation.role,
-            "user": user.pk,
-            "username": user.get_username(),
-            "invited_by": invitation.invited_by_id,
-        },
-    )
+    _record(invitation, user, events.invitation_accepted(invitation=invitation, user=user))
     return membership
 
 

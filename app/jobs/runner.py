@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from app.audit import events
 from app.audit.services import audit_append
 from app.exports import streams
 from app.exports.downloads import KINDS, export_filename
@@ -159,7 +160,7 @@ def _finish(job_id: int, *, relative: str = "", name: str = "", summary: dict | 
         job = job.get(pk=job_id)
         if job.state in FINISHED:
             return job
-        after = {"state": JobState.DONE}
+        export_id = None
         if job.kind == JobKind.EXPORT:
             event = export_create(
                 workspace=job.workspace,
@@ -168,7 +169,7 @@ def _finish(job_id: int, *, relative: str = "", name: str = "", summary: dict | 
                 filters=_filters(job.params.get("filters") or {}),
                 options={"job": job.pk},
             )
-            after["export"] = event.object_id
+            export_id = event.object_id
         job.state = JobState.DONE
         job.result_file = relative
         job.result_name = name
@@ -177,16 +178,12 @@ def _finish(job_id: int, *, relative: str = "", name: str = "", summary: dict | 
         if job.total is not None:
             job.done = job.total
         job.save()
-        after["rows"] = job.done
-        if summary:
-            after["counts"] = summary["counts"]
         audit_append(
             workspace=job.workspace,
             actor=job.started_by,
-            action="job.finished",
-            object_type="job",
-            object_id=job.pk,
-            after=after,
+            event=events.job_finished(
+                job=job, export_id=export_id, counts=summary["counts"] if summary else None
+            ),
         )
     return job
 
@@ -205,12 +202,7 @@ def _record_failure(job: Job, error: Exception, *, last_attempt: bool) -> None:
         locked.finished_at = timezone.now()
         locked.save(update_fields=["error", "state", "finished_at"])
         audit_append(
-            workspace=job.workspace,
-            actor=job.started_by,
-            action="job.failed",
-            object_type="job",
-            object_id=job.pk,
-            after={"state": locked.state, "error": locked.error, "attempts": locked.attempts},
+            workspace=job.workspace, actor=job.started_by, event=events.job_failed(job=locked)
         )
 
 

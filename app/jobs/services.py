@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from app.audit import events
 from app.audit.services import audit_append
 from app.jobs.models import Job, JobKind
 from app.jobs.storage import write_atomically
@@ -98,12 +99,7 @@ def job_start(*, workspace: Workspace, actor: Any, kind: str, params: dict | Non
         raise ValidationError({"kind": ["Unknown job kind."]})
     job = Job.objects.create(workspace=workspace, started_by=actor, kind=kind, params=cleaned)
     audit_append(
-        workspace=workspace,
-        actor=actor,
-        action="job.queued",
-        object_type="job",
-        object_id=job.pk,
-        after={"kind": kind, **described},
+        workspace=workspace, actor=actor, event=events.job_queued(job=job, described=described)
     )
     from app.jobs.tasks import run_job  # the task module imports the runner, which imports us
 

@@ -1,5 +1,6 @@
 """State changes of workspaces and their memberships."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -12,6 +13,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from app.audit import events
 from app.audit.services import audit_append
 from app.core.errors import Conflict, PermissionDenied
 from app.workspaces.access import require_role
@@ -48,12 +50,7 @@ def workspace_create(*, name: str, creator: Any, slug: str = "") -> Workspace:
         slug = _unique_slug(name)
     workspace = Workspace.objects.create(name=name, slug=slug)
     audit_append(
-        workspace=workspace,
-        actor=creator,
-        action="workspace.created",
-        object_type="workspace",
-        object_id=workspace.pk,
-        after={"name": workspace.name, "slug": workspace.slug},
+        workspace=workspace, actor=creator, event=events.workspace_created(workspace=workspace)
     )
     if creator is not None:
         _membership_insert(workspace=workspace, user=creator, role=Role.ADMIN, actor=creator)
@@ -67,10 +64,7 @@ def _membership_insert(*, workspace: Workspace, user: Any, role: Role, actor: An
     audit_append(
         workspace=workspace,
         actor=actor,
-        action="member.added",
-        object_type="membership",
-        object_id=membership.pk,
-        after={"user": user.pk, "username": user.get_username(), "role": str(role)},
+        event=events.member_added(membership=membership, user=user, role=role),
     )
     return membership
 
@@ -121,11 +115,9 @@ def member_change_role(*, membership: Membership, role: str, actor: Any) -> Memb
     audit_append(
         workspace=workspace,
         actor=actor,
-        action="member.role_changed",
-        object_type="membership",
-        object_id=membership.pk,
-        before={"role": old_role},
-        after={"role": str(role_value)},
+        event=events.member_role_changed(
+            membership=membership, old_role=old_role, new_role=role_value
+        ),
     )
     return membership
 
@@ -165,15 +157,8 @@ def _locked_member(membership: Membership, actor: Any) -> Membership:
     )
 
 
-def _record_member(membership: Membership, actor: Any, action: str, **fields) -> None:
-    audit_append(
-        workspace=membership.workspace,
-        actor=actor,
-        action=action,
-        object_type="membership",
-        object_id=membership.pk,
-        **fields,
-    )
+def _record_member(membership: Membership, actor: Any, event: events.PendingEvent) -> None:
+    audit_append(workspace=membership.workspace, actor=actor, event=event)
 
 
 @transaction.atomic
@@ -197,9 +182,7 @@ def member_deactivate(*, membership: Membership, actor: Any) -> Membership:
     _record_member(
         membership,
         actor,
-        "member.deactivated",
-        after={"user": membership.user_id, "username": membership.user.get_username()},
-        before={"tokens_revoked": revoked} if revoked else None,
+        events.member_deactivated(membership=membership, tokens_revoked=revoked),
     )
     return membership
 
@@ -215,33 +198,17 @@ def member_reactivate(*, membership: Membership, actor: Any) -> Membership:
         raise Conflict(_("This member is active."))
     membership.deactivated_at = None
     membership.save(update_fields=["deactivated_at"])
-    _record_member(
-        membership,
-        actor,
-        "member.reactivated",
-        after={"user": membership.user_id, "username": membership.user.get_username()},
-    )
+    _record_member(membership, actor, events.member_reactivated(membership=membership))
     return membership
 
 
-def _delete_membership(membership: Membership, actor: Any, action: str) -> None:
+def _delete_membership(
+    membership: Membership, actor: Any, record: Callable[..., events.PendingEvent]
+) -> None:
     revoked = _revoke_tokens(membership)
-    snapshot = {
-        "user": membership.user_id,
-        "username": membership.user.get_username(),
-        "role": membership.role,
-        "tokens_revoked": revoked,
-    }
-    membership_id = membership.pk
+    event = record(membership=membership, tokens_revoked=revoked)  # before the id goes
     membership.delete()
-    audit_append(
-        workspace=membership.workspace,
-        actor=actor,
-        action=action,
-        object_type="membership",
-        object_id=membership_id,
-        before=snapshot,
-    )
+    audit_append(workspace=membership.workspace, actor=actor, event=event)
 
 
 @transaction.atomic
@@ -255,7 +222,7 @@ def member_remove(*, membership: Membership, actor: Any) -> None:
     _refuse_last_admin(
         membership, _("A workspace needs an active admin; make someone else admin first.")
     )
-    _delete_membership(membership, actor, "member.removed")
+    _delete_membership(membership, actor, events.member_removed)
 
 
 @transaction.atomic
@@ -271,7 +238,7 @@ def member_leave(*, workspace: Workspace, actor: Any) -> None:
     _refuse_last_admin(
         membership, _("You are the last admin here; make someone else admin before leaving.")
     )
-    _delete_membership(membership, actor, "member.left")
+    _delete_membership(membership, actor, events.member_left)
 
 
 @transaction.atomic
@@ -305,10 +272,5 @@ def member_password_reset_issue(*, membership: Membership, actor: Any) -> tuple[
                 "they can reset their password by e-mail instead."
             )
         )
-    _record_member(
-        membership,
-        actor,
-        "member.password_reset_issued",
-        after={"user": user.pk, "username": user.get_username()},
-    )
+    _record_member(membership, actor, events.member_password_reset_issued(membership=membership))
     return urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from app.audit import events
 from app.audit.services import audit_append
 from app.core.errors import NotFound, PermissionDenied
 from app.workspaces.access import membership_of, require_role
@@ -85,20 +86,7 @@ def api_token_create(
         role=token_role,
         expires_at=expires_at,
     )
-    audit_append(
-        workspace=workspace,
-        actor=actor,
-        action="api_token.created",
-        object_type="api_token",
-        object_id=token.pk,
-        after={
-            "name": token.name,
-            "prefix": token.prefix,
-            "user": actor.pk,
-            "role": token.role,
-            "expires_at": token.expires_at,
-        },
-    )
+    audit_append(workspace=workspace, actor=actor, event=events.api_token_created(token=token))
     return IssuedToken(token=token, secret=secret)
 
 
@@ -120,13 +108,7 @@ def api_token_revoke(*, token: ApiToken, actor: Any) -> ApiToken:
     current.revoked_at = timezone.now()
     current.save(update_fields=["revoked_at"])
     audit_append(
-        workspace=current.workspace,
-        actor=actor,
-        action="api_token.revoked",
-        object_type="api_token",
-        object_id=current.pk,
-        before={"revoked_at": None},
-        after={"revoked_at": current.revoked_at, "name": current.name, "user": current.user_id},
+        workspace=current.workspace, actor=actor, event=events.api_token_revoked(token=current)
     )
     return current
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from app.audit import events
 from app.audit.services import audit_append
 from app.core.links import validate_web_url
 from app.workspaces.access import require_role
@@ -88,10 +89,6 @@ def public_site_update(*, workspace: Workspace, actor: Any, **changes: Any) -> P
     audit_append(
         workspace=workspace,
         actor=actor,
-        action="public_site.updated",
-        object_type="public_site",
-        object_id=workspace.pk,
-        before=before,
-        after=changed,
+        event=events.public_site_updated(workspace=workspace, before=before, after=changed),
     )
     return site

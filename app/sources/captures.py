@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from app.articles.extraction import decode_html, extract_article
 from app.articles.models import Article, Snapshot
 from app.articles.services import ImportResult, article_import_html, import_max_bytes
+from app.audit import events
 from app.audit.services import audit_append
 from app.core.fetch import HTML_TYPES, FetchedPage, FetchLimits, FetchRefused, default_limits, fetch
 from app.core.links import validate_web_url
@@ -115,23 +116,7 @@ def _capture_fetched(
 
 def _audit_capture(capture: Capture, actor: Any) -> None:
     audit_append(
-        workspace=capture.workspace,
-        actor=actor,
-        action="capture.created",
-        object_type="capture",
-        object_id=capture.pk,
-        after={
-            "kind": capture.kind,
-            "source": capture.source_id,
-            "article": capture.article_id,
-            "snapshot": capture.snapshot_id,
-            "url": capture.url,
-            "final_url": capture.final_url,
-            "captured_at": capture.captured_at.isoformat(),
-            "status_code": capture.status_code,
-            "media_type": capture.media_type,
-            "sha256": capture.hashes,
-        },
+        workspace=capture.workspace, actor=actor, event=events.capture_created(capture=capture)
     )
 
 
@@ -421,11 +406,7 @@ def source_link_check(*, source: Source, actor: Any = None) -> str:
             audit_append(
                 workspace=workspace,
                 actor=actor,
-                action="source.link_checked",
-                object_type="source",
-                object_id=locked.pk,
-                before=before,
-                after={"link_status": status, "detail": locked.link_detail},
+                event=events.source_link_checked(source=locked, old_status=before["link_status"]),
             )
     source.link_status, source.link_detail = status, locked.link_detail
     source.link_checked_at = locked.link_checked_at

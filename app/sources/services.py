@@ -6,22 +6,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from app.audit.services import audit_append, fields_of
+from app.audit import events
+from app.audit.services import audit_append
 from app.core.links import normalize_url, validate_web_url
 from app.core.text import validate_one_line_fields
 from app.sources.models import Source
 from app.workspaces.access import require_role
 from app.workspaces.models import Role, Workspace
-
-_SOURCE_FIELDS = [
-    "url",
-    "normalized_url",
-    "title",
-    "publisher",
-    "published_on",
-    "archived_url",
-    "kind",
-]
 
 
 @transaction.atomic
@@ -63,12 +54,5 @@ def source_add(
         kind=kind,
         created_by=actor,
     )
-    audit_append(
-        workspace=workspace,
-        actor=actor,
-        action="source.created",
-        object_type="source",
-        object_id=source.pk,
-        after=fields_of(source, _SOURCE_FIELDS),
-    )
+    audit_append(workspace=workspace, actor=actor, event=events.source_created(source=source))
     return source, True

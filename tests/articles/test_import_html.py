@@ -123,7 +123,7 @@ def test_an_import_that_fails_midway_leaves_no_article_or_snapshot(team, monkeyp
 
     def failing_append(**kwargs):
         event = real_append(**kwargs)
-        if kwargs["action"] == "article.snapshot_added":
+        if kwargs["event"].action == "article.snapshot_added":
             assert Snapshot.objects.filter(workspace=team.workspace).exists()  # it was written
             raise RuntimeError("power cut")
         return event

@@ -5,6 +5,7 @@ from contextlib import nullcontext
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from app.audit.events import PendingEvent
 from app.audit.models import GENESIS_HASH, AuditEvent
 from app.audit.services import audit_append
 from app.core.request_context import reset_request_id, set_request_id
@@ -32,11 +33,13 @@ def test_canonical_text_is_sorted_compact_utf8(team):
         event = audit_append(
             workspace=team.workspace,
             actor=team.admin,
-            action="test.recorded",
-            object_type="workspace",
-            object_id=team.workspace.pk,
-            after={"zeta": "گفت‌وگو ۱۸", "alpha": 1},
-            reason="why",
+            event=PendingEvent(
+                action="test.recorded",
+                object_type="workspace",
+                object_id=team.workspace.pk,
+                after={"zeta": "گفت‌وگو ۱۸", "alpha": 1},
+                reason="why",
+            ),
         )
     assert '"after":{"alpha":1,"zeta":"گفت‌وگو ۱۸"}' in event.canonical
     assert ", " not in event.canonical and ": " not in event.canonical
@@ -51,9 +54,7 @@ def test_events_carry_the_request_id(team):
             event = audit_append(
                 workspace=team.workspace,
                 actor=None,
-                action="test.recorded",
-                object_type="workspace",
-                object_id=1,
+                event=PendingEvent(action="test.recorded", object_type="workspace", object_id=1),
             )
     finally:
         reset_request_id(token)
@@ -67,9 +68,7 @@ def test_audit_append_outside_a_transaction_is_refused(team):
         audit_append(
             workspace=team.workspace,
             actor=None,
-            action="test.recorded",
-            object_type="workspace",
-            object_id=1,
+            event=PendingEvent(action="test.recorded", object_type="workspace", object_id=1),
         )
 
 

@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.db import close_old_connections, connection, transaction
 
+from app.audit.events import PendingEvent
 from app.audit.export import jsonl_chunks
 from app.audit.models import AuditEvent
 from app.audit.services import ExportRange, audit_append
@@ -21,10 +22,12 @@ def append_many(workspace, barrier, errors, count=APPENDS):
                 audit_append(
                     workspace=workspace,
                     actor=None,
-                    action="test.appended",
-                    object_type="workspace",
-                    object_id=workspace.pk,
-                    after={"thread": threading.get_ident(), "n": number},
+                    event=PendingEvent(
+                        action="test.appended",
+                        object_type="workspace",
+                        object_id=workspace.pk,
+                        after={"thread": threading.get_ident(), "n": number},
+                    ),
                 )
     except Exception as error:
         errors.append(error)

@@ -12,12 +12,14 @@ import inspect
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import pytest
 from django.apps import apps
 from django.db import connection, transaction
 
 import app
+from app.audit import events
 from app.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -462,16 +464,13 @@ CALLS: dict[str, Callable[[World], Callable[[], object]]] = {
         changed={"title": "Renamed"},
         version=w.snapshot.article.version,
         actor=w.team.reviewer,
-        action="article.updated",
-        object_type="article",
+        record=partial(events.article_updated, article=w.snapshot.article),
     ),
     "app.audit.services.audit_append": lambda w: call(
         "app.audit.services.audit_append",
         workspace=w.team.workspace,
         actor=w.team.admin,
-        action="test.recorded",
-        object_type="workspace",
-        object_id=w.team.workspace.pk,
+        event=events.annotations_imported(workspace=w.team.workspace, created=0, skipped=0),
     ),
     "app.audit.services.checkpoint_create": lambda w: call(
         "app.audit.services.checkpoint_create", workspace=w.team.workspace, actor=w.team.editor
