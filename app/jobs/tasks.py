@@ -1,5 +1,7 @@
 """The queue's tasks (procrastinate, found by its Django app's autodiscovery)."""
 
+import logging
+
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
@@ -8,12 +10,27 @@ from app.notifications.digest import digests_send
 
 # Up to three retries, waiting 4, 8, 16 s (+5 s each): enough for a database restart or
 # a deploy, not so long that the person watching the progress bar gives up.
+logger = logging.getLogger(__name__)
+
 RETRY = RetryStrategy(max_attempts=3, wait=5, exponential_wait=2)
 
 
 @app.task(name="sanad.run_job", queue="jobs", retry=RETRY, pass_context=True)
 def run_job(context, job_id: int) -> None:
     runner.job_run(job_id, last_attempt=context.job.attempts >= RETRY.max_attempts)
+
+
+# A worker killed mid-job (SIGKILL, lost machine) leaves its job "doing" forever: once the
+# worker's heartbeat is older than procrastinate's 30 s limit, put the job back in the queue.
+# job_run re-runs it from the start, which is safe (see app/jobs/runner.py).
+@app.periodic(cron="* * * * *")
+@app.task(name="sanad.retry_stalled_jobs", queue="maintenance", queueing_lock="stalled")
+async def retry_stalled_jobs(timestamp: int) -> int:
+    stalled = list(await app.job_manager.get_stalled_jobs())
+    for job in stalled:
+        logger.warning("retrying job %s (%s): its worker stopped answering", job.id, job.task_name)
+        await app.job_manager.retry_job(job)
+    return len(stalled)
 
 
 @app.periodic(cron="17 * * * *")

@@ -123,3 +123,26 @@ def test_the_last_attempt_marks_the_job_failed(queue, team, claims, monkeypatch)
     assert job.state == JobState.FAILED
     assert row["status"] == "failed"
     assert AuditEvent.objects.filter(workspace=team.workspace, action="job.failed").count() == 1
+
+
+def test_a_job_whose_worker_was_killed_is_run_again_once(queue, team, claims):
+    from asgiref.sync import async_to_sync
+
+    from app.jobs.tasks import retry_stalled_jobs
+
+    app, connector = queue
+    job = start(team)
+    (row,) = rows(connector)
+    # A worker took it, marked it running and was killed (SIGKILL): no heartbeat since.
+    row.update(status="doing", worker_id=404)
+    Job.objects.filter(pk=job.pk).update(state=JobState.RUNNING, attempts=1, done=5, total=12)
+
+    assert in_thread(async_to_sync(retry_stalled_jobs), timestamp=0) == 1
+    assert row["status"] == "todo"
+    run_worker(app)
+
+    job.refresh_from_db()
+    assert (job.state, job.done, job.attempts) == (JobState.DONE, 12, 2)
+    assert row["status"] == "succeeded"
+    finished = AuditEvent.objects.filter(workspace=team.workspace, action="export.created")
+    assert finished.count() == 1
