@@ -271,6 +271,8 @@ STORAGES = {
 SANAD_SIGNING_KEY_PATH = Path(
     os.environ.get("SANAD_SIGNING_KEY_PATH", str(LOCAL_DIR / "audit-signing-key.pem"))
 )
+# Or the key itself (PEM text), so that several web nodes and workers share one key.
+SANAD_SIGNING_KEY = os.environ.get("SANAD_SIGNING_KEY", "")
 
 # Largest article accepted by an import (text as UTF-8, or the HTML page), in bytes.
 SANAD_IMPORT_MAX_BYTES = int(os.environ.get("SANAD_IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
@@ -397,6 +399,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Invitation links stay valid this many days (single use either way).
 SANAD_INVITATION_DAYS = int(os.environ.get("SANAD_INVITATION_DAYS", "7"))
+# An unused invitation is deleted by the hourly cleanup this many days after it expired.
+SANAD_INVITATION_KEEP_DAYS = int(os.environ.get("SANAD_INVITATION_KEEP_DAYS", "30"))
 # Notification kinds and source kinds are both fields named "kind" in the API schema.
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "NotificationKindEnum": "app.notifications.models.Notification.Kind",

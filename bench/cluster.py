@@ -337,10 +337,33 @@ def replica_transactions(replica_url: str) -> int:
         ).fetchone()[0]
 
 
-def phase(plan: Plan, port: int, users: int, seconds: float, seed: int) -> tuple[Results, float]:
+def cpu_now(cluster: Cluster) -> dict[int, tuple[str, float]]:
+    """CPU seconds so far of every live node's workers and of the `sanad` backends (primary
+    and replica), from /proc, as bench/load.py counts them."""
+    found = {}
+    for name in ("web-a", "web-b"):
+        process = cluster.processes.get(name)
+        if process is not None and process.poll() is None:
+            found.update(load.cpu_seconds_by_process(process.pid, DATABASE))
+    return found
+
+
+def phase(cluster: Cluster, plan: Plan, port: int, users: int, seconds: float, seed: int):
+    """One measured run of the load: (results, wall seconds, CPU seconds by kind)."""
     results = timed_results()
+    before = cpu_now(cluster)
     wall = load.drive(plan, port, users, seconds, results, seed=seed)
-    return results, wall
+    return results, wall, load.cpu_used(before, cpu_now(cluster))
+
+
+def cpu_cost(results: Results, cpu: dict[str, float]) -> str:
+    count = len(results.samples) or 1
+    web, database = cpu["gunicorn"] / count * 1000, cpu["postgres"] / count * 1000
+    return (
+        f"CPU per request: web {web:.1f} ms + PostgreSQL {database:.1f} ms = "
+        f"{web + database:.1f} ms, i.e. {1000 / (web + database):.0f} requests/s per core "
+        f"(web alone {1000 / web:.0f}/s per core)"
+    )
 
 
 def throughput(results: Results, wall: float) -> str:
@@ -411,6 +434,16 @@ def more_claims(plan: Plan, count: int) -> None:
             exact=span.exact,
             actor=actor,
         )
+
+
+def attempts_lasted(cluster: Cluster, job_id: int, names: list[str]) -> list[str]:
+    """How long each finished attempt at domain job `job_id` ran, from the workers' logs."""
+    found = []
+    for name in names:
+        for line in cluster.log(name).splitlines():
+            if f"(job_id={job_id}) ended" in line and "lasted" in line:
+                found.append(f"{name}: {line.split('ended with status: ')[1]}")
+    return found
 
 
 def worker_running(cluster: Cluster, job_id: int, names: list[str]) -> str | None:
@@ -491,15 +524,15 @@ def verify_chain(plan: Plan) -> bool:
     return outcome.ok
 
 
-def chaos_errors(results: Results, killed_at: float) -> tuple[int, int, list[str]]:
+def chaos_errors(results: Results, killed_at: float) -> tuple[list[str], int, list[str]]:
     """Errors split into requests in flight on the killed node's death and the others."""
-    in_flight, other, examples = 0, 0, []
+    in_flight, other, examples = [], 0, []
     for sample, ended in zip(results.samples, results.samples.ended, strict=True):
         if 200 <= sample.status < 400:
             continue
         began = ended - sample.ms / 1000
         if began <= killed_at <= ended + 0.05:
-            in_flight += 1
+            in_flight.append(f"{sample.endpoint} status {sample.status}")
         else:
             other += 1
             examples.append(
@@ -604,8 +637,9 @@ def run(cluster: Cluster, options) -> bool:
     replica_before = replica_transactions(url(OWNER, replica_port))
 
     say(f"phase 1: two web nodes, {options.users} users, {options.seconds:g} s")
-    two, two_wall = phase(plan, proxy_port, options.users, options.seconds, seed=1)
+    two, two_wall, two_cpu = phase(cluster, plan, proxy_port, options.users, options.seconds, 1)
     say("  " + throughput(two, two_wall))
+    say("  " + cpu_cost(two, two_cpu))
 
     say("phase 2: two nodes + a background export and a bulk import; SIGKILL web-b and a worker")
     chaos = timed_results()
@@ -652,13 +686,14 @@ def run(cluster: Cluster, options) -> bool:
     say("  " + throughput(chaos, chaos_wall))
     in_flight, other, examples = chaos_errors(chaos, killed_at)
     say(
-        f"  client errors: {in_flight} in flight on web-b when it died, {other} others"
-        + (f": {examples[:5]}" if examples else "")
+        f"  client errors: {len(in_flight)} in flight on web-b when it died {in_flight}, "
+        f"{other} others" + (f": {examples[:5]}" if examples else "")
     )
 
     say(f"phase 3: one web node (web-a), {options.users} users, {options.seconds:g} s")
-    one, one_wall = phase(plan, proxy_port, options.users, options.seconds, seed=3)
+    one, one_wall, one_cpu = phase(cluster, plan, proxy_port, options.users, options.seconds, 3)
     say("  " + throughput(one, one_wall))
+    say("  " + cpu_cost(one, one_cpu))
     lag.stop.set()
     lag.join()
     replica_reads = replica_transactions(url(OWNER, replica_port)) - replica_before
@@ -670,16 +705,24 @@ def run(cluster: Cluster, options) -> bool:
 
     print("\n========== report ==========")
     print(f"two nodes: {throughput(two, two_wall)}")
+    print(f"           {cpu_cost(two, two_cpu)}")
     print(f"one node:  {throughput(one, one_wall)}")
+    print(f"           {cpu_cost(one, one_cpu)}")
     rate_two = len(two.samples) / two_wall
     rate_one = len(one.samples) / one_wall
     print(f"two nodes / one node throughput: {rate_two / rate_one:.2f}x on {os.cpu_count()} cores")
     print(f"chaos phase: {throughput(chaos, chaos_wall)}")
-    print(f"  client errors in flight on the killed node: {in_flight}; other errors: {other}")
+    print(
+        f"  client errors in flight on the killed node: {len(in_flight)} {in_flight}; "
+        f"other errors: {other}"
+    )
     for example in examples[:10]:
         print(f"    {example}")
     print(f"replica lag: {lag.summary()}")
     print(f"replica transactions during the run (reads routed there): {replica_reads:,}")
+    for job_id in (export_job["id"], import_job["id"]):
+        for attempt in attempts_lasted(cluster, job_id, workers):
+            print(f"job {job_id} attempt that finished: {attempt}")
     jobs_ok = check_jobs(plan, export_job["id"], import_job["id"], len(files))
     chain_ok = verify_chain(plan)
     errors_ok = other == 0 and not any(

@@ -68,6 +68,7 @@ class Action(StrEnum):
     INVITATION_REVOKED = "invitation.revoked"
     INVITATION_EXPIRED_ON_USE = "invitation.expired_on_use"
     INVITATION_ACCEPTED = "invitation.accepted"
+    INVITATION_EXPIRED_REMOVED = "invitation.expired_removed"
     EXPORT_CREATED = "export.created"
     ANNOTATIONS_IMPORTED = "annotations.imported"
     API_TOKEN_CREATED = "api_token.created"  # noqa: S105 (a name)
@@ -677,6 +678,15 @@ def invitation_expired_on_use(*, invitation: Row) -> PendingEvent:
     )
 
 
+@_makes(Action.INVITATION_EXPIRED_REMOVED)
+def invitation_expired_removed(*, invitation: Row) -> PendingEvent:
+    return _invitation(
+        Action.INVITATION_EXPIRED_REMOVED,
+        invitation,
+        before={"email": invitation.email, "expires_at": invitation.expires_at},
+    )
+
+
 @_makes(Action.INVITATION_ACCEPTED)
 def invitation_accepted(*, invitation: Row, user: Any) -> PendingEvent:
     return _invitation(
@@ -1097,6 +1107,10 @@ DESCRIPTIONS: dict[Action, Description] = {
     ),
     Action.INVITATION_REVOKED: _d(
         _("%(who)s withdrew the invitation of %(email)s"), lambda e: {"email": e.after["email"]}
+    ),
+    Action.INVITATION_EXPIRED_REMOVED: _d(
+        _("The unused invitation of %(email)s, expired on %(expires)s, was removed"),
+        lambda e: {"email": e.before["email"], "expires": e.before["expires_at"]},
     ),
     Action.INVITATION_EXPIRED_ON_USE: _d(
         _("The invitation of %(email)s was opened after it expired on %(expires)s"),

@@ -1,6 +1,8 @@
 """The server's Ed25519 key for checkpoints: created on first use, kept outside git.
 
-The private key lives in `settings.SANAD_SIGNING_KEY_PATH` (PKCS#8 PEM, mode 0600).
+The private key is `settings.SANAD_SIGNING_KEY` (PKCS#8 PEM text from the environment:
+every web node and worker then signs with the same key, with no file to share) or else
+lives in `settings.SANAD_SIGNING_KEY_PATH` (PKCS#8 PEM, mode 0600).
 Losing it does not invalidate old checkpoints (their public key stays published with
 them); a new key simply starts signing new ones, under a new key id.
 """
@@ -17,7 +19,7 @@ from django.conf import settings
 from app.audit.verify import key_fingerprint
 
 _lock = threading.Lock()
-_cache: dict[Path, Ed25519PrivateKey] = {}
+_cache: dict[Path | str, Ed25519PrivateKey] = {}
 
 
 def _key_path() -> Path:
@@ -41,21 +43,26 @@ def _create(path: Path) -> None:
 
 
 def signing_key() -> Ed25519PrivateKey:
-    """Load the private key, generating it on first use.
+    """Load the configured private key, or the file's, generating the file on first use.
 
     Raises `OSError` when the path cannot be read or written, and `ValueError` when
-    the file there is not an Ed25519 private key.
+    the configured text or the file is not an Ed25519 private key.
     """
-    path = _key_path()
+    configured = settings.SANAD_SIGNING_KEY.strip()
+    source: Path | str = configured or _key_path()
     with _lock:
-        if path not in _cache:
-            if not path.exists():
-                _create(path)
-            key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if source not in _cache:
+            if configured:
+                pem, where = configured.encode(), "SANAD_SIGNING_KEY"
+            else:
+                if not source.exists():
+                    _create(source)
+                pem, where = source.read_bytes(), str(source)
+            key = serialization.load_pem_private_key(pem, password=None)
             if not isinstance(key, Ed25519PrivateKey):
-                raise ValueError(f"{path} does not hold an Ed25519 private key")
-            _cache[path] = key
-        return _cache[path]
+                raise ValueError(f"{where} does not hold an Ed25519 private key")
+            _cache[source] = key
+        return _cache[source]
 
 
 def public_key_raw() -> bytes:

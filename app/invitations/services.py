@@ -292,3 +292,26 @@ def invitation_accept_new_user(
         user.set_password(password)
         user.save()
         return _accept(invitation, user)
+
+
+def invitation_remove_expired(*, now: dt.datetime | None = None) -> int:
+    """Delete invitations never used and expired over SANAD_INVITATION_KEEP_DAYS ago.
+
+    Their link could no longer work anyway; removing them drops the address and the
+    link's hash. Each goes in its own transaction with `invitation.expired_removed`,
+    written as the system (no person asked). Returns how many went; safe to run twice.
+    """
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.SANAD_INVITATION_KEEP_DAYS)
+    stale = Invitation.objects.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lt=cutoff
+    )
+    removed = 0
+    for pk in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            invitation = stale.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if invitation is None:  # accepted, removed or locked meanwhile
+                continue
+            _record(invitation, None, events.invitation_expired_removed(invitation=invitation))
+            invitation.delete()
+            removed += 1
+    return removed

@@ -4,9 +4,11 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from app.api.parsers import SafeJSONParser
 from app.claims.models import ClaimStatus
 from app.jobs.models import JobKind
 from app.jobs.selectors import job_as_dict, job_get
@@ -74,18 +76,25 @@ class ExportJobView(APIView):
 
 
 class ImportJobView(APIView):
+    parser_classes = [SafeJSONParser, MultiPartParser]
+
     @extend_schema(
         summary="Start a bulk import of articles (reviewers)",
-        description="Each file is `name` (.html, .htm or .txt), `content` and optional "
-        "manifest details (url, title, outlet, author, published, language). A worker imports "
-        "them one by one as the caller; `summary` of the finished job counts imported, "
-        "new snapshot, unchanged and failed files, with each failure's reason.",
+        description="JSON: each file is `name` (.html, .htm or .txt), `content` and optional "
+        "manifest details (url, title, outlet, author, published, language). Or "
+        "multipart/form-data: one or more `files` (.html, .htm, .txt, or a .zip of them). "
+        "A worker imports them one by one as the caller; `summary` of the finished job "
+        "counts imported, new snapshot, unchanged and failed files, with each failure's reason.",
         parameters=[WORKSPACE_QUERY],
-        request=ImportJobInput,
+        request={"application/json": ImportJobInput, "multipart/form-data": OpenApiTypes.OBJECT},
         responses={202: OpenApiTypes.OBJECT},
     )
     def post(self, request):
         workspace = workspace_from_query(request, role=Role.REVIEWER)
+        if request.content_type.startswith("multipart/"):
+            uploads = [(f.name, f.read(), {}) for f in request.FILES.getlist("files")]
+            job = job_import_files(workspace=workspace, actor=request.user, files=uploads)
+            return Response(_job_body(request, job), status=status.HTTP_202_ACCEPTED)
         data = ImportJobInput(data=request.data)
         data.is_valid(raise_exception=True)
         files = [

@@ -5,12 +5,16 @@ own connection) and the `job.queued` event commit together or not at all, so no 
 ever picks up a job whose row is missing, and no row waits for a job never queued.
 """
 
+import io
 import uuid
-from pathlib import Path
+import zipfile
+from pathlib import Path, PurePosixPath
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from app.audit import events
 from app.audit.services import audit_append
@@ -43,8 +47,77 @@ IMPORT_MAX_FILES = 5000
 IMPORT_SUFFIXES = (".html", ".htm", ".txt")
 
 
+# All of one zip's article files together, unpacked (they are held in memory until stored):
+# a bound on what a small upload can expand to (a "zip bomb"), whatever its headers claim.
+ZIP_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+
+
+def _refused(message: str) -> ValidationError:
+    return ValidationError({"files": [message]})
+
+
+def _zip_members(name: str, data: bytes) -> list[tuple[str, bytes, dict]]:
+    """The article files inside an uploaded zip, read without trusting its headers.
+
+    Folders, and the hidden files and `__MACOSX/` copies that archivers add, are skipped.
+    A member named with `..`, an absolute path or a drive, an encrypted one, one larger
+    than an article may be, or too many or too much in all is refused with
+    `ValidationError` naming the member. Nothing is ever written under a member's name.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise _refused(_("%(name)s is not a readable zip file.") % {"name": name}) from None
+    limit = settings.SANAD_IMPORT_MAX_BYTES
+    members, unpacked = [], 0
+    with archive:
+        for info in archive.infolist():
+            names = {"name": name, "member": info.filename}
+            path = PurePosixPath(info.filename.replace("\\", "/"))
+            if path.is_absolute() or ".." in path.parts or ":" in info.filename:
+                raise _refused(_("%(name)s: unsafe path %(member)s in the zip.") % names)
+            if info.is_dir() or path.parts[0] == "__MACOSX" or path.name.startswith("."):
+                continue
+            if path.suffix.lower() not in IMPORT_SUFFIXES:
+                raise _refused(_("%(name)s: %(member)s is not a .html, .htm or .txt file.") % names)
+            if info.flag_bits & 0x1:
+                raise _refused(_("%(name)s: %(member)s is encrypted.") % names)
+            if len(members) >= IMPORT_MAX_FILES:
+                raise _refused(
+                    _("At most %(count)d files per import.") % {"count": IMPORT_MAX_FILES}
+                )
+            try:
+                with archive.open(info) as member:
+                    content = member.read(limit + 1)  # never more, whatever the header says
+            except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError):
+                raise _refused(_("%(name)s: %(member)s cannot be read.") % names) from None
+            if len(content) > limit:
+                names["limit"] = limit
+                raise _refused(_("%(name)s: %(member)s is larger than %(limit)d bytes.") % names)
+            unpacked += len(content)
+            if unpacked > ZIP_MAX_UNPACKED_BYTES:
+                names["limit"] = ZIP_MAX_UNPACKED_BYTES
+                raise _refused(_("%(name)s unpacks to more than %(limit)d bytes.") % names)
+            members.append((path.name, content, {}))
+    if not members:
+        raise _refused(_("%(name)s holds no .html, .htm or .txt file.") % {"name": name})
+    return members
+
+
+def _unzipped(files) -> list:
+    """Uploaded files with each .zip replaced by the article files inside it."""
+    expanded = []
+    for name, data, details in files:
+        if Path(name).suffix.lower() == ".zip":
+            expanded.extend(_zip_members(Path(name).name, data))
+        else:
+            expanded.append((name, data, details))
+    return expanded
+
+
 def _store_import_files(workspace: Workspace, files) -> list[dict]:
     """Copy uploaded files into the storage folder, where any worker can read them."""
+    files = _unzipped(files)
     if not files:
         raise ValidationError({"files": ["Give at least one .html, .htm or .txt file."]})
     if len(files) > IMPORT_MAX_FILES:
@@ -67,6 +140,7 @@ def _store_import_files(workspace: Workspace, files) -> list[dict]:
 def job_import_files(*, workspace: Workspace, actor: Any, files) -> Job:
     """Queue a bulk import of `files` ((name, bytes, manifest details) each); reviewers.
 
+    A `.zip` among them stands for the article files inside it (see `_zip_members`).
     The files go to the storage folder first, then `job_start` queues them. Raises
     `ValidationError` for no files, too many or a wrong type, `NotFound`/`PermissionDenied`.
     """

@@ -5,6 +5,7 @@ import logging
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
+from app.invitations.services import invitation_remove_expired
 from app.jobs import runner, schedule
 from app.notifications.digest import digests_send
 
@@ -33,10 +34,11 @@ async def retry_stalled_jobs(timestamp: int) -> int:
     return len(stalled)
 
 
+# The hourly cleanup: export files past their time, and invitations long expired.
 @app.periodic(cron="17 * * * *")
 @app.task(name="sanad.remove_expired_exports", queue="maintenance", queueing_lock="cleanup")
 def remove_expired_exports(timestamp: int) -> int:
-    return runner.expired_exports_remove()
+    return runner.expired_exports_remove() + invitation_remove_expired()
 
 
 @app.periodic(cron="5 * * * *")

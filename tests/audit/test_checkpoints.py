@@ -31,6 +31,37 @@ def test_the_key_is_generated_on_first_use_readable_by_the_owner_only(team, sign
     assert again.key_id == signing.key_id()
 
 
+def test_a_key_given_by_configuration_signs_on_every_node_and_no_file_is_made(
+    team, settings, signing_key_path
+):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.generate()
+    settings.SANAD_SIGNING_KEY = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+    checkpoint = checkpoint_create(workspace=team.workspace, actor=team.editor)
+
+    assert signing.public_key_raw() == raw
+    assert checkpoint.key_id == signing.key_id()
+    assert not signing_key_path.exists()
+
+
+def test_a_configured_key_that_is_not_ed25519_is_refused(settings):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    other = ec.generate_private_key(ec.SECP256R1())
+    settings.SANAD_SIGNING_KEY = other.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    with pytest.raises(ValueError, match="SANAD_SIGNING_KEY"):
+        signing.signing_key()
+
+
 def test_a_checkpoint_signs_the_head_before_its_own_event(team, claim):
     head = AuditEvent.objects.filter(workspace=team.workspace).order_by("-seq").first()
     checkpoint = checkpoint_create(workspace=team.workspace, actor=team.editor)

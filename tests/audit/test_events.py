@@ -205,6 +205,9 @@ SAMPLES = {
     Action.INVITATION_EXPIRED_ON_USE: lambda: events.invitation_expired_on_use(
         invitation=invitation
     ),
+    Action.INVITATION_EXPIRED_REMOVED: lambda: events.invitation_expired_removed(
+        invitation=invitation
+    ),
     Action.INVITATION_ACCEPTED: lambda: events.invitation_accepted(
         invitation=invitation, user=user
     ),

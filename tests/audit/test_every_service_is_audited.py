@@ -512,6 +512,7 @@ CALLS: dict[str, Callable[[World], Callable[[], object]]] = {
         invitation=_invited(w).invitation,
         actor=w.team.admin,
     ),
+    "app.invitations.services.invitation_remove_expired": lambda w: _long_expired(w),
     # Opening an expired link records its expiry (and then refuses it).
     "app.invitations.services.invitation_open": lambda w: _open_expired(w),
     "app.invitations.services.invitation_accept": lambda w: call(
@@ -541,6 +542,20 @@ def _invited(w):
     return invitation_create(
         workspace=w.team.workspace, email="new@example.org", role="editor", actor=w.team.admin
     )
+
+
+def _long_expired(w):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from app.invitations.models import Invitation
+
+    issued = _invited(w)
+    Invitation.objects.filter(pk=issued.invitation.pk).update(
+        expires_at=timezone.now() - dt.timedelta(days=365)
+    )
+    return call("app.invitations.services.invitation_remove_expired")
 
 
 def _open_expired(w):

@@ -266,3 +266,27 @@ def test_an_existing_member_opening_a_link_is_told_and_nothing_changes(client, t
     assert response.status_code == 302
     assert Membership.objects.get(workspace=team.workspace, user=team.viewer).role == "viewer"
     assert Invitation.objects.get(pk=issued.invitation.pk).accepted_at is None
+
+
+def test_the_hourly_cleanup_removes_only_invitations_long_expired_and_records_each(team, settings):
+    from app.invitations.services import invitation_remove_expired
+
+    settings.SANAD_INVITATION_KEEP_DAYS = 30
+    stale = _invite(team, email="stale@example.org").invitation
+    recent = _invite(team, email="recent@example.org").invitation
+    used = _invite(team, email="used@example.org")
+    invitation_accept(token=used.token, user=UserFactory())
+    long_ago = timezone.now() - dt.timedelta(days=31)
+    Invitation.objects.filter(pk__in=[stale.pk, used.invitation.pk]).update(expires_at=long_ago)
+    Invitation.objects.filter(pk=recent.pk).update(expires_at=timezone.now() - dt.timedelta(days=2))
+
+    assert invitation_remove_expired() == 1
+    assert invitation_remove_expired() == 0  # run again (a retry): nothing more
+
+    assert set(Invitation.objects.values_list("email", flat=True)) == {
+        "recent@example.org",
+        "used@example.org",
+    }
+    event = AuditEvent.objects.get(workspace=team.workspace, action="invitation.expired_removed")
+    assert (event.object_id, event.before["email"]) == (str(stale.pk), "stale@example.org")
+    assert event.actor_user_id is None
