@@ -257,7 +257,12 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Nothing stores through it today (uploads live in the database); if something does,
+    # it lands in the shared folder, never in a node's working directory.
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": SANAD_STORAGE_DIR / "media"},
+    },
     # Hashed file names need collectstatic; only production runs it.
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"

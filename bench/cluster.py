@@ -555,6 +555,8 @@ def main() -> None:
     parser.add_argument("--job-timeout", type=float, default=240)
     options = parser.parse_args()
 
+    if not shutil.which("haproxy"):
+        raise SystemExit("haproxy is not on PATH (Debian: apt-get install haproxy)")
     root = Path(tempfile.mkdtemp(prefix="sanad-cluster-"))
     root.chmod(0o755)
     user = pg_os_user()
@@ -720,6 +722,7 @@ def run(cluster: Cluster, options) -> bool:
         print(f"    {example}")
     print(f"replica lag: {lag.summary()}")
     print(f"replica transactions during the run (reads routed there): {replica_reads:,}")
+    time.sleep(2)  # the worker logs the job's end just after the row says done
     for job_id in (export_job["id"], import_job["id"]):
         for attempt in attempts_lasted(cluster, job_id, workers):
             print(f"job {job_id} attempt that finished: {attempt}")
