@@ -234,6 +234,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Files that outlive a request (background exports): a folder every web node and worker
 # shares, never a node's own memory.
 SANAD_STORAGE_DIR = Path(os.environ.get("SANAD_STORAGE_DIR") or LOCAL_DIR / "storage")
+# Django's default storage (capture files: app/core/blobs.py). SANAD_MEDIA_ROOT names the
+# folder; with django-storages configured in STORAGES["default"], object storage instead.
+MEDIA_ROOT = Path(os.environ.get("SANAD_MEDIA_ROOT") or SANAD_STORAGE_DIR / "media")
 # How long a finished export's file stays downloadable before the cleanup task removes it.
 SANAD_EXPORT_FILE_HOURS = int(os.environ.get("SANAD_EXPORT_FILE_HOURS", "24"))
 AUTH_USER_MODEL = "accounts.User"

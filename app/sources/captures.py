@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
-import hashlib
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +29,7 @@ from app.articles.models import Article, Snapshot
 from app.articles.services import ImportResult, article_import_html, import_max_bytes
 from app.audit import events
 from app.audit.services import audit_append
+from app.core.blobs import blob_save
 from app.core.fetch import HTML_TYPES, FetchedPage, FetchLimits, FetchRefused, default_limits, fetch
 from app.core.links import validate_web_url
 from app.core.render import Rendering, render_page
@@ -82,8 +82,15 @@ def _capture_fetched(
     article: Article | None = None,
     snapshot: Snapshot | None = None,
 ) -> Capture:
-    """Store the capture of a fetch and its audit event; runs in the caller's transaction."""
+    """Store the capture of a fetch and its audit event; runs in the caller's transaction.
+
+    The files go to the storage folder first: a rolled-back transaction leaves at most
+    a content-addressed file no row names, never a row naming a missing file.
+    """
     warc = warc_for_page(page)
+    warc_path, _digest = blob_save(warc.data, "warc.gz")
+    screenshot_path = blob_save(rendering.screenshot, "png")[0] if rendering.screenshot else ""
+    pdf_path = blob_save(rendering.pdf, "pdf")[0] if rendering.pdf else ""
     capture = Capture.objects.create(
         workspace=workspace,
         source=source,
@@ -99,11 +106,11 @@ def _capture_fetched(
         etag=page.header("etag")[:500],
         last_modified=page.header("last-modified")[:100],
         payload_sha256=warc.payload_sha256,
-        warc=warc.data,
+        warc_path=warc_path,
         warc_sha256=warc.sha256,
-        screenshot=rendering.screenshot,
+        screenshot_path=screenshot_path,
         screenshot_sha256=rendering.screenshot_sha256,
-        pdf=rendering.pdf,
+        pdf_path=pdf_path,
         pdf_sha256=rendering.pdf_sha256,
         render_note=rendering.note[:300],
         text=text,
@@ -265,6 +272,20 @@ def _source_limits() -> FetchLimits:
     )
 
 
+UPLOAD_EXTENSIONS = {
+    "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/webp": "webp",
+}
+
+
+def upload_extension(data: bytes, media_type: str) -> str:
+    if media_type == "application/warc":
+        return "warc.gz" if data[:2] == b"\x1f\x8b" else "warc"
+    return UPLOAD_EXTENSIONS.get(media_type, "bin")
+
+
 def _sniff_upload(data: bytes) -> str:
     head = data[:16]
     if head.startswith(b"\x1f\x8b"):
@@ -322,7 +343,7 @@ def capture_upload(
             ) from None
         url, status = response.url or "", response.status
         text = _warc_text(response)
-    digest = hashlib.sha256(data).hexdigest()
+    file_path, digest = blob_save(data, upload_extension(data, media_type))
     capture = Capture.objects.create(
         workspace=workspace,
         source=source,
@@ -332,7 +353,7 @@ def capture_upload(
         captured_at=captured_at,
         status_code=status,
         media_type=media_type,
-        file=data,
+        file_path=file_path,
         file_name=file_name[:255],
         file_sha256=digest,
         text=text,
@@ -364,7 +385,6 @@ def latest_capture(source: Source) -> Capture | None:
         Capture.objects.filter(workspace_id=source.workspace_id, source=source)
         .exclude(text_sha256="")
         .order_by("-captured_at", "-id")
-        .defer("warc", "file", "screenshot", "pdf")
         .first()
     )
 

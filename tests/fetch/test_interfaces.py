@@ -12,6 +12,7 @@ from django.urls import reverse
 from app.articles.models import Article
 from app.claims.evidence import evidence_add_with_source
 from app.claims.services import claim_create
+from app.core.blobs import blob_read
 from app.sources import captures
 from app.sources.models import Capture, LinkStatus
 from app.sources.services import source_add
@@ -122,7 +123,7 @@ def test_capture_files_download_as_attachments_with_their_hash(client, team, pag
     response = client.get(reverse("capture-part", kwargs=kwargs))
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Sanad-SHA256"] == capture.warc_sha256
-    assert response.content == bytes(Capture.objects.get(pk=capture.pk).warc)
+    assert response.content == blob_read(Capture.objects.get(pk=capture.pk).warc_path)
     kwargs["part"] = "screenshot"  # rendering was off: nothing to show
     assert client.get(reverse("capture-part", kwargs=kwargs)).status_code == 404
 
