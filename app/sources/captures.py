@@ -15,12 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import io
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -431,3 +433,38 @@ def source_link_check(*, source: Source, actor: Any = None) -> str:
     source.link_status, source.link_detail = status, locked.link_detail
     source.link_checked_at = locked.link_checked_at
     return status
+
+
+def sources_due_for_link_check(
+    *, workspace: Workspace | None = None, older_than_hours: float = 0
+) -> list[Source]:
+    """Cited sources (any workspace, or one), skipping those checked in the last hours."""
+    sources = Source.objects.filter(evidence__isnull=False).distinct().select_related("workspace")
+    if workspace is not None:
+        sources = sources.filter(workspace=workspace)
+    if older_than_hours:
+        cutoff = timezone.now() - dt.timedelta(hours=older_than_hours)
+        sources = sources.filter(Q(link_checked_at__isnull=True) | Q(link_checked_at__lt=cutoff))
+    return list(sources.order_by("id"))
+
+
+def links_check_due(
+    *,
+    workspace: Workspace | None = None,
+    older_than_hours: float = 0,
+    progress: Callable[[Iterable[Source]], Iterable[Source]] = lambda sources: sources,
+    found: Callable[[Source, str], None] = lambda source, status: None,
+) -> dict[str, int]:
+    """Check every due cited source's link as the system; returns the count per status.
+
+    The periodic task and `manage.py check_links` both run this. `found` hears of each
+    source that is not live and unchanged.
+    """
+    counts = {status: 0 for status in (LinkStatus.OK, LinkStatus.CHANGED, LinkStatus.GONE)}
+    due = sources_due_for_link_check(workspace=workspace, older_than_hours=older_than_hours)
+    for source in progress(due):
+        status = source_link_check(source=source)
+        counts[status] += 1
+        if status != LinkStatus.OK:
+            found(source, status)
+    return {str(status): count for status, count in counts.items()}

@@ -24,6 +24,7 @@ def test_the_scheduler_knows_each_periodic_task():
         "sanad.sign_checkpoints": "5 * * * *",
         "sanad.send_digests": "*/5 * * * *",
         "sanad.reconcile": "40 2 * * *",
+        "sanad.check_links": "23 3 * * *",
     }
 
 
