@@ -125,6 +125,27 @@ def test_conditional_refetch_adds_a_snapshot_only_when_the_text_changed(team, pa
     assert Capture.objects.filter(article=article).count() == 3
 
 
+def test_check_again_uses_last_modified_when_the_server_sends_no_etag(team, page_server):
+    stamp = "Tue, 01 Dec 2026 08:00:00 GMT"
+
+    def page(handler):
+        if handler.headers.get("If-Modified-Since") == stamp:
+            return 304, {"Last-Modified": stamp}, b""
+        return 200, {"Last-Modified": stamp}, article_html("Dated", ["A dated story."] * 4).encode()
+
+    page_server.routes["/dated"] = Route(body=page)
+    first = captures.article_import_url(
+        workspace=team.workspace, url=page_server.url("/dated"), actor=team.reviewer
+    )
+    assert first.capture.last_modified == stamp and first.capture.etag == ""
+    again = captures.article_check_again(
+        workspace=team.workspace, article=first.result.article, actor=team.reviewer
+    )
+    assert again.not_modified
+    assert "If-None-Match" not in page_server.requests[-1][1]
+    assert Capture.objects.filter(article=first.result.article).count() == 1
+
+
 def test_refused_url_is_a_field_error_and_nothing_is_stored(team, connections):
     with pytest.raises(ValidationError) as refused:
         captures.article_import_url(
