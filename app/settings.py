@@ -234,6 +234,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Files that outlive a request (background exports): a folder every web node and worker
 # shares, never a node's own memory.
 SANAD_STORAGE_DIR = Path(os.environ.get("SANAD_STORAGE_DIR") or LOCAL_DIR / "storage")
+# Django's default storage (capture files: app/core/blobs.py). SANAD_MEDIA_ROOT names the
+# folder; with django-storages configured in STORAGES["default"], object storage instead.
+MEDIA_ROOT = Path(os.environ.get("SANAD_MEDIA_ROOT") or SANAD_STORAGE_DIR / "media")
 # How long a finished export's file stays downloadable before the cleanup task removes it.
 SANAD_EXPORT_FILE_HOURS = int(os.environ.get("SANAD_EXPORT_FILE_HOURS", "24"))
 AUTH_USER_MODEL = "accounts.User"
@@ -257,12 +260,9 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
-    # Nothing stores through it today (uploads live in the database); if something does,
-    # it lands in the shared folder, never in a node's working directory.
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": SANAD_STORAGE_DIR / "media"},
-    },
+    # Capture files (app/core/blobs.py) under MEDIA_ROOT, in the shared folder, never in a
+    # node's working directory (no explicit location, so a test's MEDIA_ROOT override holds).
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed file names need collectstatic; only production runs it.
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -10,6 +10,7 @@ Run: ./sanad bench bench/fetch_capture.py [N] [N_RENDERED]
 import random
 import resource
 import sys
+import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -55,6 +56,13 @@ def main() -> None:
 
         settings.SANAD_FETCH_TEST_ALLOWED_ADDRESSES = [f"127.0.0.1:{port}"]
         settings.SANAD_CAPTURE_RENDER = False
+        # Capture files go to default storage: a throwaway folder, not the development one.
+        media = tempfile.TemporaryDirectory(prefix="sanad-bench-media-")
+        from django.core.files.storage import default_storage
+        from django.core.signals import setting_changed
+
+        settings.MEDIA_ROOT = media.name
+        setting_changed.send(sender=None, setting="MEDIA_ROOT", value=media.name, enter=True)
         workspace = workspace_create(name="Bench", creator=None)
         rss_before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         started, cpu_started = time.perf_counter(), time.process_time()
@@ -65,7 +73,10 @@ def main() -> None:
         elapsed = time.perf_counter() - started
         cpu = time.process_time() - cpu_started
         rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        warc_bytes = sum(len(bytes(w)) for w in Capture.objects.values_list("warc", flat=True))
+        warc_bytes = sum(
+            default_storage.size(name)
+            for name in Capture.objects.values_list("warc_path", flat=True)
+        )
         page_bytes = sum(len(p) for p in pages[:count])
 
         render_elapsed = None
@@ -78,6 +89,7 @@ def main() -> None:
                 )
             render_elapsed = time.perf_counter() - started
     server.shutdown()
+    media.cleanup()
     print(f"pages fetched and captured: {count}")
     print(f"elapsed:                    {elapsed:.2f} s")
     print(f"throughput:                 {count / elapsed:.1f} pages/s (no rendering)")

@@ -105,6 +105,13 @@ def claim(english_article, team):
 
 
 @pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Capture files go to default storage: a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
 def _no_network_for_fetches(monkeypatch):
     """The URL fetcher never looks a name up nor connects beyond loopback in tests.
 

@@ -319,13 +319,16 @@ def claim_review(claim: Claim, context: ExportContext) -> dict:
 
 
 def _citation(source, context: ExportContext) -> dict:
-    """A cited source; `archivedAt` (schema.org, pending) is its newest capture in Sanad,
-    else the archived copy typed by hand."""
+    """A cited source; `archivedAt` (schema.org, pending) is its newest capture in Sanad
+    (its public page when the workspace publishes, else the signed-in page), else the
+    archived copy typed by hand."""
     citation = {"@type": "CreativeWork", "url": source.url}
     if source.title:
         citation["name"] = source.title
     captures = getattr(source, "export_captures", None)
-    if captures:
+    if captures and context.public is not None:
+        citation["archivedAt"] = context.public.capture_url(captures[0].pk)
+    elif captures:
         citation["archivedAt"] = context.capture_url(captures[0].pk)
     elif source.archived_url:
         citation["archivedAt"] = source.archived_url

@@ -70,9 +70,7 @@ def export_claims(
             evidence = evidence.prefetch_related(
                 Prefetch(
                     "source__captures",
-                    queryset=Capture.objects.defer(
-                        "warc", "file", "screenshot", "pdf", "text"
-                    ).order_by("-captured_at", "-id"),
+                    queryset=Capture.objects.defer("text").order_by("-captured_at", "-id"),
                     to_attr="export_captures",
                 )
             )

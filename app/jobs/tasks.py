@@ -8,6 +8,11 @@ from procrastinate.contrib.django import app
 from app.invitations.services import invitation_remove_expired
 from app.jobs import runner, schedule
 from app.notifications.digest import digests_send
+from app.sources.captures import links_check_due
+
+# A source checked within this many hours is skipped: a retried or doubled run (two
+# workers past the queueing lock) does not fetch every cited page again.
+LINK_CHECK_EVERY_HOURS = 20
 
 # Up to three retries, waiting 4, 8, 16 s (+5 s each): enough for a database restart or
 # a deploy, not so long that the person watching the progress bar gives up.
@@ -51,3 +56,10 @@ def sign_checkpoints(timestamp: int) -> int:
 @app.task(name="sanad.send_digests", queue="maintenance", queueing_lock="digests")
 def send_digests(timestamp: int) -> int:
     return digests_send().emails
+
+
+@app.periodic(cron="23 3 * * *")
+@app.task(name="sanad.check_links", queue="maintenance", queueing_lock="link_checks")
+def check_links(timestamp: int) -> dict[str, int]:
+    """Daily: mark cited sources whose page is gone or changed since its capture."""
+    return links_check_due(older_than_hours=LINK_CHECK_EVERY_HOURS)

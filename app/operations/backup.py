@@ -10,7 +10,12 @@ The archive is a zip file:
   original primary keys kept, in an order where every row's parents come first;
 - `users.jsonl` — the people those rows point at (members, authors, assignees, actors);
 - `audit/trail.jsonl` — the audit trail as its canonical export (the same lines
-  `manage.py export_audit` writes), verifiable offline with `app.audit.verify`.
+  `manage.py export_audit` writes), verifiable offline with `app.audit.verify`;
+- `files/captures/ab/<sha256>.<ext>` — the files the workspace's captures name in the
+  storage folder (WARC, screenshot, PDF, uploads), listed in the manifest with their
+  SHA-256. On restore each file's bytes must hash to the name its rows point at (and
+  to the manifest's entry) before anything is written: a file altered in the archive
+  is refused, even with the manifest forged to match.
 
 Nothing here names the workspace's tables: models are discovered from the app
 registry, and columns from PostgreSQL's catalogue, so a table or column added by a
@@ -52,7 +57,9 @@ from django.db.migrations.recorder import MigrationRecorder
 
 from app.audit.models import AuditEvent
 from app.audit.verify import export_line, verify_lines
+from app.core.blobs import BlobError, blob_hash, blob_read, blob_save
 from app.core.db_roles import APPEND_ONLY_TABLES
+from app.sources.models import Capture
 from app.workspaces.models import Workspace
 from app.workspaces.owned import workspace_column, workspace_owned_models
 
@@ -61,6 +68,7 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 USERS_FILE = "users.jsonl"
 AUDIT_FILE = "audit/trail.jsonl"
+FILES_DIR = "files/"
 # Rows per INSERT and per fetch: large enough to keep round trips few, small enough
 # that a batch of article texts stays a few megabytes.
 BATCH_ROWS = 500
@@ -126,6 +134,7 @@ class ImportSummary:
     users_created: list[str] = field(default_factory=list)
     audit_events: int = 0
     head_hash: str | None = None
+    files: int = 0
 
 
 def _quote(name: str) -> str:
@@ -286,6 +295,31 @@ def _write_audit(member: _Member, workspace_id: int) -> tuple[int, str | None]:
     return member.lines, head_hash
 
 
+def _stored_file_names(workspace_id: int) -> list[str]:
+    """Every file in the storage folder the workspace's captures name, once each."""
+    names: set[str] = set()
+    for row in Capture.objects.filter(workspace_id=workspace_id).values_list(
+        "warc_path", "file_path", "screenshot_path", "pdf_path"
+    ):
+        names.update(name for name in row if name)
+    return sorted(names)
+
+
+def _write_files(archive: zipfile.ZipFile, workspace_id: int) -> list[dict]:
+    """Copy the workspace's stored files into `files/`; refuses a missing or altered one."""
+    entries = []
+    for name in _stored_file_names(workspace_id):
+        try:
+            data = blob_read(name)
+        except BlobError as error:
+            raise BackupError(
+                f"Cannot back up a capture file: {error}. Restore it from another copy first."
+            ) from None
+        archive.writestr(FILES_DIR + name, data, compress_type=zipfile.ZIP_STORED)
+        entries.append({"file": FILES_DIR + name, "sha256": blob_hash(name), "bytes": len(data)})
+    return entries
+
+
 def _begin_snapshot_read() -> None:
     """Read every table from one snapshot, so the archive never mixes two moments.
 
@@ -329,6 +363,8 @@ def workspace_export(
                 users = _Member(archive, USERS_FILE)
                 _write_users(users, _referenced_user_ids(tables, workspace.pk))
                 users_entry = {"file": USERS_FILE} | users.close()
+                files = _write_files(archive, workspace.pk)
+                log(f"stored files: {len(files)}")
                 trail = _Member(archive, AUDIT_FILE)
                 events, head_hash = _write_audit(trail, workspace.pk)
                 audit_entry = {"file": AUDIT_FILE, "head_hash": head_hash} | trail.close()
@@ -345,6 +381,7 @@ def workspace_export(
                     "tables": manifest_tables,
                     "users": users_entry,
                     "audit": audit_entry,
+                    "files": files,
                 }
                 archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
         os.replace(partial, target)
@@ -426,6 +463,64 @@ def _check_checksums(archive: zipfile.ZipFile, manifest: dict) -> None:
                 f"The archive is corrupt: {entry['file']} does not match its checksum "
                 "in the manifest."
             )
+
+
+def _archived_files(manifest: dict) -> list[dict]:
+    files = manifest.get("files", [])
+    if not isinstance(files, list) or not all(
+        isinstance(entry, dict)
+        and isinstance(entry.get("file"), str)
+        and entry["file"].startswith(FILES_DIR)
+        and isinstance(entry.get("sha256"), str)
+        for entry in files
+    ):
+        raise BackupError("The archive's manifest lists its stored files incompletely.")
+    return files
+
+
+def _check_files(archive: zipfile.ZipFile, manifest: dict) -> dict[str, str]:
+    """Each archived file hashes to its name and its manifest entry; returns name -> member.
+
+    The name is what the capture rows (and through them the audit trail's hashes)
+    point at, so a file is checked against it, not only against the manifest, which a
+    forger could rewrite along with the file.
+    """
+    checked = {}
+    for entry in _archived_files(manifest):
+        name = entry["file"][len(FILES_DIR) :]
+        try:
+            expected = blob_hash(name)
+        except BlobError:
+            raise BackupError(f"The archive holds an unexpected file {entry['file']}.") from None
+        digest = hashlib.sha256()
+        try:
+            with archive.open(entry["file"]) as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(chunk)
+        except KeyError:
+            raise BackupError(f"The archive is missing {entry['file']}.") from None
+        if digest.hexdigest() != expected or entry["sha256"] != expected:
+            raise BackupError(
+                f"The capture file {entry['file']} does not match its SHA-256: it was altered "
+                "after the backup; nothing was restored."
+            )
+        checked[name] = entry["file"]
+    return checked
+
+
+def _restore_files(archive: zipfile.ZipFile, files: dict[str, str], workspace_id: int) -> int:
+    """Write the archived files to storage; every file a restored capture names must be there."""
+    needed = _stored_file_names(workspace_id)
+    missing = [name for name in needed if name not in files]
+    if missing:
+        raise BackupError(
+            f"The archive lacks {len(missing)} capture file(s) its rows name, e.g. {missing[0]}."
+        )
+    for name in needed:
+        _name, digest = blob_save(archive.read(files[name]), name.split(".", 1)[1])
+        if digest != blob_hash(name):  # checked before; the archive changed under us
+            raise BackupError(f"The capture file {files[name]} changed while it was restored.")
+    return len(needed)
 
 
 def _check_migrations(manifest: dict) -> None:
@@ -659,6 +754,7 @@ def _import(archive: zipfile.ZipFile, log: Log) -> ImportSummary:
     _check_tables(manifest, tables)
     _check_target_free(manifest)
     _check_trail(archive, manifest)
+    files = _check_files(archive, manifest)
     workspace_id = manifest["workspace"]["id"]
     by_label = {table.label: table for table in tables}
     try:
@@ -674,6 +770,8 @@ def _import(archive: zipfile.ZipFile, log: Log) -> ImportSummary:
                 log(f"{table.label}: {count} rows")
             _reset_sequences([*tables, _users_table()])
             _check_restored_trail(archive, manifest, workspace_id)
+            summary.files = _restore_files(archive, files, workspace_id)
+            log(f"stored files: {summary.files}")
             summary.workspace = Workspace.objects.get(pk=workspace_id)
     except DatabaseError as error:
         raise BackupError(_refusal(error)) from None

@@ -13,17 +13,50 @@ data-processing agreement). The purge keeps the append-only guarantee honest:
 - before deleting, it signs a final checkpoint of the chain's head and keeps it, with
   the counts of what was deleted, in the operator log (`PurgeRecord`), which outlives
   the workspace. Anyone holding an export can still prove it complete.
+
+The workspace's capture files leave the storage folder too, once the purge has
+committed, except those another workspace's captures also name (files are stored by
+hash, so two workspaces that captured the same bytes share one file).
 """
 
+import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
+from django.db.models import Q
 
 from app.audit.models import AuditEvent, PurgeRecord
 from app.audit.services import checkpoint_create
+from app.core.blobs import blob_delete
+from app.sources.models import Capture
 from app.workspaces.models import Workspace
 from app.workspaces.owned import parents_first, workspace_column, workspace_owned_models
+
+logger = logging.getLogger(__name__)
+
+
+def _capture_files(workspace_id: int) -> set[str]:
+    names: set[str] = set()
+    for row in Capture.objects.filter(workspace_id=workspace_id).values_list(
+        "warc_path", "file_path", "screenshot_path", "pdf_path"
+    ):
+        names.update(name for name in row if name)
+    return names
+
+
+def _delete_unreferenced_files(names: set[str]) -> None:
+    """Delete the purged workspace's files that no remaining capture names."""
+    for name in sorted(names):
+        named = Capture.objects.filter(
+            Q(warc_path=name) | Q(file_path=name) | Q(screenshot_path=name) | Q(pdf_path=name)
+        )
+        if named.exists():
+            continue
+        try:
+            blob_delete(name)
+        except OSError as error:  # the purge stands; the operator removes the file by hand
+            logger.error("purge: could not delete stored file %s: %s", name, error)
 
 
 def _workspace_owned_models() -> list[type[models.Model]]:
@@ -67,6 +100,8 @@ def workspace_purge(
         .values_list("seq", "hash")
         .first()
     )
+    files = _capture_files(workspace.pk)
+    transaction.on_commit(lambda: _delete_unreferenced_files(files))
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config('sanad.purge_workspace', %s, true)", [str(workspace.pk)])
         deleted: dict[str, Any] = {}

@@ -9,12 +9,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, F, Max, Min, Prefetch, QuerySet, Value
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, QuerySet, Value
 from django.db.models.functions import Greatest, Least, Length, Substr
 from django.http import Http404
 
 from app.claims.models import PUBLISHED_STATES, Claim, ClaimStatus, Evidence, Retraction, Verdict
 from app.search.selectors import _tsquery_sql, parse_query
+from app.sources.models import Capture
 from app.workspaces.models import PublicSite
 
 PAGE_SIZE = 20
@@ -126,7 +127,12 @@ def claim_freshness(site: PublicSite, pk: int) -> tuple[Claim, Freshness]:
             "article__version",
             "article__updated_at",
         )
-        .annotate(evidence_count=Count("evidence"), evidence_at=Max("evidence__created_at"))
+        .annotate(
+            evidence_count=Count("evidence", distinct=True),
+            evidence_at=Max("evidence__created_at"),
+            # A new capture of a cited source changes the page's "archived copy" link.
+            captured_at=Max("evidence__source__captures__captured_at"),
+        )
         .first()
     )
     if claim is None:
@@ -134,6 +140,8 @@ def claim_freshness(site: PublicSite, pk: int) -> tuple[Claim, Freshness]:
     moments = [site.updated_at, claim.updated_at, claim.article.updated_at]
     if claim.evidence_at:
         moments.append(claim.evidence_at)
+    if claim.captured_at:
+        moments.append(claim.captured_at)
     parts = [
         PAGE_FORMAT,
         claim.pk,
@@ -180,7 +188,18 @@ def claim_page(site: PublicSite, pk: int) -> Claim:
             ),
             Prefetch(
                 "evidence",
-                queryset=Evidence.objects.select_related("source").order_by("created_at", "id"),
+                queryset=Evidence.objects.select_related("source")
+                .prefetch_related(
+                    # The newest first: the page and ClaimReview's `archivedAt` link it.
+                    Prefetch(
+                        "source__captures",
+                        queryset=Capture.objects.only(
+                            "id", "workspace_id", "source_id", "captured_at"
+                        ).order_by("-captured_at", "-id"),
+                        to_attr="export_captures",
+                    )
+                )
+                .order_by("created_at", "id"),
             ),
             Prefetch(
                 "retractions",
@@ -200,3 +219,26 @@ def site_freshness(site: PublicSite, claims: QuerySet[Claim] | None = None) -> F
         moments.append(stats["latest"])
     parts = [PAGE_FORMAT, stats["count"], *(m.timestamp() for m in moments)]
     return Freshness(etag='"' + "-".join(str(p) for p in parts) + '"', last_modified=max(moments))
+
+
+def public_capture(site: PublicSite, pk: int) -> Capture:
+    """A capture of a source that a published fact-check of the site cites; 404 otherwise.
+
+    A capture becomes public with the first published claim citing its source, and
+    stops being public when no published claim cites it any more (a retraction, a
+    removed piece of evidence): nothing else of the workspace's captures is reachable.
+    """
+    cited = Evidence.objects.filter(
+        workspace_id=site.workspace_id,
+        claim__status__in=PUBLISHED_STATES,
+        source_id=OuterRef("source_id"),
+    )
+    capture = (
+        Capture.objects.filter(workspace_id=site.workspace_id, pk=pk, source__isnull=False)
+        .filter(Exists(cited))
+        .select_related("source")
+        .first()
+    )
+    if capture is None:
+        raise Http404("No such capture.")
+    return capture

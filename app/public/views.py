@@ -14,7 +14,7 @@ import json
 from xml.sax.saxutils import escape as xml_escape
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from app.claims.models import ClaimStatus
+from app.core.blobs import BlobError, blob_read
 from app.core.dates import format_both
 from app.core.markdown import render_markdown
 from app.core.text import direction_for
@@ -294,3 +295,75 @@ def robots(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(body, content_type="text/plain; charset=utf-8")
     response["Cache-Control"] = CACHE_CONTROL
     return response
+
+
+def _capture_freshness(site: PublicSite, capture) -> selectors.Freshness:
+    # The capture never changes; whether it is public may, with the site's settings.
+    moment = max(site.updated_at, capture.captured_at)
+    return selectors.Freshness(
+        etag=f'"{selectors.PAGE_FORMAT}-c{capture.pk}-{site.updated_at.timestamp()}"',
+        last_modified=moment,
+    )
+
+
+def _public_image(capture) -> tuple[str, str, str]:
+    """(storage name, media type, hash) of the image shown publicly, or empty strings."""
+    if capture.screenshot_path:
+        return capture.screenshot_path, "image/png", capture.screenshot_sha256
+    if capture.kind == capture.Kind.UPLOAD and capture.media_type.startswith("image/"):
+        return capture.file_path, capture.media_type, capture.file_sha256
+    return "", "", ""
+
+
+@require_safe
+def capture_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A cited source's capture: time, status, hashes, screenshot, archived text as text.
+
+    Only captures of sources a published fact-check cites (404 otherwise). The page's
+    HTML is never shown: the extracted text is rendered escaped, one paragraph per line.
+    """
+    site = selectors.enabled_site(slug)
+    capture = selectors.public_capture(site, pk)
+    freshness = _capture_freshness(site, capture)
+    cached = _not_modified(request, freshness)
+    if cached is not None:
+        return cached
+    language, direction = _language(site)
+    image, _media_type, _sha = _public_image(capture)
+    page = {
+        **_site_context(site, request),
+        "language": language,
+        "direction": direction,
+        "capture": capture,
+        "source": capture.source,
+        "captured_date": _date(capture.captured_at, language),
+        "image_url": reverse("public-capture-image", kwargs={"slug": slug, "pk": capture.pk})
+        if image
+        else "",
+        "paragraphs": [line for line in capture.text.split("\n") if line.strip()],
+    }
+    response = HttpResponse(render_to_string("public/capture.html", page))
+    return _cacheable(response, freshness)
+
+
+@require_safe
+def capture_image(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The capture's screenshot (or uploaded image), checked against its hash before serving."""
+    site = selectors.enabled_site(slug)
+    capture = selectors.public_capture(site, pk)
+    name, media_type, sha256 = _public_image(capture)
+    if not name:
+        raise Http404("This capture has no image.")
+    freshness = _capture_freshness(site, capture)
+    cached = _not_modified(request, freshness)
+    if cached is not None:
+        return cached
+    try:
+        data = blob_read(name)
+    except BlobError:
+        raise Http404("This capture's image is not available.") from None
+    response = HttpResponse(data, content_type=media_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Sanad-SHA256"] = sha256
+    return _cacheable(response, freshness)

@@ -1,5 +1,7 @@
 """Browser pages of fetching by URL and of captures; rules live in `app.sources.captures`."""
 
+import logging
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from app.articles.reading import paragraphs
 from app.articles.selectors import article_get
+from app.core.blobs import BlobError, blob_read
 from app.core.forms import add_service_errors
 from app.sources import captures
 from app.sources.selectors import (
@@ -22,6 +25,8 @@ from app.sources.selectors import (
 from app.workspaces.access import require_role
 from app.workspaces.models import Role
 from app.workspaces.views import enter_workspace
+
+logger = logging.getLogger(__name__)
 
 # What each downloadable part is served as; uploaded files always as attachments.
 PARTS = {"warc": "application/warc", "screenshot": "image/png", "pdf": "application/pdf"}
@@ -172,13 +177,21 @@ def capture_part_view(request: HttpRequest, slug: str, pk: int, part: str) -> Ht
     """A stored part of a capture, with the hash it was stored under in a header."""
     workspace = enter_workspace(request, slug)
     capture = capture_get(user=request.user, workspace=workspace, pk=pk)
-    if part not in (*PARTS, "file"):
+    name = capture.path_of(part)
+    if not name:
         raise Http404
-    data = getattr(capture, part)
-    if data is None:
-        raise Http404
+    try:
+        data = blob_read(name)
+    except BlobError:
+        # Missing or altered in storage: never serve bytes the recorded hash disowns.
+        logger.error("capture %s: stored %s is missing or altered", capture.pk, part)
+        return HttpResponse(
+            _("This file of the capture is missing or damaged in storage."),
+            status=500,
+            content_type="text/plain; charset=utf-8",
+        )
     media_type = capture.media_type if part == "file" else PARTS[part]
-    response = HttpResponse(bytes(data), content_type=media_type or "application/octet-stream")
+    response = HttpResponse(data, content_type=media_type or "application/octet-stream")
     name = {
         "warc": f"capture-{capture.pk}.warc.gz",
         "screenshot": f"capture-{capture.pk}.png",

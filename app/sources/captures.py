@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
-import hashlib
 import io
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +31,7 @@ from app.articles.models import Article, Snapshot
 from app.articles.services import ImportResult, article_import_html, import_max_bytes
 from app.audit import events
 from app.audit.services import audit_append
+from app.core.blobs import blob_save
 from app.core.fetch import HTML_TYPES, FetchedPage, FetchLimits, FetchRefused, default_limits, fetch
 from app.core.links import validate_web_url
 from app.core.render import Rendering, render_page
@@ -82,8 +84,15 @@ def _capture_fetched(
     article: Article | None = None,
     snapshot: Snapshot | None = None,
 ) -> Capture:
-    """Store the capture of a fetch and its audit event; runs in the caller's transaction."""
+    """Store the capture of a fetch and its audit event; runs in the caller's transaction.
+
+    The files go to the storage folder first: a rolled-back transaction leaves at most
+    a content-addressed file no row names, never a row naming a missing file.
+    """
     warc = warc_for_page(page)
+    warc_path, _digest = blob_save(warc.data, "warc.gz")
+    screenshot_path = blob_save(rendering.screenshot, "png")[0] if rendering.screenshot else ""
+    pdf_path = blob_save(rendering.pdf, "pdf")[0] if rendering.pdf else ""
     capture = Capture.objects.create(
         workspace=workspace,
         source=source,
@@ -99,11 +108,11 @@ def _capture_fetched(
         etag=page.header("etag")[:500],
         last_modified=page.header("last-modified")[:100],
         payload_sha256=warc.payload_sha256,
-        warc=warc.data,
+        warc_path=warc_path,
         warc_sha256=warc.sha256,
-        screenshot=rendering.screenshot,
+        screenshot_path=screenshot_path,
         screenshot_sha256=rendering.screenshot_sha256,
-        pdf=rendering.pdf,
+        pdf_path=pdf_path,
         pdf_sha256=rendering.pdf_sha256,
         render_note=rendering.note[:300],
         text=text,
@@ -265,6 +274,20 @@ def _source_limits() -> FetchLimits:
     )
 
 
+UPLOAD_EXTENSIONS = {
+    "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/webp": "webp",
+}
+
+
+def upload_extension(data: bytes, media_type: str) -> str:
+    if media_type == "application/warc":
+        return "warc.gz" if data[:2] == b"\x1f\x8b" else "warc"
+    return UPLOAD_EXTENSIONS.get(media_type, "bin")
+
+
 def _sniff_upload(data: bytes) -> str:
     head = data[:16]
     if head.startswith(b"\x1f\x8b"):
@@ -322,7 +345,7 @@ def capture_upload(
             ) from None
         url, status = response.url or "", response.status
         text = _warc_text(response)
-    digest = hashlib.sha256(data).hexdigest()
+    file_path, digest = blob_save(data, upload_extension(data, media_type))
     capture = Capture.objects.create(
         workspace=workspace,
         source=source,
@@ -332,7 +355,7 @@ def capture_upload(
         captured_at=captured_at,
         status_code=status,
         media_type=media_type,
-        file=data,
+        file_path=file_path,
         file_name=file_name[:255],
         file_sha256=digest,
         text=text,
@@ -364,7 +387,6 @@ def latest_capture(source: Source) -> Capture | None:
         Capture.objects.filter(workspace_id=source.workspace_id, source=source)
         .exclude(text_sha256="")
         .order_by("-captured_at", "-id")
-        .defer("warc", "file", "screenshot", "pdf")
         .first()
     )
 
@@ -411,3 +433,38 @@ def source_link_check(*, source: Source, actor: Any = None) -> str:
     source.link_status, source.link_detail = status, locked.link_detail
     source.link_checked_at = locked.link_checked_at
     return status
+
+
+def sources_due_for_link_check(
+    *, workspace: Workspace | None = None, older_than_hours: float = 0
+) -> list[Source]:
+    """Cited sources (any workspace, or one), skipping those checked in the last hours."""
+    sources = Source.objects.filter(evidence__isnull=False).distinct().select_related("workspace")
+    if workspace is not None:
+        sources = sources.filter(workspace=workspace)
+    if older_than_hours:
+        cutoff = timezone.now() - dt.timedelta(hours=older_than_hours)
+        sources = sources.filter(Q(link_checked_at__isnull=True) | Q(link_checked_at__lt=cutoff))
+    return list(sources.order_by("id"))
+
+
+def links_check_due(
+    *,
+    workspace: Workspace | None = None,
+    older_than_hours: float = 0,
+    progress: Callable[[Iterable[Source]], Iterable[Source]] = lambda sources: sources,
+    found: Callable[[Source, str], None] = lambda source, status: None,
+) -> dict[str, int]:
+    """Check every due cited source's link as the system; returns the count per status.
+
+    The periodic task and `manage.py check_links` both run this. `found` hears of each
+    source that is not live and unchanged.
+    """
+    counts = {status: 0 for status in (LinkStatus.OK, LinkStatus.CHANGED, LinkStatus.GONE)}
+    due = sources_due_for_link_check(workspace=workspace, older_than_hours=older_than_hours)
+    for source in progress(due):
+        status = source_link_check(source=source)
+        counts[status] += 1
+        if status != LinkStatus.OK:
+            found(source, status)
+    return {str(status): count for status, count in counts.items()}

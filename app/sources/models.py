@@ -71,9 +71,12 @@ class Source(models.Model):
 class Capture(models.Model):
     """A preserved copy of a source or article page at one moment, with its hashes.
 
-    Immutable (a trigger refuses UPDATE) and checked on INSERT: each stored file's
-    SHA-256 must be the hash of its bytes. A fetch keeps the exchange as a WARC file
-    and the extracted text; an upload keeps the file as given (WARC, PDF or image).
+    Immutable (a trigger refuses UPDATE) and checked on INSERT: the text's SHA-256
+    must be the hash of the text, and each file's name in the storage folder must be
+    its SHA-256 (`app.core.blobs`: content-addressed, checked again when read). A fetch
+    keeps the exchange as a WARC file and the extracted text; an upload keeps the file
+    as given (WARC, PDF or image). The files live in Django's default storage, not in
+    the database (`0006_capture_files_in_storage` moved older rows' bytes there).
     """
 
     class Kind(models.TextChoices):
@@ -103,15 +106,16 @@ class Capture(models.Model):
     last_modified = models.CharField(max_length=100, blank=True)
     # The response body as transmitted, hashed; the same digest is in the WARC record.
     payload_sha256 = models.CharField(max_length=64, blank=True)
-    warc = models.BinaryField(null=True, blank=True, editable=False)
+    # Names in the default storage (`captures/ab/<sha256>.<ext>`); empty when absent.
+    warc_path = models.CharField(max_length=100, blank=True, editable=False)
     warc_sha256 = models.CharField(max_length=64, blank=True)
     # An uploaded file (WARC, PDF or image) as given.
-    file = models.BinaryField(null=True, blank=True, editable=False)
+    file_path = models.CharField(max_length=100, blank=True, editable=False)
     file_name = models.CharField(max_length=255, blank=True)
     file_sha256 = models.CharField(max_length=64, blank=True)
-    screenshot = models.BinaryField(null=True, blank=True, editable=False)
+    screenshot_path = models.CharField(max_length=100, blank=True, editable=False)
     screenshot_sha256 = models.CharField(max_length=64, blank=True)
-    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    pdf_path = models.CharField(max_length=100, blank=True, editable=False)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     # Why there is no screenshot/PDF (e.g. Chromium not installed); empty when there is.
     render_note = models.CharField(max_length=300, blank=True)
@@ -142,15 +146,21 @@ class Capture(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    models.Q(kind="upload", file__isnull=False)
-                    | models.Q(kind="fetch", warc__isnull=False)
+                    (models.Q(kind="upload") & ~models.Q(file_path=""))
+                    | (models.Q(kind="fetch") & ~models.Q(warc_path=""))
                 ),
-                name="capture_keeps_its_evidence",
+                name="capture_keeps_its_file",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.url or self.file_name} @ {self.captured_at:%Y-%m-%d %H:%M}"
+
+    def path_of(self, part: str) -> str:
+        """The storage name of a part ("warc", "file", "screenshot", "pdf"), or ""."""
+        if part not in ("warc", "file", "screenshot", "pdf"):
+            return ""
+        return getattr(self, f"{part}_path")
 
     @property
     def hashes(self) -> dict:

@@ -36,7 +36,7 @@ def capture_list(
     """The workspace's captures (of one source or article), newest first, without their files."""
     captures = Capture.objects.filter(
         workspace_id__in=workspace_ids_for(user), workspace=workspace
-    ).defer("warc", "file", "screenshot", "pdf", "text")
+    ).defer("text")
     if source is not None:
         captures = captures.filter(source=source)
     if article is not None:

@@ -42,6 +42,11 @@ class PublicContext:
     def claim_url(self, claim) -> str:
         return self.root + claim_path(claim)
 
+    def capture_url(self, pk: int) -> str:
+        """A cited source's capture on the public site (public only while a published
+        claim cites the source: `app.public.selectors.public_capture`)."""
+        return f"{self.root}captures/{pk}/"
+
     def organization(self) -> dict:
         org = {"@type": "Organization", "name": self.name, "url": self.url or self.root}
         if self.logo:

@@ -51,3 +51,37 @@ def test_capture_of_a_hostile_page_shows_text_and_screenshot_only(
     )
     assert overflow <= 1
     page.screenshot(path=screenshot_dir / "capture-390.png", full_page=True)
+
+
+def test_public_capture_of_a_hostile_page_at_390_px_right_to_left(
+    page, live_server, team, claim, served, settings, screenshot_dir
+):
+    """Published on a Persian site: the capture's public page, its text and screenshot only."""
+    from app.claims.models import Claim
+    from tests.public.conftest import enable_site, publish
+
+    settings.SANAD_CAPTURE_RENDER = True
+    enable_site(team, base_url="")
+    url = served.page("/hostile", HOSTILE_HTML)
+    evidence = evidence_add_with_source(claim=claim, url=url, stance="refutes", actor=team.reviewer)
+    capture = source_capture(workspace=team.workspace, source=evidence.source, actor=team.reviewer)
+    publish(Claim.objects.get(pk=claim.pk), team)
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.add_init_script(WATCH)
+    path = reverse("public-capture", kwargs={"slug": team.workspace.slug, "pk": capture.pk})
+    response = page.goto(live_server.url + path)
+    assert response.status == 200
+    page.wait_for_load_state("load")
+    assert page.evaluate("() => document.documentElement.dir") == "rtl"
+    assert page.evaluate("window.__pwned") is None
+    assert "The minister said the deal was signed" in page.locator("body").inner_text()
+    assert f"<script>{PWN}</script>" in page.locator(".capture-text").inner_text()
+    assert page.locator(".capture-text *:not(p)").count() == 0
+    assert capture.warc_sha256 in page.locator("dl.capture-facts").inner_text()
+    assert page.eval_on_selector("img.capture-screenshot", "img => img.naturalWidth") > 0
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 1
+    page.screenshot(path=screenshot_dir / "public-capture-fa-390.png", full_page=True)

@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.urls import reverse
 from warcio.archiveiterator import ArchiveIterator
 
 from app.articles.models import Snapshot
 from app.audit.models import AuditEvent
+from app.core.blobs import blob_read, blob_save
 from app.core.errors import PermissionDenied
 from app.core.warc import hex_from_warc_digest, read_response
 from app.sources import captures
@@ -60,7 +62,7 @@ def test_warc_payload_digest_matches_the_stored_hash_and_reads_back(team, page_s
         workspace=team.workspace, url=url, actor=team.reviewer
     ).capture
     capture.refresh_from_db()
-    warc = bytes(capture.warc)
+    warc = blob_read(capture.warc_path)
     assert hashlib.sha256(warc).hexdigest() == capture.warc_sha256
     assert capture.payload_sha256 == hashlib.sha256(body).hexdigest()
     records = list(ArchiveIterator(io.BytesIO(warc), check_digests="raise"))
@@ -123,6 +125,27 @@ def test_conditional_refetch_adds_a_snapshot_only_when_the_text_changed(team, pa
     assert Capture.objects.filter(article=article).count() == 3
 
 
+def test_check_again_uses_last_modified_when_the_server_sends_no_etag(team, page_server):
+    stamp = "Tue, 01 Dec 2026 08:00:00 GMT"
+
+    def page(handler):
+        if handler.headers.get("If-Modified-Since") == stamp:
+            return 304, {"Last-Modified": stamp}, b""
+        return 200, {"Last-Modified": stamp}, article_html("Dated", ["A dated story."] * 4).encode()
+
+    page_server.routes["/dated"] = Route(body=page)
+    first = captures.article_import_url(
+        workspace=team.workspace, url=page_server.url("/dated"), actor=team.reviewer
+    )
+    assert first.capture.last_modified == stamp and first.capture.etag == ""
+    again = captures.article_check_again(
+        workspace=team.workspace, article=first.result.article, actor=team.reviewer
+    )
+    assert again.not_modified
+    assert "If-None-Match" not in page_server.requests[-1][1]
+    assert Capture.objects.filter(article=first.result.article).count() == 1
+
+
 def test_refused_url_is_a_field_error_and_nothing_is_stored(team, connections):
     with pytest.raises(ValidationError) as refused:
         captures.article_import_url(
@@ -168,7 +191,7 @@ def test_database_refuses_a_capture_whose_hash_does_not_match(team, page_server)
             source=source,
             kind="upload",
             captured_at="2026-01-01T00:00:00Z",
-            file=b"%PDF-1.7",
+            file_path=blob_save(b"%PDF-1.7", "pdf")[0],
             file_sha256="0" * 64,
         )
 
@@ -188,7 +211,7 @@ def test_uploaded_pdf_and_warc_are_hashed(team, page_server):
     url = page_server.page("/w", article_html("Archived", ["The archived sentence."] * 4))
     live, _ = source_add(workspace=team.workspace, url=url, actor=team.reviewer)
     fetched = captures.source_capture(workspace=team.workspace, source=live, actor=team.reviewer)
-    warc = bytes(Capture.objects.get(pk=fetched.pk).warc)
+    warc = blob_read(Capture.objects.get(pk=fetched.pk).warc_path)
     uploaded = captures.capture_upload(
         workspace=team.workspace,
         data=warc,
@@ -264,9 +287,10 @@ def test_screenshot_and_pdf_are_rendered_in_chromium(team, page_server, settings
     source, _ = source_add(workspace=team.workspace, url=url, actor=team.reviewer)
     capture = captures.source_capture(workspace=team.workspace, source=source, actor=team.reviewer)
     capture.refresh_from_db()
-    assert bytes(capture.screenshot).startswith(b"\x89PNG")
-    assert bytes(capture.pdf).startswith(b"%PDF")
-    assert capture.screenshot_sha256 == hashlib.sha256(bytes(capture.screenshot)).hexdigest()
+    screenshot = blob_read(capture.screenshot_path)
+    assert screenshot.startswith(b"\x89PNG")
+    assert blob_read(capture.pdf_path).startswith(b"%PDF")
+    assert capture.screenshot_sha256 == hashlib.sha256(screenshot).hexdigest()
     assert _event(capture).after["sha256"]["pdf"] == capture.pdf_sha256
     assert capture.render_note == ""
 
@@ -276,3 +300,69 @@ def test_an_article_can_still_be_deleted_with_its_captures(team, page_server):
     imported = captures.article_import_url(workspace=team.workspace, url=url, actor=team.reviewer)
     imported.result.article.delete()
     assert not Capture.objects.filter(pk=imported.capture.pk).exists()
+
+
+def test_capture_files_live_in_storage_named_by_their_hash(team, page_server, _media_root):
+    url = page_server.page("/st", article_html("Stored", ["Kept as a file, not a row."] * 4))
+    source, _ = source_add(workspace=team.workspace, url=url, actor=team.reviewer)
+    capture = captures.source_capture(workspace=team.workspace, source=source, actor=team.reviewer)
+    sha = capture.warc_sha256
+    assert capture.warc_path == f"captures/{sha[:2]}/{sha}.warc.gz"
+    on_disk = _media_root / capture.warc_path
+    assert hashlib.sha256(on_disk.read_bytes()).hexdigest() == sha
+    pdf = b"%PDF-1.7\nsame bytes twice\n"
+    first, second = (
+        captures.capture_upload(
+            workspace=team.workspace, data=pdf, file_name=name, source=source, actor=team.reviewer
+        )
+        for name in ("a.pdf", "b.pdf")
+    )
+    assert first.file_path == second.file_path
+    assert len(list((_media_root / "captures").rglob("*.pdf"))) == 1
+
+
+def test_database_refuses_a_file_name_that_is_not_its_hash(team):
+    source, _ = source_add(
+        workspace=team.workspace, url="https://example.org/a", actor=team.reviewer
+    )
+    name, digest = blob_save(b"%PDF-1.7 real", "pdf")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Capture.objects.create(
+            workspace=team.workspace,
+            source=source,
+            kind="upload",
+            captured_at="2026-01-01T00:00:00Z",
+            file_path=name,
+            file_sha256=hashlib.sha256(b"other").hexdigest(),
+        )
+    # And with the matching hash it is accepted.
+    Capture.objects.create(
+        workspace=team.workspace,
+        source=source,
+        kind="upload",
+        captured_at="2026-01-01T00:00:00Z",
+        file_path=name,
+        file_sha256=digest,
+    )
+
+
+def test_a_file_altered_in_storage_is_never_served(client, team, page_server, _media_root):
+    source, _ = source_add(
+        workspace=team.workspace, url="https://example.org/a", actor=team.reviewer
+    )
+    capture = captures.capture_upload(
+        workspace=team.workspace,
+        data=b"%PDF-1.7 original",
+        file_name="a.pdf",
+        source=source,
+        actor=team.reviewer,
+    )
+    (_media_root / capture.file_path).write_bytes(b"%PDF-1.7 altered")
+    client.force_login(team.viewer)
+    response = client.get(
+        reverse(
+            "capture-part", kwargs={"slug": team.workspace.slug, "pk": capture.pk, "part": "file"}
+        )
+    )
+    assert response.status_code == 500
+    assert b"altered" not in response.content

@@ -12,8 +12,9 @@ from django.urls import reverse
 from app.articles.models import Article
 from app.claims.evidence import evidence_add_with_source
 from app.claims.services import claim_create
+from app.core.blobs import blob_read
 from app.sources import captures
-from app.sources.models import Capture, LinkStatus
+from app.sources.models import Capture, LinkStatus, Source
 from app.sources.services import source_add
 from tests.api.conftest import assert_error, issue_token, token_client
 from tests.exports.conftest import publish
@@ -122,7 +123,7 @@ def test_capture_files_download_as_attachments_with_their_hash(client, team, pag
     response = client.get(reverse("capture-part", kwargs=kwargs))
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Sanad-SHA256"] == capture.warc_sha256
-    assert response.content == bytes(Capture.objects.get(pk=capture.pk).warc)
+    assert response.content == blob_read(Capture.objects.get(pk=capture.pk).warc_path)
     kwargs["part"] = "screenshot"  # rendering was off: nothing to show
     assert client.get(reverse("capture-part", kwargs=kwargs)).status_code == 404
 
@@ -250,3 +251,32 @@ def test_claimreview_cites_the_sources_with_their_capture(client, team, page_ser
             "archivedAt": f"http://testserver/w/{team.workspace.slug}/sources/captures/{capture.pk}/",
         }
     ]
+
+
+def test_the_daily_task_marks_gone_and_changed_sources_once_a_day(team, claim, page_server):
+    from app.jobs import tasks
+
+    cited = {}
+    for path, text in (("/stays", "Stays the same."), ("/goes", "Goes away."), ("/edits", "V1.")):
+        url = page_server.page(path, article_html(path, [text] * 4))
+        evidence = evidence_add_with_source(
+            claim=claim, url=url, stance="supports", actor=team.reviewer
+        )
+        captures.source_capture(
+            workspace=team.workspace, source=evidence.source, actor=team.reviewer
+        )
+        cited[path] = evidence.source
+    del page_server.routes["/goes"]
+    page_server.page("/edits", article_html("/edits", ["V2, silently rewritten."] * 4))
+
+    assert tasks.check_links(timestamp=0) == {"ok": 1, "changed": 1, "gone": 1}
+    statuses = {path: Source.objects.get(pk=s.pk).link_status for path, s in cited.items()}
+    assert statuses == {
+        "/stays": LinkStatus.OK,
+        "/goes": LinkStatus.GONE,
+        "/edits": LinkStatus.CHANGED,
+    }
+    requests = len(page_server.requests)
+    # Run again the same day (a retry, a second worker): nothing is fetched again.
+    assert tasks.check_links(timestamp=0) == {"ok": 0, "changed": 0, "gone": 0}
+    assert len(page_server.requests) == requests

@@ -25,6 +25,7 @@ def test_the_scheduler_knows_each_periodic_task():
         "sanad.send_digests": "*/5 * * * *",
         "sanad.reconcile": "40 2 * * *",
         "sanad.retry_stalled_jobs": "* * * * *",
+        "sanad.check_links": "23 3 * * *",
     }
 
 

@@ -187,8 +187,8 @@ def test_the_page_costs_a_fixed_number_of_queries(
     url = page_url(fact_check)
     first = client.get(url)
     # Site, freshness, the claim with its article and quote context, and one query each
-    # for verdicts, evidence and the retraction.
-    with django_assert_num_queries(6):
+    # for verdicts, evidence, the cited sources' captures and the retraction.
+    with django_assert_num_queries(7):
         client.get(url)
     with django_assert_num_queries(2):  # site and freshness, then 304
         client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])

@@ -224,6 +224,10 @@ RULES: dict[str, Rule] = {
     "public-claim": Rule(
         {"GET": ANYONE}, objects={"pk": "published"}, extra={"text_slug": "mayor"}
     ),
+    # A capture of a source the published claim cites (tests/public/test_captures.py:
+    # any other capture, of the site or another workspace, answers 404).
+    "public-capture": Rule({"GET": ANYONE}, objects={"pk": "published_capture"}),
+    "public-capture-image": Rule({"GET": ANYONE}, objects={"pk": "published_capture"}),
 }
 # Patterns that are not endpoints of their own (static files in development) or that
 # answer the same for everyone (the API's catch-all 404, tested below).
@@ -320,11 +324,19 @@ def _populate(team) -> dict[str, object]:
         actor=team.reviewer,
     )
     published = _published(team, imported.snapshot)
+    published_capture = capture_upload(
+        workspace=team.workspace,
+        data=b"\x89PNG\r\n\x1a\nscreenshot",
+        file_name="audit.png",
+        source=published.evidence.get().source,
+        actor=team.reviewer,
+    )
     job = job_start(workspace=team.workspace, actor=team.admin, kind="export", params={})
     return {
         "job": job,
         "capture": capture,
         "published": published,
+        "published_capture": published_capture,
         "workspace": team.workspace,
         "article": imported.article,
         "snapshot": imported.snapshot,

@@ -1,24 +1,22 @@
 """Re-check cited sources' URLs: mark the ones whose page is gone or changed since the capture."""
 
-import datetime as dt
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
-from django.utils import timezone
 from tqdm import tqdm
 
-from app.sources.captures import source_link_check
-from app.sources.models import LinkStatus, Source
+from app.sources.captures import links_check_due
+from app.sources.models import LinkStatus
 from app.workspaces.models import Workspace
 
 
 class Command(BaseCommand):
     help = (
-        "Fetch each cited source again (run it periodically, e.g. daily from cron) and mark "
-        "sources whose page answers 4xx/5xx or cannot be reached (gone) or whose text "
-        "differs from the latest capture (changed). Exit code 0 even when links are broken: "
-        "broken links are findings, shown on claim pages and in the link report."
+        "Fetch each cited source again and mark sources whose page answers 4xx/5xx or "
+        "cannot be reached (gone) or whose text differs from the latest capture (changed). "
+        "The worker runs the same check daily (the `sanad.check_links` periodic task); this "
+        "command runs it now. Exit code 0 even when links are broken: broken links are "
+        "findings, shown on claim pages and in the link report."
     )
 
     def add_arguments(self, parser):
@@ -32,27 +30,23 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, workspace=None, older_than_hours=0, no_progress=False, **options):
-        sources = (
-            Source.objects.filter(evidence__isnull=False).distinct().select_related("workspace")
-        )
+        target = None
         if workspace:
             target = Workspace.objects.filter(slug=workspace).first()
             if target is None:
                 raise CommandError(f"No workspace with the slug {workspace!r}.")
-            sources = sources.filter(workspace=target)
-        if older_than_hours:
-            cutoff = timezone.now() - dt.timedelta(hours=older_than_hours)
-            sources = sources.filter(
-                Q(link_checked_at__isnull=True) | Q(link_checked_at__lt=cutoff)
+
+        def found(source, status):
+            self.stdout.write(
+                f"{status.upper()} source {source.pk} {source.url}: {source.link_detail}"
             )
-        counts = {status: 0 for status in (LinkStatus.OK, LinkStatus.CHANGED, LinkStatus.GONE)}
-        for source in tqdm(list(sources.order_by("id")), disable=no_progress, file=sys.stderr):
-            status = source_link_check(source=source)
-            counts[status] += 1
-            if status != LinkStatus.OK:
-                self.stdout.write(
-                    f"{status.upper()} source {source.pk} {source.url}: {source.link_detail}"
-                )
+
+        counts = links_check_due(
+            workspace=target,
+            older_than_hours=older_than_hours,
+            progress=lambda due: tqdm(due, disable=no_progress, file=sys.stderr),
+            found=found,
+        )
         self.stdout.write(
             f"{counts[LinkStatus.OK]} live, {counts[LinkStatus.CHANGED]} changed, "
             f"{counts[LinkStatus.GONE]} gone."
