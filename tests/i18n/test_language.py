@@ -1,5 +1,7 @@
 """Which language a page speaks: the person's choice, their browser, the workspace."""
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -110,3 +112,10 @@ def test_api_errors_speak_the_browser_language(client, team):
         response.json()["error"]["message"]
         == "چنین نقطهٔ پایانی در API نیست؛ /api/v1/docs/ را ببینید."
     )
+
+
+def test_the_page_scripts_get_their_strings_in_the_page_language(client):
+    response = client.get(reverse("javascript-catalog"), HTTP_ACCEPT_LANGUAGE="fa")
+    assert response.status_code == 200
+    # The catalogue is JSON inside the script, non-ASCII letters escaped.
+    assert json.dumps("هنوز حکمی نیست") in response.content.decode()
