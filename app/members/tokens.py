@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from app.audit import events
 from app.audit.services import audit_append
@@ -71,7 +72,9 @@ def api_token_create(
         token_role = None
         errors["role"] = f"Unknown role “{role}”; choose one of {', '.join(Role.values)}."
     if token_role is not None and not own_role.includes(token_role):
-        errors["role"] = f"A token cannot do more than you: you are a {own_role.label.lower()}."
+        errors["role"] = _("A token cannot do more than you: you are a %(role)s.") % {
+            "role": own_role.label.lower()
+        }
     if expires_at is not None and expires_at <= timezone.now():
         errors["expires_at"] = "The expiry must lie in the future."
     if errors:
@@ -99,9 +102,9 @@ def api_token_revoke(*, token: ApiToken, actor: Any) -> ApiToken:
     """
     membership = membership_of(actor, token.workspace_id)
     if membership is None:
-        raise NotFound("No such token.")
+        raise NotFound(_("No such token."))
     if token.user_id != actor.pk and not membership.role_enum.includes(Role.ADMIN):
-        raise PermissionDenied("Only the token's owner or an admin can revoke it.")
+        raise PermissionDenied(_("Only the token's owner or an admin can revoke it."))
     current = ApiToken.objects.select_for_update().get(pk=token.pk)
     if current.revoked_at is not None:
         return current

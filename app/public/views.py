@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.encoding import iri_to_uri
 from django.utils.feedgenerator import Atom1Feed
@@ -28,6 +29,7 @@ from django.views.decorators.http import require_safe
 from app.claims.models import ClaimStatus
 from app.core.blobs import BlobError, blob_read
 from app.core.dates import format_both
+from app.core.i18n import language_fixed
 from app.core.markdown import render_markdown
 from app.core.text import direction_for
 from app.exports.records import ExportContext, claim_review
@@ -97,6 +99,7 @@ def _site_context(site: PublicSite, request: HttpRequest) -> dict:
     }
 
 
+@language_fixed
 @require_safe
 def claim_page(request: HttpRequest, slug: str, pk: int, text_slug: str = "") -> HttpResponse:
     """One fact-check; an old or missing slug redirects (301) to the current address."""
@@ -167,10 +170,12 @@ def claim_page(request: HttpRequest, slug: str, pk: int, text_slug: str = "") ->
         status = 410
     else:
         page["json_ld"] = json_ld(claim_review(claim, context))
-    response = HttpResponse(render_to_string("public/claim.html", page), status=status)
+    with translation.override(language):
+        response = HttpResponse(render_to_string("public/claim.html", page), status=status)
     return _cacheable(response, freshness, control)
 
 
+@language_fixed
 @require_safe
 def index(request: HttpRequest, slug: str) -> HttpResponse:
     """Published fact-checks, newest first: search words, rating and tag filters, pages."""
@@ -196,8 +201,8 @@ def index(request: HttpRequest, slug: str) -> HttpResponse:
         }
         for claim in page.object_list
     ]
-    response = HttpResponse(
-        render_to_string(
+    with translation.override(language):
+        html = render_to_string(
             "public/index.html",
             {
                 **_site_context(site, request),
@@ -212,10 +217,11 @@ def index(request: HttpRequest, slug: str) -> HttpResponse:
                 "tags": tags,
             },
         )
-    )
+    response = HttpResponse(html)
     return _cacheable(response, freshness)
 
 
+@language_fixed
 @require_safe
 def feed(request: HttpRequest, slug: str) -> HttpResponse:
     """The newest published fact-checks as an Atom feed (Django's feed generator)."""
@@ -226,10 +232,12 @@ def feed(request: HttpRequest, slug: str) -> HttpResponse:
         return cached
     root = public_context(site, _origin(request)).root
     language, _direction = _language(site)
+    with translation.override(language):
+        description = _("Published fact-checks")
     generator = Atom1Feed(
         title=site.name,
         link=root,
-        description=_("Published fact-checks"),
+        description=description,
         language=language,
         feed_url=root + "feed.atom",
         feed_guid=root,
@@ -250,6 +258,7 @@ def feed(request: HttpRequest, slug: str) -> HttpResponse:
     return _cacheable(response, freshness)
 
 
+@language_fixed
 @require_safe
 def sitemap(request: HttpRequest, slug: str) -> HttpResponse:
     """Every live fact-check page with its last change (sitemaps.org protocol).
@@ -277,6 +286,7 @@ def sitemap(request: HttpRequest, slug: str) -> HttpResponse:
     return _cacheable(response, freshness)
 
 
+@language_fixed
 @require_safe
 def site_robots(request: HttpRequest, slug: str) -> HttpResponse:
     """robots.txt for a site served from its own host: everything may be read."""
@@ -288,6 +298,7 @@ def site_robots(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+@language_fixed
 @require_safe
 def robots(request: HttpRequest) -> HttpResponse:
     """The app's own robots.txt: only the public fact-check pages are for crawlers."""

@@ -1,11 +1,13 @@
 """GET /api/v1/search: the selector behind the results page, as JSON."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from app.api.fields import LooseDateField
 from app.claims.models import ClaimStatus
 from app.search.models import Kind
 from app.search.selectors import MAX_QUERY_LENGTH, PAGE_SIZE, search
@@ -20,15 +22,15 @@ class SearchQuerySerializer(serializers.Serializer):
     )
     status = serializers.ChoiceField(choices=ClaimStatus.values, required=False, default="")
     verdict = serializers.IntegerField(required=False, min_value=1, default=None)
-    date_from = serializers.DateField(required=False, default=None)
-    date_to = serializers.DateField(required=False, default=None)
+    date_from = LooseDateField(required=False, default=None)
+    date_to = LooseDateField(required=False, default=None)
     page = serializers.IntegerField(required=False, min_value=1, max_value=500, default=1)
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=100)
 
     def validate(self, data):
         if data["date_from"] and data["date_to"] and data["date_from"] > data["date_to"]:
             raise serializers.ValidationError(
-                {"date_to": ["The end date is before the start date."]}
+                {"date_to": [_("The end date is before the start date.")]}
             )
         return data
 
@@ -42,7 +44,7 @@ class SearchHitSerializer(serializers.Serializer):
     url = serializers.CharField()
     status = serializers.CharField()
     verdict = serializers.CharField()
-    date = serializers.DateField(source="occurred_on", allow_null=True)
+    date = LooseDateField(source="occurred_on", allow_null=True)
     score = serializers.FloatField()
 
 
@@ -78,7 +80,7 @@ class SearchAPIView(APIView):
         if data.get("workspace"):
             workspace = workspace_list(user=request.user).filter(slug=data["workspace"]).first()
             if workspace is None:
-                raise NotFound("No such workspace.")
+                raise NotFound(_("No such workspace."))
         page = search(
             user=request.user,
             query=data["q"],

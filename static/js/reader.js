@@ -10,13 +10,18 @@
 
 import { domToStored, isBmpOnly, storedToDom, trimSpan } from "./offsets.js";
 
+// The page's strings come from the JavaScript catalogue (/jsi18n/) loaded before.
+const gettext = globalThis.gettext || ((text) => text);
+const ngettext = globalThis.ngettext || ((one, many, n) => (n === 1 ? one : many));
+const interpolate = globalThis.interpolate || ((text, values) => text.replace("%s", values[0]));
+
 const STATUSES = ["open", "in_review", "verdict_proposed", "published", "corrected"];
 const STATUS_LABELS = {
-  open: "Open",
-  in_review: "In review",
-  verdict_proposed: "Verdict proposed",
-  published: "Published",
-  corrected: "Corrected",
+  open: gettext("Open"),
+  in_review: gettext("In review"),
+  verdict_proposed: gettext("Verdict proposed"),
+  published: gettext("Published"),
+  corrected: gettext("Corrected"),
 };
 // Later highlights paint over earlier ones where they meet.
 const PRIORITY = { status: 0, verdict: 1, overlap: 2, focus: 3 };
@@ -428,7 +433,10 @@ function setUp(root) {
   function openMenu(found, rect) {
     menu = menu || buildMenu();
     menuReturnFocus = document.activeElement;
-    menu.querySelector(".claim-menu-title").textContent = `${found.length} claims cover this passage:`;
+    menu.querySelector(".claim-menu-title").textContent = interpolate(
+      ngettext("%s claim covers this passage:", "%s claims cover this passage:", found.length),
+      [found.length],
+    );
     const list = menu.querySelector("ul");
     list.replaceChildren(
       ...found.map((claim) => {
@@ -526,8 +534,8 @@ function setUp(root) {
       newButton.className = "new-claim-button";
       newButton.id = "new-claim-button";
       newButton.setAttribute("aria-keyshortcuts", "n");
-      newButton.title = "Make the selected passage a claim (shortcut: n)";
-      newButton.append("New claim ");
+      newButton.title = gettext("Make the selected passage a claim (shortcut: n)");
+      newButton.append(gettext("New claim") + " ");
       const key = document.createElement("kbd");
       key.textContent = "n";
       key.setAttribute("aria-hidden", "true");
