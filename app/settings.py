@@ -233,6 +233,15 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One cache for every worker process (the per-token API throttle counts across them):
+# Redis when REDIS_URL is set, else a table in the database (migration core 0002).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "core_cache"}
+}
+
 # Files that outlive a request (background exports): a folder every web node and worker
 # shares, never a node's own memory.
 SANAD_STORAGE_DIR = Path(os.environ.get("SANAD_STORAGE_DIR") or LOCAL_DIR / "storage")
@@ -277,12 +286,21 @@ STORAGES = {
     },
 }
 
-# Ed25519 key that signs audit checkpoints: generated on first use (mode 0600), never
-# committed; production should point this at a persistent secrets volume.
+# Ed25519 key that signs audit checkpoints: the key itself (PEM text in SANAD_SIGNING_KEY, so
+# that several web nodes and workers share one), or a file generated on first use (mode 0600),
+# never committed. Production must name one or the other: a key made silently in a
+# container's own disk would be replaced by a new one at each restart.
+if IS_PRODUCTION and not (
+    os.environ.get("SANAD_SIGNING_KEY_PATH") or os.environ.get("SANAD_SIGNING_KEY", "").strip()
+):
+    raise ImproperlyConfigured(
+        "SANAD_SIGNING_KEY_PATH must be set in production: the path of the audit signing "
+        "key on persistent storage (created there, mode 0600, on first use if missing), "
+        "or SANAD_SIGNING_KEY: the key itself (PKCS#8 PEM)."
+    )
 SANAD_SIGNING_KEY_PATH = Path(
     os.environ.get("SANAD_SIGNING_KEY_PATH", str(LOCAL_DIR / "audit-signing-key.pem"))
 )
-# Or the key itself (PEM text), so that several web nodes and workers share one key.
 SANAD_SIGNING_KEY = os.environ.get("SANAD_SIGNING_KEY", "")
 
 # Largest article accepted by an import (text as UTF-8, or the HTML page), in bytes.
@@ -359,8 +377,13 @@ if IS_PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    # Both bind every subdomain (preload: for good, via browsers' lists): the operator's call.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+    SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", default=False)
+    # `check --deploy` warns about both; they stay off unless asked for, on purpose.
+    SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
+# X-Forwarded-Proto is believed only behind a proxy that sets it (anyone else could send it).
+if _env_bool("SANAD_TRUST_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

@@ -233,6 +233,7 @@ def server_env(database: str) -> dict[str, str]:
         SANAD_ENV="production",
         SECRET_KEY=os.environ["SECRET_KEY"],
         ALLOWED_HOSTS="127.0.0.1",
+        SANAD_SIGNING_KEY_PATH=str(BASE_DIR / ".local" / "bench-audit-signing-key.pem"),
         SECURE_SSL_REDIRECT="false",
         SANAD_API_TOKEN_RATE=API_THROTTLE_RATE,
         LOG_LEVEL="WARNING",

@@ -9,7 +9,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PRODUCTION = {"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "sanad.example.org"}
+PRODUCTION = {
+    "SECRET_KEY": "x" * 50,
+    "ALLOWED_HOSTS": "sanad.example.org",
+    "SANAD_SIGNING_KEY_PATH": "/run/secrets/sanad-audit-key.pem",
+}
 
 
 def _email_settings(**env) -> str:

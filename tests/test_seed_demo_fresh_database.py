@@ -3,38 +3,19 @@
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
-from urllib.parse import quote
 
-import psycopg
 import pytest
-from django.db import connection
+
+from tests.scratch_db import scratch_database
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
 def empty_database(django_db_blocker):
-    with django_db_blocker.unblock():
-        params = connection.settings_dict
-    name = f"sanad_fresh_{uuid.uuid4().hex[:10]}"
-    admin = psycopg.connect(
-        host=params["HOST"] or None,
-        port=params["PORT"] or None,
-        user=params["USER"] or None,
-        password=params["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    )
-    admin.execute(f'CREATE DATABASE "{name}"')
-    host = quote(params["HOST"] or "localhost", safe="")
-    port = f":{params['PORT']}" if params["PORT"] else ""
-    try:
-        yield f"postgresql://{quote(params['USER'] or '', safe='')}@{host}{port}/{name}"
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    with django_db_blocker.unblock(), scratch_database("sanad_fresh") as url:
+        yield url
 
 
 def test_seed_demo_migrates_a_fresh_database_by_itself(empty_database):

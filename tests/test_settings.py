@@ -10,19 +10,39 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _load_settings(**env) -> subprocess.CompletedProcess:
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key
-        not in {"SANAD_ENV", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
-    }
+# Variables of the calling environment that would change what the settings say.
+_CLEARED = {
+    "SANAD_ENV",
+    "SECRET_KEY",
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "DJANGO_SETTINGS_MODULE",
+    "REDIS_URL",
+    "SANAD_TRUST_PROXY",
+    "SANAD_SIGNING_KEY_PATH",
+    "SECURE_HSTS_PRELOAD",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+}
+# What a production deployment must give.
+PRODUCTION = {
+    "SECRET_KEY": "x" * 50,
+    "ALLOWED_HOSTS": "sanad.example.org",
+    "SANAD_SIGNING_KEY_PATH": "/run/secrets/sanad-audit-key.pem",
+}
+
+
+def _load_settings(
+    code: str = (
+        "print(s.DEBUG, s.ALLOWED_HOSTS, s.SESSION_COOKIE_SECURE, s.SECURE_HSTS_SECONDS,"
+        " s.DATABASES['default']['CONN_MAX_AGE'])"
+    ),
+    **env,
+) -> subprocess.CompletedProcess:
+    environment = {key: value for key, value in os.environ.items() if key not in _CLEARED}
     environment.update(env)
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='app.settings'; django.setup();"
-        "from django.conf import settings as s;"
-        "print(s.DEBUG, s.ALLOWED_HOSTS, s.SESSION_COOKIE_SECURE, s.SECURE_HSTS_SECONDS,"
-        " s.DATABASES['default']['CONN_MAX_AGE'])"
+        "from django.conf import settings as s;" + code
     )
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -41,9 +61,67 @@ def test_production_is_the_default_and_needs_a_secret_key():
 
 
 def test_production_settings_are_locked_down():
-    result = _load_settings(SECRET_KEY="x" * 50, ALLOWED_HOSTS="sanad.example.org")
+    result = _load_settings(**PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("False ['sanad.example.org'] True 31536000 600")
+
+
+def test_production_needs_a_configured_audit_signing_key():
+    without = {key: value for key, value in PRODUCTION.items() if key != "SANAD_SIGNING_KEY_PATH"}
+    result = _load_settings(**without)
+    assert result.returncode != 0
+    assert "SANAD_SIGNING_KEY_PATH must be set in production" in result.stderr
+
+    # The key itself in the environment (shared by several nodes) is configured too.
+    result = _load_settings(**without, SANAD_SIGNING_KEY="-----BEGIN PRIVATE KEY-----")
+    assert result.returncode == 0, result.stderr
+
+    # Development keeps making one under .local/ on first use.
+    result = _load_settings("print(s.SANAD_SIGNING_KEY_PATH)", SANAD_ENV="development")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith(".local/audit-signing-key.pem")
+
+
+_SECURITY = (
+    "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD,"
+    " s.SECURE_PROXY_SSL_HEADER)"
+)
+
+
+def test_proxy_header_and_hsts_reach_are_off_unless_asked_for():
+    result = _load_settings(_SECURITY, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    # A client's own X-Forwarded-Proto is not believed; HSTS covers this host only.
+    assert result.stdout.strip() == "31536000 False False None"
+
+
+def test_the_operator_opts_in_to_the_proxy_header_and_hsts_preload():
+    result = _load_settings(
+        _SECURITY,
+        **PRODUCTION,
+        SANAD_TRUST_PROXY="1",
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="true",
+        SECURE_HSTS_PRELOAD="true",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "31536000 True True ('HTTP_X_FORWARDED_PROTO', 'https')"
+
+
+_CACHE = "c = s.CACHES['default']; print(c['BACKEND'], c['LOCATION'])"
+
+
+def test_the_shared_cache_is_a_database_table_by_default():
+    result = _load_settings(_CACHE, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.core.cache.backends.db.DatabaseCache core_cache"
+
+
+def test_the_shared_cache_is_redis_when_redis_url_is_set():
+    result = _load_settings(_CACHE, **PRODUCTION, REDIS_URL="redis://cache.internal:6379/2")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "django.core.cache.backends.redis.RedisCache redis://cache.internal:6379/2"
+    )
 
 
 def test_development_mode_turns_debug_on_for_localhost():

@@ -15,9 +15,12 @@ from django.conf import settings
 from django.db import DatabaseError, connections
 
 PIN_COOKIE = "sanad_primary_until"
+# The database cache's stand-in model (django.core.cache.backends.db): its writes are
+# counters and memos, not the user's data, so they pin nothing to the primary.
+CACHE_LABEL = "django_cache"
 # App labels whose reads must see the primary's latest state.
 PRIMARY_ONLY = frozenset(
-    {"audit", "jobs", "procrastinate", "sessions", "auth", "accounts", "axes", "api"}
+    {"audit", "jobs", "procrastinate", "sessions", "auth", "accounts", "axes", "api", CACHE_LABEL}
 )
 
 _pinned: ContextVar[bool] = ContextVar("sanad_pinned_to_primary", default=False)
@@ -81,7 +84,8 @@ class ReplicaRouter:
         return usable_replica() or "default"
 
     def db_for_write(self, model, **hints):
-        _wrote.set(True)
+        if model._meta.app_label != CACHE_LABEL:
+            _wrote.set(True)
         return "default"
 
     def allow_relation(self, obj1, obj2, **hints):

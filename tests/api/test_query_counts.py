@@ -18,8 +18,10 @@ from tests.exports.conftest import cite
 pytestmark = pytest.mark.django_db
 
 # Every token request: the token (with its user and workspace), the membership (read
-# once per request), the workspace by slug.
-TOKEN_REQUEST = 3
+# once per request), the workspace by slug; then the token's throttle count in the shared
+# database cache: read, and written back (SAVEPOINT, the table's size for culling, the
+# key's row, its INSERT or UPDATE, RELEASE).
+TOKEN_REQUEST = 3 + 6
 CREATE_QUERIES = TOKEN_REQUEST + len(
     ["snapshot", "SAVEPOINT", "INSERT claim", "chain lock + head", "INSERT event", "RELEASE"]
 )

@@ -1,7 +1,5 @@
 from django.db import migrations
 
-from app.core.migration_sql import composite_foreign_key
-
 SNAPSHOT_GUARD = r"""
 CREATE FUNCTION articles_snapshot_guard() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -36,12 +34,12 @@ class Migration(migrations.Migration):
 
     dependencies = [("articles", "0001_initial")]
     operations = [
-        composite_foreign_key(
-            table="articles_snapshot",
-            name="snapshot_article_same_workspace_fk",
-            columns=["workspace_id", "article_id"],
-            ref_table="articles_article",
-            ref_columns=["workspace_id", "id"],
+        migrations.RunSQL(
+            sql=(
+                'ALTER TABLE "articles_snapshot" ADD CONSTRAINT "snapshot_article_same_workspace_fk"'
+                ' FOREIGN KEY ("workspace_id", "article_id") REFERENCES "articles_article" ("workspace_id", "id")'
+            ),
+            reverse_sql='ALTER TABLE "articles_snapshot" DROP CONSTRAINT "snapshot_article_same_workspace_fk"',
         ),
         migrations.RunSQL(
             sql=SNAPSHOT_GUARD,

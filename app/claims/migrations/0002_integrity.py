@@ -1,7 +1,5 @@
 from django.db import migrations
 
-from app.core.migration_sql import composite_foreign_key
-
 CLAIM_ANCHOR_GUARD = r"""
 CREATE FUNCTION claims_claim_anchor_guard() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -31,26 +29,26 @@ class Migration(migrations.Migration):
 
     dependencies = [("claims", "0001_initial"), ("articles", "0002_integrity")]
     operations = [
-        composite_foreign_key(
-            table="claims_claim",
-            name="claim_snapshot_same_workspace_and_article_fk",
-            columns=["workspace_id", "article_id", "snapshot_id"],
-            ref_table="articles_snapshot",
-            ref_columns=["workspace_id", "article_id", "id"],
+        migrations.RunSQL(
+            sql=(
+                'ALTER TABLE "claims_claim" ADD CONSTRAINT "claim_snapshot_same_workspace_and_article_fk"'
+                ' FOREIGN KEY ("workspace_id", "article_id", "snapshot_id") REFERENCES "articles_snapshot" ("workspace_id", "article_id", "id")'
+            ),
+            reverse_sql='ALTER TABLE "claims_claim" DROP CONSTRAINT "claim_snapshot_same_workspace_and_article_fk"',
         ),
-        composite_foreign_key(
-            table="claims_claim",
-            name="claim_rating_same_workspace_fk",
-            columns=["workspace_id", "rating_id"],
-            ref_table="claims_rating",
-            ref_columns=["workspace_id", "id"],
+        migrations.RunSQL(
+            sql=(
+                'ALTER TABLE "claims_claim" ADD CONSTRAINT "claim_rating_same_workspace_fk"'
+                ' FOREIGN KEY ("workspace_id", "rating_id") REFERENCES "claims_rating" ("workspace_id", "id")'
+            ),
+            reverse_sql='ALTER TABLE "claims_claim" DROP CONSTRAINT "claim_rating_same_workspace_fk"',
         ),
-        composite_foreign_key(
-            table="claims_comment",
-            name="comment_claim_same_workspace_fk",
-            columns=["workspace_id", "claim_id"],
-            ref_table="claims_claim",
-            ref_columns=["workspace_id", "id"],
+        migrations.RunSQL(
+            sql=(
+                'ALTER TABLE "claims_comment" ADD CONSTRAINT "comment_claim_same_workspace_fk"'
+                ' FOREIGN KEY ("workspace_id", "claim_id") REFERENCES "claims_claim" ("workspace_id", "id")'
+            ),
+            reverse_sql='ALTER TABLE "claims_comment" DROP CONSTRAINT "comment_claim_same_workspace_fk"',
         ),
         migrations.RunSQL(
             sql=CLAIM_ANCHOR_GUARD,

@@ -5,8 +5,6 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from app.core.migration_sql import composite_foreign_key
-
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -158,18 +156,18 @@ class Migration(migrations.Migration):
                 condition=models.Q(("summary", ""), _negated=True), name="verdict_summary_not_empty"
             ),
         ),
-        composite_foreign_key(
-            table="claims_verdict",
-            name="verdict_claim_same_workspace_fk",
-            columns=["workspace_id", "claim_id"],
-            ref_table="claims_claim",
-            ref_columns=["workspace_id", "id"],
+        migrations.RunSQL(
+            sql=(
+                'ALTER TABLE "claims_verdict" ADD CONSTRAINT "verdict_claim_same_workspace_fk"'
+                ' FOREIGN KEY ("workspace_id", "claim_id") REFERENCES "claims_claim" ("workspace_id", "id")'
+            ),
+            reverse_sql='ALTER TABLE "claims_verdict" DROP CONSTRAINT "verdict_claim_same_workspace_fk"',
         ),
-        composite_foreign_key(
-            table="claims_verdict",
-            name="verdict_rating_same_workspace_fk",
-            columns=["workspace_id", "rating_id"],
-            ref_table="claims_rating",
-            ref_columns=["workspace_id", "id"],
+        migrations.RunSQL(
+            sql=(
+                'ALTER TABLE "claims_verdict" ADD CONSTRAINT "verdict_rating_same_workspace_fk"'
+                ' FOREIGN KEY ("workspace_id", "rating_id") REFERENCES "claims_rating" ("workspace_id", "id")'
+            ),
+            reverse_sql='ALTER TABLE "claims_verdict" DROP CONSTRAINT "verdict_rating_same_workspace_fk"',
         ),
     ]

@@ -4,8 +4,6 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from app.core.migration_sql import composite_foreign_key
-
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -73,18 +71,18 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        composite_foreign_key(
-            table="claims_claimrelation",
-            name="claim_relation_claim_same_workspace_fk",
-            columns=["workspace_id", "claim_id"],
-            ref_table="claims_claim",
-            ref_columns=["workspace_id", "id"],
+        migrations.RunSQL(
+            sql=(
+                'ALTER TABLE "claims_claimrelation" ADD CONSTRAINT "claim_relation_claim_same_workspace_fk"'
+                ' FOREIGN KEY ("workspace_id", "claim_id") REFERENCES "claims_claim" ("workspace_id", "id")'
+            ),
+            reverse_sql='ALTER TABLE "claims_claimrelation" DROP CONSTRAINT "claim_relation_claim_same_workspace_fk"',
         ),
-        composite_foreign_key(
-            table="claims_claimrelation",
-            name="claim_relation_related_same_workspace_fk",
-            columns=["workspace_id", "related_id"],
-            ref_table="claims_claim",
-            ref_columns=["workspace_id", "id"],
+        migrations.RunSQL(
+            sql=(
+                'ALTER TABLE "claims_claimrelation" ADD CONSTRAINT "claim_relation_related_same_workspace_fk"'
+                ' FOREIGN KEY ("workspace_id", "related_id") REFERENCES "claims_claim" ("workspace_id", "id")'
+            ),
+            reverse_sql='ALTER TABLE "claims_claimrelation" DROP CONSTRAINT "claim_relation_related_same_workspace_fk"',
         ),
     ]

@@ -4,8 +4,6 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from app.core.migration_sql import composite_foreign_key
-
 # Retraction adds a status: a retracted claim stays frozen like a published one (its
 # words are what the tombstone and history show), and the claimant's type joins the
 # public words. A decided retraction never changes.
@@ -232,12 +230,12 @@ class Migration(migrations.Migration):
                 name="retraction_reason_not_empty",
             ),
         ),
-        composite_foreign_key(
-            table="claims_retraction",
-            name="retraction_claim_same_workspace_fk",
-            columns=["workspace_id", "claim_id"],
-            ref_table="claims_claim",
-            ref_columns=["workspace_id", "id"],
+        migrations.RunSQL(
+            sql=(
+                'ALTER TABLE "claims_retraction" ADD CONSTRAINT "retraction_claim_same_workspace_fk"'
+                ' FOREIGN KEY ("workspace_id", "claim_id") REFERENCES "claims_claim" ("workspace_id", "id")'
+            ),
+            reverse_sql='ALTER TABLE "claims_retraction" DROP CONSTRAINT "retraction_claim_same_workspace_fk"',
         ),
         migrations.RunSQL(FROZEN, FROZEN_BEFORE),
         migrations.RunSQL(RETRACTION_FROZEN, RETRACTION_UNFROZEN),

@@ -30,6 +30,32 @@ $$;
 SELECT search_index_article(id) FROM articles_article;
 """
 
+# Unapplying puts back 0002's function, which writes no `body_document`: it runs before
+# the column is dropped (operations reverse in reverse order), so imports keep working.
+PREVIOUS_ARTICLE_SQL = r"""
+CREATE OR REPLACE FUNCTION search_index_article(target bigint) RETURNS void
+LANGUAGE sql AS $$
+    INSERT INTO search_searchentry AS e (workspace_id, kind, object_id, article_id, claim_id,
+        title, body, status, rating_id, occurred_on, direction, document, fuzzy, fuzzy_alt)
+    SELECT a.workspace_id, 'article', a.id, a.id, NULL, a.title, coalesce(s.text, ''), '',
+        NULL, coalesce(a.published_on, (a.created_at AT TIME ZONE 'UTC')::date), a.direction,
+        search_vector(a.title, 'A')
+            || search_vector(concat_ws(' ', a.outlet, a.author), 'C')
+            || search_vector(s.text, 'C'),
+        sanad_fold(a.title), ''
+    FROM articles_article a
+    LEFT JOIN LATERAL (
+        SELECT text FROM articles_snapshot WHERE article_id = a.id ORDER BY number DESC LIMIT 1
+    ) s ON true
+    WHERE a.id = target
+    ON CONFLICT (kind, object_id) DO UPDATE SET
+        title = EXCLUDED.title, body = EXCLUDED.body, occurred_on = EXCLUDED.occurred_on,
+        direction = EXCLUDED.direction, document = EXCLUDED.document, fuzzy = EXCLUDED.fuzzy;
+$$;
+
+SELECT search_index_article(id) FROM articles_article;
+"""
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -49,5 +75,5 @@ class Migration(migrations.Migration):
                 fields=["body_document"], name="search_body_document_gin"
             ),
         ),
-        migrations.RunSQL(sql=ARTICLE_SQL, reverse_sql=migrations.RunSQL.noop),
+        migrations.RunSQL(sql=ARTICLE_SQL, reverse_sql=PREVIOUS_ARTICLE_SQL),
     ]

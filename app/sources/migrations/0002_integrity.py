@@ -1,25 +1,23 @@
 from django.db import migrations
 
-from app.core.migration_sql import composite_foreign_key
-
 
 class Migration(migrations.Migration):
     """Evidence may only link a claim and a source of the same workspace."""
 
     dependencies = [("sources", "0001_initial"), ("claims", "0002_integrity")]
     operations = [
-        composite_foreign_key(
-            table="sources_evidence",
-            name="evidence_claim_same_workspace_fk",
-            columns=["workspace_id", "claim_id"],
-            ref_table="claims_claim",
-            ref_columns=["workspace_id", "id"],
+        migrations.RunSQL(
+            sql=(
+                'ALTER TABLE "sources_evidence" ADD CONSTRAINT "evidence_claim_same_workspace_fk"'
+                ' FOREIGN KEY ("workspace_id", "claim_id") REFERENCES "claims_claim" ("workspace_id", "id")'
+            ),
+            reverse_sql='ALTER TABLE "sources_evidence" DROP CONSTRAINT "evidence_claim_same_workspace_fk"',
         ),
-        composite_foreign_key(
-            table="sources_evidence",
-            name="evidence_source_same_workspace_fk",
-            columns=["workspace_id", "source_id"],
-            ref_table="sources_source",
-            ref_columns=["workspace_id", "id"],
+        migrations.RunSQL(
+            sql=(
+                'ALTER TABLE "sources_evidence" ADD CONSTRAINT "evidence_source_same_workspace_fk"'
+                ' FOREIGN KEY ("workspace_id", "source_id") REFERENCES "sources_source" ("workspace_id", "id")'
+            ),
+            reverse_sql='ALTER TABLE "sources_evidence" DROP CONSTRAINT "evidence_source_same_workspace_fk"',
         ),
     ]

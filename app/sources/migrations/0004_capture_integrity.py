@@ -1,7 +1,5 @@
 from django.db import migrations
 
-from app.core.migration_sql import composite_foreign_key
-
 CAPTURE_GUARD = r"""
 CREATE FUNCTION sources_capture_guard() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -38,19 +36,19 @@ class Migration(migrations.Migration):
 
     dependencies = [("sources", "0003_captures_and_link_checks")]
     operations = [
-        composite_foreign_key(
-            table="sources_capture",
-            name="capture_source_same_workspace_fk",
-            columns=["workspace_id", "source_id"],
-            ref_table="sources_source",
-            ref_columns=["workspace_id", "id"],
+        migrations.RunSQL(
+            sql=(
+                'ALTER TABLE "sources_capture" ADD CONSTRAINT "capture_source_same_workspace_fk"'
+                ' FOREIGN KEY ("workspace_id", "source_id") REFERENCES "sources_source" ("workspace_id", "id")'
+            ),
+            reverse_sql='ALTER TABLE "sources_capture" DROP CONSTRAINT "capture_source_same_workspace_fk"',
         ),
-        composite_foreign_key(
-            table="sources_capture",
-            name="capture_article_same_workspace_fk",
-            columns=["workspace_id", "article_id"],
-            ref_table="articles_article",
-            ref_columns=["workspace_id", "id"],
+        migrations.RunSQL(
+            sql=(
+                'ALTER TABLE "sources_capture" ADD CONSTRAINT "capture_article_same_workspace_fk"'
+                ' FOREIGN KEY ("workspace_id", "article_id") REFERENCES "articles_article" ("workspace_id", "id")'
+            ),
+            reverse_sql='ALTER TABLE "sources_capture" DROP CONSTRAINT "capture_article_same_workspace_fk"',
         ),
         migrations.RunSQL(
             sql=CAPTURE_GUARD,
