@@ -78,6 +78,7 @@ RULES: dict[str, Rule] = {
     "home": Rule({"GET": SIGNED_IN}),
     "workspace-create": Rule({"GET": SIGNED_IN}),
     "workspace-home": Rule({"GET": "viewer"}),
+    "workspace-dashboard": Rule({"GET": "viewer"}),
     "workspace-members": Rule({"GET": "viewer"}),
     "workspace-member-add": Rule({"POST": "admin"}),
     "workspace-member-role": Rule({"POST": "admin"}, objects={"membership_id": "membership"}),
