@@ -4,7 +4,9 @@
 // button, `n` and the mouse all work on the same thing), moved in stored
 // code-point offsets along the sentences and words of selection.js.
 //
-// Keys (while the article text has focus; `?` anywhere):
+// Keys (while the article text has focus; `?` anywhere). The arrows leave a caret
+// or a selection made some other way to the browser (see `arrowsAreOurs`); the
+// letters always work.
 //   ↓ / j, ↑ / k             next / previous sentence
 //   Shift+↓ / J, Shift+↑ / K  extend / shrink by a sentence
 //   → ← (reading direction) / w, b        next / previous word
@@ -58,8 +60,21 @@ export function setUpKeyboard(text, panel) {
     return true;
   }
 
-  /** The first unit (sentence or word) at or below the top of the viewport. */
+  /** Stored offset of a caret in the text, or null. */
+  function caretOffset() {
+    const selection = window.getSelection();
+    if (!selection || selection.rangeCount === 0 || !selection.isCollapsed) return null;
+    if (!text.paragraphElementOf(selection.focusNode || root)) return null;
+    return text.storedOffsetOf(selection.focusNode, selection.focusOffset, "forward");
+  }
+
+  /** The unit at a caret in the text, else the first at or below the viewport's top. */
   function firstVisible(units) {
+    const caret = caretOffset();
+    if (caret !== null) {
+      const atCaret = units.find((unit) => unit.end > caret);
+      if (atCaret) return atCaret;
+    }
     for (const unit of units) {
       const range = text.rangeFor(unit.start, unit.end);
       if (range && range.getBoundingClientRect().bottom > 0) return unit;
@@ -103,6 +118,24 @@ export function setUpKeyboard(text, panel) {
     focus = next;
   }
 
+  /**
+   * Arrow keys belong to the browser while someone else holds the selection: a caret
+   * in the text (caret browsing) or a selection made with the mouse or Shift+arrows
+   * there extends by characters as usual. They move the cursor when there is no
+   * selection in the text, or when the selection is the cursor's own.
+   */
+  function arrowsAreOurs(key, shift) {
+    const selection = window.getSelection();
+    if (!selection || selection.rangeCount === 0) return true;
+    const inText = root.contains(selection.focusNode) || root.contains(selection.anchorNode);
+    if (!inText) return true;
+    // From a caret (a click, or caret browsing) ↑/↓ pick the sentence there; the
+    // others move or extend the caret by characters as the browser does.
+    if (selection.isCollapsed) return !shift && (key === "ArrowUp" || key === "ArrowDown");
+    const span = text.selectionSpan();
+    return Boolean(span && shown && span.start === shown.start && span.end === shown.end);
+  }
+
   function clear() {
     window.getSelection().removeAllRanges();
     anchor = focus = shown = null;
@@ -116,6 +149,7 @@ export function setUpKeyboard(text, panel) {
     const backward = rtl() ? "ArrowRight" : "ArrowLeft";
     const key = event.key;
     const shift = event.shiftKey;
+    if (key.startsWith("Arrow") && !arrowsAreOurs(key, shift)) return;
     let action = null;
     if ((key === "ArrowDown" && !shift) || key === "j") action = () => move(text.sentences(), 1);
     else if ((key === "ArrowUp" && !shift) || key === "k") action = () => move(text.sentences(), -1);
