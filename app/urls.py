@@ -27,6 +27,8 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("account/", account_views.account_view, name="account"),
+    path("account/preferences/", account_views.preferences_view, name="account-preferences"),
+    path("language/", account_views.language_set_view, name="language-set"),
     path("account/notifications/", notification_views.digest_view, name="account-digest"),
     path("account/verify/send/", account_views.verification_send_view, name="account-verify-send"),
     path("account/verify/<str:token>/", account_views.verify_view, name="account-verify"),

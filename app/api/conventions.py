@@ -3,6 +3,7 @@
 Resolving the URL's workspace needs the workspaces app: app/workspaces/api_conventions.py.
 """
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
@@ -33,7 +34,9 @@ def if_match_version(request, current_version: int) -> int:
     if len(value) >= 2 and value[0] == value[-1] == '"':
         value = value[1:-1]
     if not value.isdigit() or not value.isascii():
-        raise PreconditionFailed(f"If-Match {header!r} is not an ETag of this resource.")
+        raise PreconditionFailed(
+            _("If-Match %(header)s is not an ETag of this resource.") % {"header": repr(header)}
+        )
     return int(value)
 
 

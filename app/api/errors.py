@@ -11,6 +11,7 @@ change happened before the request or while it waited for the row lock.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler, set_rollback
@@ -21,13 +22,13 @@ from app.core.errors import DomainError, StaleVersion
 class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_code = "stale_version"
-    default_detail = "The resource changed since you read it; fetch it again."
+    default_detail = _("The resource changed since you read it; fetch it again.")
 
 
 class PreconditionRequired(exceptions.APIException):
     status_code = status.HTTP_428_PRECONDITION_REQUIRED
     default_code = "precondition_required"
-    default_detail = "Send If-Match with the ETag you read, so a newer change is not lost."
+    default_detail = _("Send If-Match with the ETag you read, so a newer change is not lost.")
 
 
 def error_body(status_code: int, code: str, message: str, fields: dict | None = None) -> dict:

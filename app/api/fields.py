@@ -1,5 +1,6 @@
 """Serializer fields shared by the API resources."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -17,7 +18,7 @@ class LooseDateField(serializers.Field):
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
-            raise serializers.ValidationError("Give the date as text, e.g. 2024-06-18.")
+            raise serializers.ValidationError(_("Give the date as text, e.g. 2024-06-18."))
         try:
             return read_date(data)
         except DateInputError as error:

@@ -4,6 +4,7 @@ import datetime as dt
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext as _
 from django_filters.fields import IsoDateTimeField
 
 
@@ -21,7 +22,9 @@ class UtcIsoDateTimeField(IsoDateTimeField):
         try:
             return moment.astimezone(dt.UTC)
         except OverflowError:
-            raise forms.ValidationError("This moment lies outside the supported range.") from None
+            raise forms.ValidationError(
+                _("This moment lies outside the supported range.")
+            ) from None
 
 
 class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):

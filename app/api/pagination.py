@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 
@@ -29,7 +30,8 @@ class ApiCursorPagination(CursorPagination):
             raise ValidationError(
                 {
                     self.page_size_query_param: [
-                        f"Give a whole number from 1 to {self.max_page_size}."
+                        _("Give a whole number from 1 to %(max_page_size)s.")
+                        % {"max_page_size": self.max_page_size}
                     ]
                 }
             )
@@ -40,7 +42,11 @@ class ApiCursorPagination(CursorPagination):
             return super().decode_cursor(request)
         except NotFound:
             raise ValidationError(
-                {self.cursor_query_param: ["Use the cursor of a `next` or `previous` link as is."]}
+                {
+                    self.cursor_query_param: [
+                        _("Use the cursor of a `next` or `previous` link as is.")
+                    ]
+                }
             ) from None
 
     def get_schema_operation_parameters(self, view):

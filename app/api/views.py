@@ -3,6 +3,7 @@
 from csp.decorators import csp_update
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import serializers
@@ -56,7 +57,7 @@ def api_root(request):
 @permission_classes([AllowAny])
 def api_not_found(request, rest=""):
     """Unknown paths under /api/v1/ answer in the API's error shape, not an HTML page."""
-    raise NotFound("No such API endpoint; see /api/v1/docs/.")
+    raise NotFound(_("No such API endpoint; see /api/v1/docs/."))
 
 
 # Swagger UI draws its icons as data: SVG images; only this page may load them.

@@ -1,5 +1,6 @@
 """API of articles and their snapshots; imports go through the same services as the browser."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -112,7 +113,9 @@ class ArticleImportSerializer(serializers.Serializer):
                 message = "Give the article as `text` or as `html`."
             raise serializers.ValidationError({"text": [message], "html": [message]})
         if has_html and data.get("trim"):
-            raise serializers.ValidationError({"trim": ["Trimming applies to pasted text only."]})
+            raise serializers.ValidationError(
+                {"trim": [_("Trimming applies to pasted text only.")]}
+            )
         return data
 
 

@@ -27,6 +27,8 @@ from urllib.parse import urljoin
 import trafilatura
 from charset_normalizer import from_bytes
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from justext.core import ParagraphMaker, classify_paragraphs, revise_paragraph_classification
 from justext.utils import get_stoplist
 from lxml.html import HtmlElement
@@ -61,28 +63,28 @@ _BOMS = (
 )
 # Magic numbers of formats people upload by mistake instead of a saved web page.
 _BINARY_SIGNATURES = (
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"%PDF-", "a PDF document"),
-    (b"PK\x03\x04", "a ZIP archive or office document"),
-    (b"\x1f\x8b", "a gzip-compressed file"),
-    (b"\x28\xb5\x2f\xfd", "a zstd-compressed file"),
-    (b"BZh", "a bzip2-compressed file"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"Rar!\x1a\x07", "a RAR archive"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office document"),
-    (b"\x7fELF", "a program"),
-    (b"MZ\x90\x00", "a Windows program"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
-    (b"OggS", "an audio or video file"),
-    (b"ID3", "an MP3 file"),
-    (b"fLaC", "an audio file"),
-    (b"\x1a\x45\xdf\xa3", "a video file"),
-    (b"wOFF", "a web font"),
-    (b"wOF2", "a web font"),
+    (b"\x89PNG\r\n\x1a\n", gettext_lazy("a PNG image")),
+    (b"\xff\xd8\xff", gettext_lazy("a JPEG image")),
+    (b"GIF87a", gettext_lazy("a GIF image")),
+    (b"GIF89a", gettext_lazy("a GIF image")),
+    (b"%PDF-", gettext_lazy("a PDF document")),
+    (b"PK\x03\x04", gettext_lazy("a ZIP archive or office document")),
+    (b"\x1f\x8b", gettext_lazy("a gzip-compressed file")),
+    (b"\x28\xb5\x2f\xfd", gettext_lazy("a zstd-compressed file")),
+    (b"BZh", gettext_lazy("a bzip2-compressed file")),
+    (b"7z\xbc\xaf\x27\x1c", gettext_lazy("a 7-Zip archive")),
+    (b"Rar!\x1a\x07", gettext_lazy("a RAR archive")),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", gettext_lazy("an old Microsoft Office document")),
+    (b"\x7fELF", gettext_lazy("a program")),
+    (b"MZ\x90\x00", gettext_lazy("a Windows program")),
+    (b"II*\x00", gettext_lazy("a TIFF image")),
+    (b"MM\x00*", gettext_lazy("a TIFF image")),
+    (b"OggS", gettext_lazy("an audio or video file")),
+    (b"ID3", gettext_lazy("an MP3 file")),
+    (b"fLaC", gettext_lazy("an audio file")),
+    (b"\x1a\x45\xdf\xa3", gettext_lazy("a video file")),
+    (b"wOFF", gettext_lazy("a web font")),
+    (b"wOF2", gettext_lazy("a web font")),
 )
 # Control bytes that never occur in text (ESC, SO and SI are left out: ISO-2022 uses them).
 _CONTROL_BYTES = bytes([*range(0x01, 0x09), 0x0B, *range(0x10, 0x1B), *range(0x1C, 0x20), 0x7F])
@@ -148,12 +150,12 @@ def _looks_binary(data: bytes) -> str | None:
         if data.startswith(signature):
             return what
     if data[4:8] == b"ftyp" or (data.startswith(b"RIFF") and data[8:12] in (b"WEBP", b"WAVE")):
-        return "an image, audio or video file"
+        return _("an image, audio or video file")
     head = data[:65536]
     if head.count(b"\x00") > len(head) * _NUL_SHARE:
-        return "a binary file"
+        return _("a binary file")
     if head and sum(head.count(bytes([b])) for b in _CONTROL_BYTES) > len(head) // 100:
-        return "a binary file"
+        return _("a binary file")
     return None
 
 
@@ -256,12 +258,15 @@ def decode_page(data: bytes, *, declared_charset: str | None = None) -> DecodedP
     and bytes no encoding reads are refused with a `ValidationError` on "html".
     """
     if not isinstance(data, bytes | bytearray | memoryview):
-        raise _html_error("The page must be uploaded as a file.")
+        raise _html_error(_("The page must be uploaded as a file."))
     data = bytes(data)
     if not data.strip():
-        raise _html_error("The file is empty.")
+        raise _html_error(_("The file is empty."))
     if len(data) > HTML_MAX_BYTES:
-        raise _html_error(f"The file is larger than {HTML_MAX_BYTES // 1_000_000} MB.")
+        raise _html_error(
+            _("The file is larger than %(megabytes)s MB.")
+            % {"megabytes": HTML_MAX_BYTES // 1_000_000}
+        )
 
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -269,13 +274,19 @@ def decode_page(data: bytes, *, declared_charset: str | None = None) -> DecodedP
                 return DecodedPage(data[len(bom) :].decode(encoding), encoding)
             except UnicodeDecodeError:
                 raise _html_error(
-                    f"The file starts with a {encoding.upper()} byte-order mark but is not "
-                    f"valid {encoding.upper()}."
+                    _(
+                        "The file starts with a %(encoding)s byte-order mark but is "
+                        "not valid %(encoding)s."
+                    )
+                    % {"encoding": encoding.upper()}
                 ) from None
 
     what = _looks_binary(data)
     if what:
-        raise _html_error(f"This looks like {what}, not a web page. Upload the saved HTML page.")
+        raise _html_error(
+            _("This looks like %(what)s, not a web page. Upload the saved HTML page.")
+            % {"what": what}
+        )
 
     warnings = []
     nuls = data.count(b"\x00")
@@ -309,8 +320,10 @@ def decode_page(data: bytes, *, declared_charset: str | None = None) -> DecodedP
     if guess is not None:
         return DecodedPage(guess[0], guess[1], warnings)
     raise _html_error(
-        "The page's character encoding could not be recognized. Save it again as UTF-8 "
-        "or paste the article text instead."
+        _(
+            "The page's character encoding could not be recognized. Save "
+            "it again as UTF-8 or paste the article text instead."
+        )
     )
 
 
@@ -367,7 +380,7 @@ class _Protection:
             protection.forward[ord(char)] = placeholder
             protection.backward[ord(placeholder)] = char
         if len(protection.forward) < len(wanted):  # pragma: no cover - needs ~50,000 scripts
-            raise _html_error("The page uses too many distinct characters to be processed.")
+            raise _html_error(_("The page uses too many distinct characters to be processed."))
         return protection
 
     def hide(self, text: str | None) -> str | None:
@@ -602,9 +615,12 @@ def _is_blank_line(line: str) -> bool:
 
 def _prepare_tree(html: str) -> HtmlElement:
     if not isinstance(html, str):
-        raise _html_error("The page must be text; decode it with decode_html() first.")
+        raise _html_error(_("The page must be text; decode it with decode_html() first."))
     if len(html) > HTML_MAX_BYTES:
-        raise _html_error(f"The page is larger than {HTML_MAX_BYTES // 1_000_000} MB.")
+        raise _html_error(
+            _("The page is larger than %(megabytes)s MB.")
+            % {"megabytes": HTML_MAX_BYTES // 1_000_000}
+        )
     if not html.strip():
         raise _html_error(NO_TEXT_MESSAGE)
     # Characters XML cannot hold make libxml2 give up; they never belong in text.

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from app.articles.services import article_import_html, article_import_text
 from app.core.dates import DateInputError, read_date
@@ -60,7 +61,10 @@ def import_file(path: Path, *, workspace, actor, entry: dict) -> Outcome:
                 text = data.decode("utf-8-sig")
             except UnicodeDecodeError as error:
                 raise ValidationError(
-                    {"text": f"The file is not UTF-8 text (byte {error.start})."}
+                    {
+                        "text": _("The file is not UTF-8 text (byte %(start)s).")
+                        % {"start": error.start}
+                    }
                 ) from None
             result = article_import_text(
                 workspace=workspace,

@@ -2,6 +2,7 @@ import base64
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from app.articles.models import Direction
 from app.core.forms import LooseDateField
@@ -28,7 +29,7 @@ class ArticleDetailsForm(forms.Form):
         max_length=500, required=False, widget=forms.TextInput(attrs={"dir": "auto"})
     )
     url = forms.CharField(
-        label="URL",
+        label=_("URL"),
         max_length=2000,
         required=False,
         widget=forms.URLInput(attrs={"dir": "ltr", "placeholder": "https://"}),
@@ -40,7 +41,7 @@ class ArticleDetailsForm(forms.Form):
         max_length=300, required=False, widget=forms.TextInput(attrs={"dir": "auto"})
     )
     published = LooseDateField(
-        label="Publication date",
+        label=_("Publication date"),
         help_text=(
             "Any common form: 2024-06-18, 18.06.2024, 18 June 2024, ۱۸ ژوئن ۲۰۲۴, ٢۹ خرداد ۱۴۰۳."
         ),
@@ -68,14 +69,14 @@ class ArticleEditForm(forms.Form):
     outlet = ArticleDetailsForm.base_fields["outlet"]
     author = ArticleDetailsForm.base_fields["author"]
     published_on = LooseDateField(
-        label="Publication date",
-        help_text="Gregorian or Solar Hijri: 2024-06-18, 18.06.2024, ۲۹ خرداد ۱۴۰۳.",
+        label=_("Publication date"),
+        help_text=_("Gregorian or Solar Hijri: 2024-06-18, 18.06.2024, ۲۹ خرداد ۱۴۰۳."),
     )
     language = forms.CharField(
         max_length=16,
         required=False,
         widget=forms.TextInput(attrs={"dir": "ltr"}),
-        help_text="A language code such as fa, ar or en.",
+        help_text=_("A language code such as fa, ar or en."),
     )
     direction = forms.ChoiceField(choices=Direction.choices)
 
@@ -92,7 +93,7 @@ class ArticleDateForm(forms.Form):
 
 class TextImportForm(ArticleDetailsForm):
     text = forms.CharField(
-        label="Article text",
+        label=_("Article text"),
         strip=False,  # the text is kept exactly as pasted
         widget=forms.Textarea(attrs={"dir": "auto", "rows": 16}),
     )
@@ -106,9 +107,9 @@ class TextImportForm(ArticleDetailsForm):
 
 
 class HtmlImportForm(ArticleDetailsForm):
-    html_file = forms.FileField(label="HTML file", required=False)
+    html_file = forms.FileField(label=_("HTML file"), required=False)
     html = forms.CharField(
-        label="…or paste the page's HTML",
+        label=_("…or paste the page's HTML"),
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"dir": "ltr", "rows": 8, "spellcheck": "false"}),
@@ -134,13 +135,15 @@ class HtmlImportForm(ArticleDetailsForm):
         try:
             return base64.b64decode(encoded, validate=True)
         except ValueError:
-            raise ValidationError("The page did not come through; choose the file again.") from None
+            raise ValidationError(
+                _("The page did not come through; choose the file again.")
+            ) from None
 
     def clean(self):
         data = super().clean()
         carried = data.get("page_base64")
         if not carried and not data.get("html_file") and not (data.get("html") or "").strip():
-            raise ValidationError("Choose an HTML file or paste the page's HTML.")
+            raise ValidationError(_("Choose an HTML file or paste the page's HTML."))
         return data
 
     def page(self) -> tuple[bytes, str | None]:

@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from app.workspaces.models import Workspace
 
 
 class Direction(models.TextChoices):
-    LTR = "ltr", "Left to right"
-    RTL = "rtl", "Right to left"
+    LTR = "ltr", _("Left to right")
+    RTL = "rtl", _("Right to left")
 
 
 class Article(models.Model):
@@ -61,14 +62,14 @@ class Snapshot(models.Model):
     """
 
     class Origin(models.TextChoices):
-        TEXT = "text", "Pasted text"
-        HTML = "html", "HTML upload"
-        URL_HTML = "url_html", "URL and saved HTML"
-        URL = "url", "Fetched from its URL"
+        TEXT = "text", _("Pasted text")
+        HTML = "html", _("HTML upload")
+        URL_HTML = "url_html", _("URL and saved HTML")
+        URL = "url", _("Fetched from its URL")
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="snapshots")
-    number = models.PositiveIntegerField(help_text="1 for the first capture of the article.")
+    number = models.PositiveIntegerField(help_text=_("1 for the first capture of the article."))
     text = models.TextField()
     sha256 = models.CharField(max_length=64)
     origin = models.CharField(max_length=16, choices=Origin.choices)

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
 
 from app.articles.models import Article, Snapshot
 from app.core.errors import NotFound
@@ -21,7 +22,7 @@ def article_get(*, user: Any, workspace: Workspace, pk: int) -> Article:
     """Return one of the workspace's articles; raises `NotFound` for any other."""
     article = article_list(user=user, workspace=workspace).filter(pk=pk).first()
     if article is None:
-        raise NotFound("No such article.")
+        raise NotFound(_("No such article."))
     return article
 
 
@@ -37,5 +38,5 @@ def snapshot_get(*, user: Any, workspace: Workspace, pk: int) -> Snapshot:
         .first()
     )
     if snapshot is None:
-        raise NotFound("No such snapshot.")
+        raise NotFound(_("No such snapshot."))
     return snapshot

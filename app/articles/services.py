@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from app.articles.extraction import date_candidates, decode_page, extract_article, propose_trim
 from app.articles.followers import snapshot_follow_preview, snapshot_followed
@@ -176,7 +177,7 @@ def article_import_text(
     require_role(workspace=workspace, actor=actor, role=Role.REVIEWER)
     validate_one_line_fields(title=title, outlet=outlet, author=author, language=language)
     if not isinstance(text, str) or not text.strip():
-        raise ValidationError({"text": "The article text is empty."})
+        raise ValidationError({"text": _("The article text is empty.")})
     _check_size(len(text.encode("utf-8")), field_name="text")
     text = normalize_text(text)
     original, metadata = None, {}
@@ -185,7 +186,7 @@ def article_import_text(
         original, text = text.encode("utf-8"), proposal.kept_text()
         metadata = {"trimmed": True, "dropped_lines": proposal.dropped_count}
         if not text.strip():
-            raise ValidationError({"text": "Trimming would leave no text; import it as pasted."})
+            raise ValidationError({"text": _("Trimming would leave no text; import it as pasted.")})
     language = language.strip().lower()
     if not language:
         language, detected = _language_of_text(text)
@@ -247,10 +248,10 @@ def article_import_html(
     validate_one_line_fields(title=title, outlet=outlet, author=author, language=language)
     raw = html.encode("utf-8") if isinstance(html, str) else bytes(html)
     if not raw.strip():
-        raise ValidationError({"html": "The HTML is empty."})
+        raise ValidationError({"html": _("The HTML is empty.")})
     _check_size(len(raw), field_name="html")
     if require_url and not url.strip():
-        raise ValidationError({"url": "Give the address the page was saved from."})
+        raise ValidationError({"url": _("Give the address the page was saved from.")})
     url = validate_web_url(url, field="url") if url.strip() else ""
     page = decode_page(raw, declared_charset=declared_charset)
     extracted = extract_article(page.text, url=url)
@@ -445,7 +446,7 @@ def _require(value: str, message: str) -> str:
 def _one_line(value: str | None, limit: int) -> str:
     value = " ".join(normalize_text(value or "").split())
     if len(value) > limit:
-        raise ValidationError(f"At most {limit} characters.")
+        raise ValidationError(_("At most %(limit)s characters.") % {"limit": limit})
     return value
 
 
@@ -454,13 +455,13 @@ def _language(value: str) -> str:
     if len(value) > 16 or (
         value and not all(c.isascii() and (c.isalnum() or c == "-") for c in value)
     ):
-        raise ValidationError("A language code such as fa, en or ar.")
+        raise ValidationError(_("A language code such as fa, en or ar."))
     return value
 
 
 def _direction(value: str) -> str:
     if value not in Direction.values:
-        raise ValidationError("The direction is ltr or rtl.")
+        raise ValidationError(_("The direction is ltr or rtl."))
     return value
 
 
@@ -471,7 +472,7 @@ def _unique_url(article: Article, url: str) -> str:
         .exclude(pk=article.pk)
         .exists()
     ):
-        raise ValidationError("Another article of this workspace has this URL.")
+        raise ValidationError(_("Another article of this workspace has this URL."))
     return url
 
 

@@ -29,6 +29,7 @@ class Action(StrEnum):
     """Every action the trail records, named `<object>.<what happened>`."""
 
     WORKSPACE_CREATED = "workspace.created"
+    WORKSPACE_LANGUAGE_CHANGED = "workspace.language_changed"
     MEMBER_ADDED = "member.added"
     MEMBER_ROLE_CHANGED = "member.role_changed"
     MEMBER_DEACTIVATED = "member.deactivated"
@@ -155,6 +156,17 @@ def workspace_created(*, workspace: Row) -> PendingEvent:
         object_type="workspace",
         object_id=workspace.pk,
         after={"name": workspace.name, "slug": workspace.slug},
+    )
+
+
+@_makes(Action.WORKSPACE_LANGUAGE_CHANGED)
+def workspace_language_changed(*, workspace: Row, old_language: str) -> PendingEvent:
+    return PendingEvent(
+        action=Action.WORKSPACE_LANGUAGE_CHANGED,
+        object_type="workspace",
+        object_id=workspace.pk,
+        before={"default_language": old_language},
+        after={"default_language": workspace.default_language},
     )
 
 
@@ -938,6 +950,10 @@ def _d(text: Promise, values: Callable[[Said], Mapping[str, Any]] = lambda e: {}
 DESCRIPTIONS: dict[Action, Description] = {
     Action.WORKSPACE_CREATED: _d(
         _("%(who)s created the workspace “%(name)s”"), lambda e: {"name": e.after["name"]}
+    ),
+    Action.WORKSPACE_LANGUAGE_CHANGED: _d(
+        _("%(who)s changed the workspace's default language from %(old)s to %(new)s"),
+        lambda e: {"old": e.before["default_language"], "new": e.after["default_language"]},
     ),
     Action.MEMBER_ADDED: _d(
         _("%(who)s added %(member)s as %(role)s"),

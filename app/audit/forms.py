@@ -1,20 +1,21 @@
 import datetime as dt
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from app.audit.services import SEQ_MAX
 
 
 class TimelineFilterForm(forms.Form):
-    actor = forms.CharField(required=False, max_length=150, label="Who (username)")
+    actor = forms.CharField(required=False, max_length=150, label=_("Who (username)"))
     action = forms.CharField(
         required=False,
         max_length=64,
-        label="Action",
-        help_text="e.g. claim.verdict_published, or claim. for every claim action",
+        label=_("Action"),
+        help_text=_("e.g. claim.verdict_published, or claim. for every claim action"),
     )
-    since = forms.DateField(required=False, label="From (UTC date)")
-    until = forms.DateField(required=False, label="To (UTC date, inclusive)")
+    since = forms.DateField(required=False, label=_("From (UTC date)"))
+    until = forms.DateField(required=False, label=_("To (UTC date, inclusive)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,11 +43,13 @@ class ExportForm(forms.Form):
         required=False,
     )
     from_seq = forms.IntegerField(
-        required=False, min_value=1, max_value=SEQ_MAX, label="From event #"
+        required=False, min_value=1, max_value=SEQ_MAX, label=_("From event #")
     )
-    to_seq = forms.IntegerField(required=False, min_value=1, max_value=SEQ_MAX, label="To event #")
-    since = forms.DateField(required=False, label="From (UTC date)")
-    until = forms.DateField(required=False, label="To (UTC date, inclusive)")
+    to_seq = forms.IntegerField(
+        required=False, min_value=1, max_value=SEQ_MAX, label=_("To event #")
+    )
+    since = forms.DateField(required=False, label=_("From (UTC date)"))
+    until = forms.DateField(required=False, label=_("To (UTC date, inclusive)"))
 
     def range_arguments(self) -> dict:
         """The form's values as `audit_export_record` arguments (dates as UTC instants)."""

@@ -3,6 +3,7 @@ import hashlib
 
 import orjson
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from app.workspaces.models import Workspace
 
@@ -103,9 +104,9 @@ class Checkpoint(models.Model):
     hash = models.CharField(max_length=64)
     # The exact text that was signed, so that it is never re-derived from a timestamp column.
     at = models.CharField(max_length=32)
-    signature = models.CharField(max_length=128, help_text="Ed25519 signature, base64")
-    key_id = models.CharField(max_length=64, help_text="SHA-256 of the raw public key, hex")
-    public_key = models.CharField(max_length=64, help_text="raw Ed25519 public key, base64")
+    signature = models.CharField(max_length=128, help_text=_("Ed25519 signature, base64"))
+    key_id = models.CharField(max_length=64, help_text=_("SHA-256 of the raw public key, hex"))
+    public_key = models.CharField(max_length=64, help_text=_("raw Ed25519 public key, base64"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -15,6 +15,7 @@ from typing import Any
 import rfc8785
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from app.audit import events, signing
 from app.audit.events import PendingEvent
@@ -236,7 +237,7 @@ def checkpoint_create(*, workspace: Workspace, actor: Any) -> Checkpoint:
         .first()
     )
     if head is None:
-        raise Conflict("The workspace's audit trail is empty; there is nothing to sign.")
+        raise Conflict(_("The workspace's audit trail is empty; there is nothing to sign."))
     seq, head_hash = head
     at = _format_at(dt.datetime.now(dt.UTC))
     checkpoint = Checkpoint.objects.create(

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from app.audit import services, signing
@@ -121,7 +122,9 @@ def checkpoint_create(request: HttpRequest, slug: str) -> HttpResponse:
     workspace = enter_workspace(request, slug)
     checkpoint = services.checkpoint_create(workspace=workspace, actor=request.user)
     messages.success(
-        request, f"Signed checkpoint at event {checkpoint.seq} (hash {checkpoint.hash[:16]}…)."
+        request,
+        _("Signed checkpoint at event %(seq)s (hash %(hash)s…).")
+        % {"seq": checkpoint.seq, "hash": checkpoint.hash[:16]},
     )
     return redirect("audit-timeline", slug=workspace.slug)
 

@@ -7,6 +7,7 @@ Python's `str` indexing is exactly that.
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from app.claims.models import QUOTE_CONTEXT_LENGTH
 
@@ -28,22 +29,28 @@ def anchor_from_offsets(text: str, start: int, end: int, exact: str | None = Non
     (the usual sign of a client counting UTF-16 units instead of code points).
     """
     if not isinstance(start, int) or isinstance(start, bool) or start < 0:
-        raise ValidationError({"start": "Start must be a whole number of at least 0."})
+        raise ValidationError({"start": _("Start must be a whole number of at least 0.")})
     if not isinstance(end, int) or isinstance(end, bool) or end <= start:
-        raise ValidationError({"end": "End must be greater than start."})
+        raise ValidationError({"end": _("End must be greater than start.")})
     if end > len(text):
         raise ValidationError(
-            {"end": f"End {end} lies beyond the text, which has {len(text)} characters."}
+            {
+                "end": _("End %(end)s lies beyond the text, which has %(text)s characters.")
+                % {"end": end, "text": len(text)}
+            }
         )
     quoted = text[start:end]
     if not quoted.strip():
-        raise ValidationError({"start": "The selected passage is only whitespace."})
+        raise ValidationError({"start": _("The selected passage is only whitespace.")})
     if exact is not None and exact != quoted:
         raise ValidationError(
             {
                 "exact": (
-                    f"The quote does not match the text at {start}–{end} "
-                    "(offsets are Unicode code points)."
+                    _(
+                        "The quote does not match the text at %(start)s–%(end)s "
+                        "(offsets are Unicode code points)."
+                    )
+                    % {"start": start, "end": end}
                 )
             }
         )
@@ -78,14 +85,14 @@ def anchor_from_quote(text: str, exact: str, prefix: str = "", suffix: str = "")
     on `exact` when the quote is empty, absent or ambiguous.
     """
     if not exact:
-        raise ValidationError({"exact": "The quote is empty."})
+        raise ValidationError({"exact": _("The quote is empty.")})
     starts = []
     found = text.find(exact)
     while found != -1:
         starts.append(found)
         found = text.find(exact, found + 1)
     if not starts:
-        raise ValidationError({"exact": "The quote does not occur in the snapshot's text."})
+        raise ValidationError({"exact": _("The quote does not occur in the snapshot's text.")})
 
     def agreement(start: int) -> int:
         before = text[max(0, start - len(prefix)) : start] if prefix else ""
@@ -97,8 +104,11 @@ def anchor_from_quote(text: str, exact: str, prefix: str = "", suffix: str = "")
     if scores.count(best) > 1:
         raise ValidationError(
             {
-                "exact": f"The quote occurs {scores.count(best)} times; give a prefix or suffix "
-                "that tells them apart, or a TextPositionSelector."
+                "exact": _(
+                    "The quote occurs %(count)s times; give a prefix or suffix "
+                    "that tells them apart, or a TextPositionSelector."
+                )
+                % {"count": scores.count(best)}
             }
         )
     start = starts[scores.index(best)]
@@ -117,15 +127,15 @@ def anchor_from_selectors(text: str, selectors: list[dict]) -> Anchor:
         kind = selector.get("type")
         if kind not in ("TextPositionSelector", "TextQuoteSelector"):
             raise ValidationError(
-                {"selectors": "Use a TextPositionSelector, a TextQuoteSelector or both."}
+                {"selectors": _("Use a TextPositionSelector, a TextQuoteSelector or both.")}
             )
         if kind in by_type:
-            raise ValidationError({"selectors": f"Give at most one {kind}."})
+            raise ValidationError({"selectors": _("Give at most one %(kind)s.") % {"kind": kind}})
         by_type[kind] = selector
     position = by_type.get("TextPositionSelector")
     quote = by_type.get("TextQuoteSelector")
     if position is None and quote is None:
-        raise ValidationError({"selectors": "Anchor the claim with at least one selector."})
+        raise ValidationError({"selectors": _("Anchor the claim with at least one selector.")})
     if position is not None:
         exact = quote.get("exact") if quote is not None else None
         return anchor_from_offsets(text, position.get("start"), position.get("end"), exact)

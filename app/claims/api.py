@@ -5,6 +5,7 @@ every write needs it back in `If-Match` (428 without it, 412 when stale).
 """
 
 import django_filters
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -526,7 +527,7 @@ class AssignView(_ClaimActionView):
                 user=self.request.user, workspace=self.workspace, user_id=data["assignee"]
             )
             if assignee is None:
-                raise serializers.ValidationError({"assignee": ["No such member."]})
+                raise serializers.ValidationError({"assignee": [_("No such member.")]})
         workflow.claim_assign(
             claim=claim, version=version, assignee=assignee, actor=self.request.user
         )

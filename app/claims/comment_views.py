@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from app.claims import services
@@ -24,9 +25,11 @@ def comment_add_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         # The service decides what an empty comment is; nothing to shape beforehand.
         services.comment_add(claim=claim, body=request.POST.get("body", ""), actor=request.user)
     except ValidationError as error:
-        messages.error(request, "Comment not added: " + " ".join(error.messages))
+        messages.error(
+            request, _("Comment not added: %(errors)s") % {"errors": " ".join(error.messages)}
+        )
     else:
-        messages.success(request, "Comment added.")
+        messages.success(request, _("Comment added."))
     url = reverse("claim-detail", kwargs={"slug": workspace.slug, "pk": claim.pk})
     return redirect(f"{url}#comments-heading")
 

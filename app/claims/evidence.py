@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from app.audit import events
 from app.audit.services import audit_append
@@ -28,12 +29,12 @@ def evidence_add(
     workspace = claim.workspace
     require_role(workspace=workspace, actor=actor, role=Role.REVIEWER)
     if source.workspace_id != claim.workspace_id:
-        raise NotFound("No such source.")
+        raise NotFound(_("No such source."))
     if stance not in Evidence.Stance.values:
         choices = ", ".join(Evidence.Stance.values)
-        raise ValidationError({"stance": f"Choose one of {choices}."})
+        raise ValidationError({"stance": _("Choose one of %(choices)s.") % {"choices": choices}})
     if Evidence.objects.filter(claim=claim, source=source).exists():
-        raise Conflict("This source is already linked to the claim; edit that link instead.")
+        raise Conflict(_("This source is already linked to the claim; edit that link instead."))
     evidence = Evidence.objects.create(
         workspace=workspace,
         claim=claim,

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from app.claims.models import Evidence
 from app.core.forms import LooseDateField
@@ -13,18 +14,18 @@ class EvidenceAddForm(forms.Form):
     """
 
     url = forms.CharField(
-        label="Source URL",
+        label=_("Source URL"),
         max_length=2000,
         widget=forms.URLInput(attrs={"dir": "ltr", "placeholder": "https://"}),
-        help_text="A source already cited in this workspace under this address is reused.",
+        help_text=_("A source already cited in this workspace under this address is reused."),
     )
     stance = forms.ChoiceField(
-        label="What it says about the claim",
+        label=_("What it says about the claim"),
         # No default: a stance is a judgement the reviewer makes, not one to slip through.
-        choices=[("", "Choose…"), *Evidence.Stance.choices],
+        choices=[("", _("Choose…")), *Evidence.Stance.choices],
     )
     quote = forms.CharField(
-        label="Quoted passage",
+        label=_("Quoted passage"),
         required=False,
         widget=forms.Textarea(attrs={"dir": "auto", "rows": 3}),
     )
@@ -36,12 +37,12 @@ class EvidenceAddForm(forms.Form):
         max_length=300, required=False, widget=forms.TextInput(attrs={"dir": "auto"})
     )
     published = LooseDateField(
-        label="Publication date",
-        help_text="2024-06-18, 18.06.2024, 18 June 2024, ٢۹ خرداد ۱۴۰۳ …",
+        label=_("Publication date"),
+        help_text=_("2024-06-18, 18.06.2024, 18 June 2024, ٢۹ خرداد ۱۴۰۳ …"),
     )
     kind = forms.ChoiceField(choices=Source.Kind.choices, initial=Source.Kind.OTHER)
     archived_url = forms.CharField(
-        label="Archived copy URL",
+        label=_("Archived copy URL"),
         max_length=2000,
         required=False,
         widget=forms.URLInput(attrs={"dir": "ltr", "placeholder": "https://web.archive.org/…"}),

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from app.claims import evidence as services
@@ -58,7 +59,9 @@ def evidence_add_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             form.add_error(None, error.message)
             status = error.status
         else:
-            messages.success(request, f"Source “{evidence.source}” linked.")
+            messages.success(
+                request, _("Source “%(source)s” linked.") % {"source": evidence.source}
+            )
             url = reverse("claim-detail", kwargs={"slug": workspace.slug, "pk": claim.pk})
             return redirect(f"{url}#evidence-heading")
     return render(

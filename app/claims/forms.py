@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from app.claims.models import ClaimantType
 from app.claims.services import TAG_MAX_LENGTH
@@ -13,7 +14,7 @@ class ClaimFieldsForm(forms.Form):
     restatement = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"dir": "auto", "rows": 3}),
-        help_text="The claim in one neutral, checkable sentence.",
+        help_text=_("The claim in one neutral, checkable sentence."),
     )
     claimant = forms.CharField(
         max_length=300, required=False, widget=forms.TextInput(attrs={"dir": "auto"})
@@ -21,7 +22,8 @@ class ClaimFieldsForm(forms.Form):
     tags = forms.CharField(
         required=False,
         widget=forms.TextInput(attrs={"dir": "auto"}),
-        help_text=f"Comma-separated; up to {TAG_MAX_LENGTH} characters each.",
+        help_text=_("Comma-separated; up to %(tag_max_length)s characters each.")
+        % {"tag_max_length": TAG_MAX_LENGTH},
     )
 
     def clean_tags(self) -> list[str]:
@@ -55,7 +57,7 @@ class ClaimEditForm(ClaimFieldsForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     # ClaimReview's author of the claim: a person or an organization.
     claimant_type = forms.ChoiceField(
-        choices=ClaimantType.choices, required=False, label="The claimant is a"
+        choices=ClaimantType.choices, required=False, label=_("The claimant is a")
     )
     field_order = ["restatement", "claimant", "claimant_type", "tags"]
 
@@ -74,10 +76,10 @@ class VersionForm(forms.Form):
 
 
 class ProposeForm(VersionForm):
-    rating = forms.ModelChoiceField(queryset=None, empty_label="Choose a rating")
+    rating = forms.ModelChoiceField(queryset=None, empty_label=_("Choose a rating"))
     summary = forms.CharField(
         widget=forms.Textarea(attrs={"dir": "auto", "rows": 4}),
-        help_text="What the evidence shows, in a few sentences readers will see.",
+        help_text=_("What the evidence shows, in a few sentences readers will see."),
     )
 
     def __init__(self, *args, ratings, **kwargs):
@@ -91,34 +93,34 @@ class CorrectForm(ProposeForm):
     restatement = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"dir": "auto", "rows": 3}),
-        help_text="The claim as the corrected verdict judges it.",
+        help_text=_("The claim as the corrected verdict judges it."),
     )
     claimant = forms.CharField(
         max_length=300, required=False, widget=forms.TextInput(attrs={"dir": "auto"})
     )
     correction_note = forms.CharField(
-        label="Correction note",
+        label=_("Correction note"),
         widget=forms.Textarea(attrs={"dir": "auto", "rows": 2}),
-        help_text="What changed and why; readers see it beside the corrected verdict.",
+        help_text=_("What changed and why; readers see it beside the corrected verdict."),
     )
     field_order = ["version", "rating", "summary", "restatement", "claimant", "correction_note"]
 
 
 class ReturnForm(VersionForm):
     reason = forms.CharField(
-        label="Why it goes back", widget=forms.Textarea(attrs={"dir": "auto", "rows": 2})
+        label=_("Why it goes back"), widget=forms.Textarea(attrs={"dir": "auto", "rows": 2})
     )
 
 
 class RetractForm(VersionForm):
     reason = forms.CharField(
-        label="Why it is retracted (shown to the public)",
+        label=_("Why it is retracted (shown to the public)"),
         widget=forms.Textarea(attrs={"dir": "auto", "rows": 3}),
     )
 
 
 class AssignForm(VersionForm):
-    assignee = forms.ChoiceField(required=False, label="Assign to")
+    assignee = forms.ChoiceField(required=False, label=_("Assign to"))
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)

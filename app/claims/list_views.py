@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from app.articles.selectors import article_list
 from app.claims.models import ClaimStatus
@@ -15,13 +16,17 @@ PAGE_SIZE = 50
 
 
 class ClaimFilterForm(forms.Form):
-    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *ClaimStatus.choices])
-    rating = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Verdict")
+    status = forms.ChoiceField(
+        required=False, choices=[("", _("Any status")), *ClaimStatus.choices]
+    )
+    rating = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, label=_("Verdict")
+    )
     assignee = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     tag = forms.CharField(required=False, widget=forms.TextInput(attrs={"dir": "auto"}))
     article = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-    assigned_to_me = forms.BooleanField(required=False, label="Assigned to me")
-    awaiting_my_approval = forms.BooleanField(required=False, label="Waiting for my approval")
+    assigned_to_me = forms.BooleanField(required=False, label=_("Assigned to me"))
+    awaiting_my_approval = forms.BooleanField(required=False, label=_("Waiting for my approval"))
     sort = forms.ChoiceField(
         required=False, choices=[(key, key.capitalize()) for key in CLAIM_SORTS]
     )

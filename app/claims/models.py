@@ -5,6 +5,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models.functions import Length
+from django.utils.translation import gettext_lazy as _
 
 from app.articles.models import Article, Snapshot
 from app.sources.models import Source
@@ -22,7 +23,7 @@ class Rating(models.Model):
     label = models.CharField(max_length=80)
     # ClaimReview's ratingValue; null for labels outside the scale ("Unverifiable").
     value = models.PositiveSmallIntegerField(null=True, blank=True)
-    position = models.PositiveSmallIntegerField(help_text="Display order within the scale.")
+    position = models.PositiveSmallIntegerField(help_text=_("Display order within the scale."))
     colour = models.CharField(max_length=7, default="#777777")
     description = models.TextField(blank=True)
     retired = models.BooleanField(default=False)
@@ -50,13 +51,13 @@ class Rating(models.Model):
 
 
 class ClaimStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    IN_REVIEW = "in_review", "In review"
-    VERDICT_PROPOSED = "verdict_proposed", "Verdict proposed"
-    PUBLISHED = "published", "Published"
-    CORRECTED = "corrected", "Corrected"
+    OPEN = "open", _("Open")
+    IN_REVIEW = "in_review", _("In review")
+    VERDICT_PROPOSED = "verdict_proposed", _("Verdict proposed")
+    PUBLISHED = "published", _("Published")
+    CORRECTED = "corrected", _("Corrected")
     # Withdrawn from the public after publication; its words stay frozen for good.
-    RETRACTED = "retracted", "Retracted"
+    RETRACTED = "retracted", _("Retracted")
 
 
 # From publication on, a claim's public words change only through a correction.
@@ -66,8 +67,8 @@ PUBLISHED_STATES = (ClaimStatus.PUBLISHED, ClaimStatus.CORRECTED)
 class ClaimantType(models.TextChoices):
     """What ClaimReview calls the claim's author: a person or an organization."""
 
-    PERSON = "Person", "Person"
-    ORGANIZATION = "Organization", "Organization"
+    PERSON = "Person", _("Person")
+    ORGANIZATION = "Organization", _("Organization")
 
 
 @dataclass(frozen=True)
@@ -98,9 +99,9 @@ class RatingWords:
 
 
 class AnchorState(models.TextChoices):
-    ANCHORED = "anchored", "Anchored"
-    FUZZY = "fuzzy", "Re-anchored by quote"
-    ORPHANED = "orphaned", "Orphaned"
+    ANCHORED = "anchored", _("Anchored")
+    FUZZY = "fuzzy", _("Re-anchored by quote")
+    ORPHANED = "orphaned", _("Orphaned")
 
 
 class Claim(models.Model):
@@ -229,10 +230,10 @@ class Verdict(models.Model):
     """
 
     class State(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        PUBLISHED = "published", "Published"
-        SUPERSEDED = "superseded", "Superseded by a correction"
-        RETURNED = "returned", "Returned for more work"
+        PROPOSED = "proposed", _("Proposed")
+        PUBLISHED = "published", _("Published")
+        SUPERSEDED = "superseded", _("Superseded by a correction")
+        RETURNED = "returned", _("Returned for more work")
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="verdicts")
@@ -312,9 +313,9 @@ class Retraction(models.Model):
     """
 
     class State(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        APPROVED = "approved", "Approved"
-        RETURNED = "returned", "Returned"
+        PROPOSED = "proposed", _("Proposed")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned")
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="retractions")
@@ -420,9 +421,9 @@ class Evidence(models.Model):
     """
 
     class Stance(models.TextChoices):
-        SUPPORTS = "supports", "Supports"
-        REFUTES = "refutes", "Refutes"
-        CONTEXT = "context", "Context"
+        SUPPORTS = "supports", _("Supports")
+        REFUTES = "refutes", _("Refutes")
+        CONTEXT = "context", _("Context")
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")

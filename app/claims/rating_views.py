@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from app.claims import ratings as services
@@ -27,12 +28,13 @@ class RatingForm(forms.Form):
         max_length=services.LABEL_MAX_LENGTH, widget=forms.TextInput(attrs={"dir": "auto"})
     )
     value = forms.IntegerField(
-        label="Value",
+        label=_("Value"),
         required=False,
         min_value=services.VALUE_RANGE.start,
         max_value=services.VALUE_RANGE.stop - 1,
-        help_text="ClaimReview’s ratingValue (higher is truer); empty for “Unverifiable”-type "
-        "ratings.",
+        help_text=_(
+            "ClaimReview’s ratingValue (higher is truer); empty for “Unverifiable”-type ratings."
+        ),
     )
     colour = forms.CharField(
         max_length=7, initial="#777777", widget=forms.TextInput(attrs={"type": "color"})
@@ -131,7 +133,10 @@ def rating_add_view(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Rating “{rating.label}” added at the end of the scale.")
+            messages.success(
+                request,
+                _("Rating “%(label)s” added at the end of the scale.") % {"label": rating.label},
+            )
             return redirect(_scale_url(workspace, rating.pk))
     return _scale_page(request, workspace, add_form=form, status=400)
 
@@ -148,7 +153,7 @@ def rating_edit_view(request: HttpRequest, slug: str, rating_id: int) -> HttpRes
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Rating “{rating.label}” saved.")
+            messages.success(request, _("Rating “%(label)s” saved.") % {"label": rating.label})
             return redirect(_scale_url(workspace, rating.pk))
     return _scale_page(request, workspace, edit_forms={rating.pk: form}, status=400)
 
@@ -165,7 +170,7 @@ def rating_reorder_view(request: HttpRequest, slug: str) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(_scale_url(workspace))
-    messages.success(request, "Scale reordered.")
+    messages.success(request, _("Scale reordered."))
     moved = request.POST.get("moved", "")
     return redirect(_scale_url(workspace, int(moved) if moved.isdigit() else None))
 
@@ -179,8 +184,11 @@ def _retire_or_restore(request: HttpRequest, slug: str, rating_id: int, retire: 
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        done = "retired: it stays on past verdicts" if retire else "offered again"
-        messages.success(request, f"Rating “{rating.label}” {done}.")
+        if retire:
+            done = _("Rating “%(label)s” retired: it stays on past verdicts.")
+        else:
+            done = _("Rating “%(label)s” offered again.")
+        messages.success(request, done % {"label": rating.label})
     return redirect(_scale_url(workspace, rating.pk))
 
 

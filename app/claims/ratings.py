@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from app.audit import events
 from app.audit.services import audit_append
@@ -47,14 +48,21 @@ def _lock_scale(workspace: Workspace) -> None:
 def _clean_label(workspace: Workspace, label: str, *, exclude_pk: int | None = None) -> str:
     label = " ".join((label or "").split())
     if not label:
-        raise ValidationError({"label": "A rating needs a label."})
+        raise ValidationError({"label": _("A rating needs a label.")})
     if len(label) > LABEL_MAX_LENGTH:
-        raise ValidationError({"label": f"A label may have at most {LABEL_MAX_LENGTH} characters."})
+        raise ValidationError(
+            {
+                "label": _("A label may have at most %(label_max_length)s characters.")
+                % {"label_max_length": LABEL_MAX_LENGTH}
+            }
+        )
     taken = Rating.objects.filter(workspace=workspace, label__iexact=label)
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
     if taken.exists():
-        raise ValidationError({"label": f"The scale already has a rating called “{label}”."})
+        raise ValidationError(
+            {"label": _("The scale already has a rating called “%(value)s”.") % {"value": label}}
+        )
     return label
 
 
@@ -64,8 +72,11 @@ def _clean_value(value: Any) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or value not in VALUE_RANGE:
         raise ValidationError(
             {
-                "value": f"The value is a whole number from {VALUE_RANGE.start} to "
-                f"{VALUE_RANGE.stop - 1}, or empty for a rating outside the scale."
+                "value": _(
+                    "The value is a whole number from %(start)s to %(stop)s, or "
+                    "empty for a rating outside the scale."
+                )
+                % {"start": VALUE_RANGE.start, "stop": VALUE_RANGE.stop - 1}
             }
         )
     return value
@@ -74,7 +85,7 @@ def _clean_value(value: Any) -> int | None:
 def _clean_colour(colour: str) -> str:
     colour = (colour or "").strip()
     if not _COLOUR.fullmatch(colour):
-        raise ValidationError({"colour": "Give the colour as #rrggbb, e.g. #1a7f37."})
+        raise ValidationError({"colour": _("Give the colour as #rrggbb, e.g. #1a7f37.")})
     return colour.lower()
 
 
@@ -154,7 +165,7 @@ def rating_update(
     _lock_scale(workspace)
     current = Rating.objects.filter(workspace=workspace, pk=rating.pk).first()
     if current is None:
-        raise NotFound("No such rating.")
+        raise NotFound(_("No such rating."))
     given = {"label": label, "colour": colour, "description": description}
     given = {field: new for field, new in given.items() if new is not None}
     if value is not UNSET:
@@ -191,14 +202,16 @@ def rating_reorder(*, workspace: Workspace, ordered_ids: list[int], actor: Any) 
     try:
         wanted = [int(pk) for pk in ordered_ids]
     except (TypeError, ValueError):
-        raise ValidationError({"ordered_ids": "The new order must list rating ids."}) from None
+        raise ValidationError({"ordered_ids": _("The new order must list rating ids.")}) from None
     if any(pk not in ratings for pk in wanted):
-        raise NotFound("No such rating.")
+        raise NotFound(_("No such rating."))
     if len(wanted) != len(set(wanted)) or set(wanted) != set(ratings):
         raise ValidationError(
             {
-                "ordered_ids": "The new order must list every rating of the scale exactly "
-                "once; the scale may have changed since the page was loaded."
+                "ordered_ids": _(
+                    "The new order must list every rating of the scale exactly "
+                    "once; the scale may have changed since the page was loaded."
+                )
             }
         )
     before = [rating.pk for rating in sorted(ratings.values(), key=lambda r: r.position)]
@@ -226,7 +239,7 @@ def _set_retired(rating: Rating, actor: Any, retired: bool) -> Rating:
     _lock_scale(workspace)
     current = Rating.objects.filter(workspace=workspace, pk=rating.pk).first()
     if current is None:
-        raise NotFound("No such rating.")
+        raise NotFound(_("No such rating."))
     if current.retired == retired:
         return current
     if (
@@ -236,7 +249,7 @@ def _set_retired(rating: Rating, actor: Any, retired: bool) -> Rating:
         .exists()
     ):
         raise ValidationError(
-            {"retired": "This is the last rating still offered; add or restore another first."}
+            {"retired": _("This is the last rating still offered; add or restore another first.")}
         )
     current.retired = retired
     current.save(update_fields=["retired"])

@@ -121,7 +121,7 @@ def article_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except StaleVersion as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, "Article details saved.")
+            messages.success(request, _("Article details saved."))
             return redirect("article-detail", slug=workspace.slug, pk=article.pk)
     return article_detail(request, slug, pk, edit_form=form)
 

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from app.audit import events
 from app.audit.services import audit_append
@@ -26,9 +27,9 @@ def claim_link_related(*, claim: Claim, other: Claim, actor: Any) -> ClaimRelati
     """
     require_role(workspace=claim.workspace, actor=actor, role=Role.REVIEWER)
     if other.workspace_id != claim.workspace_id:
-        raise NotFound("No such claim.")
+        raise NotFound(_("No such claim."))
     if other.pk == claim.pk:
-        raise ValidationError({"related": "A claim cannot be related to itself."})
+        raise ValidationError({"related": _("A claim cannot be related to itself.")})
     first, second = _ordered(claim, other)
     with transaction.atomic():
         relation, created = ClaimRelation.objects.get_or_create(
@@ -50,10 +51,10 @@ def claim_unlink_related(*, claim: Claim, other: Claim, actor: Any) -> bool:
     """Remove the link between two claims; returns whether there was one."""
     require_role(workspace=claim.workspace, actor=actor, role=Role.REVIEWER)
     if other.workspace_id != claim.workspace_id:
-        raise NotFound("No such claim.")
+        raise NotFound(_("No such claim."))
     first, second = _ordered(claim, other)
     with transaction.atomic():
-        deleted, _ = ClaimRelation.objects.filter(
+        deleted, _count = ClaimRelation.objects.filter(
             workspace_id=claim.workspace_id, claim=first, related=second
         ).delete()
         if deleted:

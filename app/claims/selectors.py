@@ -2,6 +2,7 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from app.articles.models import Article
 from app.claims.models import Claim, Evidence, Rating, Verdict
@@ -27,7 +28,7 @@ def claim_get(*, user: Any, workspace: Workspace, pk: int) -> Claim:
     """Return one of the workspace's claims; raises `NotFound` for any other."""
     claim = claim_list(user=user, workspace=workspace).filter(pk=pk).first()
     if claim is None:
-        raise NotFound("No such claim.")
+        raise NotFound(_("No such claim."))
     return claim
 
 
@@ -59,7 +60,7 @@ def rating_get(*, user: Any, workspace: Workspace, pk: int) -> Rating:
     """Return one rating of the workspace's scale; raises `NotFound` for any other."""
     rating = rating_list(user=user, workspace=workspace).filter(pk=pk).first()
     if rating is None:
-        raise NotFound("No such rating.")
+        raise NotFound(_("No such rating."))
     return rating
 
 

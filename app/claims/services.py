@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from app.articles.models import Snapshot
 from app.audit import events
@@ -74,7 +75,12 @@ def clean_tags(tags: Iterable[str]) -> list[str]:
         if not tag:
             continue
         if len(tag) > TAG_MAX_LENGTH:
-            raise ValidationError({"tags": f"A tag may have at most {TAG_MAX_LENGTH} characters."})
+            raise ValidationError(
+                {
+                    "tags": _("A tag may have at most %(tag_max_length)s characters.")
+                    % {"tag_max_length": TAG_MAX_LENGTH}
+                }
+            )
         if tag.casefold() not in seen:
             seen.add(tag.casefold())
             cleaned.append(tag)
@@ -134,7 +140,7 @@ def claim_create_from_selectors(
 def _check_creator(workspace: Workspace, snapshot: Snapshot, actor: Any) -> None:
     require_role(workspace=workspace, actor=actor, role=Role.REVIEWER)
     if snapshot.workspace_id != workspace.pk:
-        raise NotFound("No such snapshot.")
+        raise NotFound(_("No such snapshot."))
 
 
 def _claim_insert(workspace, snapshot, anchor, actor, restatement, claimant, tags) -> Claim:
@@ -246,7 +252,7 @@ def claim_update(
         changes["tags"] = clean_tags(tags)
     if claimant_type is not None:
         if claimant_type not in ClaimantType.values:
-            raise ValidationError({"claimant_type": "Choose Person or Organization."})
+            raise ValidationError({"claimant_type": _("Choose Person or Organization.")})
         changes["claimant_type"] = claimant_type
     changed = changed_values(current, changes)
     if not changed:
@@ -272,7 +278,7 @@ def comment_add(*, claim: Claim, body: str, actor: Any) -> Comment:
     require_role(workspace=workspace, actor=actor, role=Role.REVIEWER)
     body = body.strip()
     if not body:
-        raise ValidationError({"body": "A comment cannot be empty."})
+        raise ValidationError({"body": _("A comment cannot be empty.")})
     comment = Comment.objects.create(workspace=workspace, claim=claim, author=actor, body=body)
     audit_append(workspace=workspace, actor=actor, event=events.comment_added(comment=comment))
     return comment

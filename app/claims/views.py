@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from app.articles.selectors import article_get, snapshot_get
@@ -37,13 +38,13 @@ def claim_create(request: HttpRequest, slug: str, article_pk: int) -> HttpRespon
     reader = reverse("article-detail", kwargs={"slug": workspace.slug, "pk": article.pk})
     form = ClaimCreateForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The selection did not come through; select the passage again.")
+        messages.error(request, _("The selection did not come through; select the passage again."))
         return redirect(reader)
     snapshot = snapshot_get(
         user=request.user, workspace=workspace, pk=form.cleaned_data["snapshot"]
     )
     if snapshot.article_id != article.pk:
-        raise NotFound("No such snapshot.")
+        raise NotFound(_("No such snapshot."))
     try:
         claim = services.claim_create(
             workspace=workspace,
@@ -57,9 +58,11 @@ def claim_create(request: HttpRequest, slug: str, article_pk: int) -> HttpRespon
             actor=request.user,
         )
     except ValidationError as error:
-        messages.error(request, "Claim not saved: " + " ".join(error.messages))
+        messages.error(
+            request, _("Claim not saved: %(errors)s") % {"errors": " ".join(error.messages)}
+        )
         return redirect(f"{reader}?snapshot={snapshot.number}")
-    messages.success(request, "Claim saved.")
+    messages.success(request, _("Claim saved."))
     return redirect(f"{reader}?snapshot={snapshot.number}&claim={claim.pk}#claim-{claim.pk}")
 
 
@@ -171,6 +174,6 @@ def claim_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Claim updated.")
+            messages.success(request, _("Claim updated."))
             return redirect("claim-detail", slug=workspace.slug, pk=claim.pk)
     return _claim_page(request, workspace, claim, form, status=400)

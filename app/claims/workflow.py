@@ -20,6 +20,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from app.audit import events
 from app.audit.services import audit_append
@@ -111,18 +112,19 @@ def _retraction_refusal(claim: Claim, action: str, membership: Membership) -> Ex
     if action == RETRACT:
         if claim.status not in PUBLISHED_STATES:
             return Conflict(
-                f"Only a published fact-check can be retracted; this claim is {claim.status}."
+                _("Only a published fact-check can be retracted; this claim is %(status)s.")
+                % {"status": claim.status}
             )
         if pending is not None:
-            return Conflict("A retraction of this fact-check is already waiting for a decision.")
+            return Conflict(_("A retraction of this fact-check is already waiting for a decision."))
         if pending_verdict(claim) is not None:
-            return Conflict("Decide the waiting correction before retracting the fact-check.")
+            return Conflict(_("Decide the waiting correction before retracting the fact-check."))
         return None
     if pending is None:
-        return Conflict("There is no proposed retraction waiting for a decision.")
+        return Conflict(_("There is no proposed retraction waiting for a decision."))
     if action == APPROVE_RETRACTION and pending.proposed_by_id == membership.user_id:
         return PermissionDenied(
-            "You proposed this retraction; another editor has to approve it (four-eyes rule)."
+            _("You proposed this retraction; another editor has to approve it (four-eyes rule).")
         )
     return None
 
@@ -130,39 +132,48 @@ def _retraction_refusal(claim: Claim, action: str, membership: Membership) -> Ex
 def _refusal(claim: Claim, action: str, membership: Membership | None, pending: Verdict | None):
     """Why `action` is not allowed now, or None when it is. The single rule book."""
     if membership is None:
-        return NotFound("No such claim.")
+        return NotFound(_("No such claim."))
     role = membership.role_enum
     # Every workflow action needs at least a reviewer (returning one's own proposal
     # included); the role is checked before the claim's state, so a viewer is told
     # "not allowed" rather than why the action would not fit now.
     if not role.includes(Role.REVIEWER):
-        return PermissionDenied("Reviewers, editors and admins can do this; viewers cannot.")
+        return PermissionDenied(_("Reviewers, editors and admins can do this; viewers cannot."))
     if not role.includes(LEAST_ROLE[action]):
         return PermissionDenied(_EDITORS_ONLY[action])
     if action == START_REVIEW and claim.status != ClaimStatus.OPEN:
-        return Conflict(f"Only an open claim can go into review; this one is {claim.status}.")
+        return Conflict(
+            _("Only an open claim can go into review; this one is %(status)s.")
+            % {"status": claim.status}
+        )
     if action == PROPOSE and claim.status != ClaimStatus.IN_REVIEW:
-        return Conflict(f"A verdict is proposed for a claim in review; this one is {claim.status}.")
+        return Conflict(
+            _("A verdict is proposed for a claim in review; this one is %(status)s.")
+            % {"status": claim.status}
+        )
     if action == CORRECT and claim.status not in PUBLISHED_STATES:
-        return Conflict(f"Only a published verdict can be corrected; this claim is {claim.status}.")
+        return Conflict(
+            _("Only a published verdict can be corrected; this claim is %(status)s.")
+            % {"status": claim.status}
+        )
     if action == CORRECT and pending:
-        return Conflict("A correction is already waiting for a decision on this claim.")
+        return Conflict(_("A correction is already waiting for a decision on this claim."))
     if action in (RETRACT, APPROVE_RETRACTION, RETURN_RETRACTION):
         return _retraction_refusal(claim, action, membership)
     if action == CORRECT and pending_retraction(claim) is not None:
-        return Conflict("A retraction of this fact-check is waiting for a decision.")
+        return Conflict(_("A retraction of this fact-check is waiting for a decision."))
     if action in (APPROVE, RETURN) and pending is None:
-        return Conflict("There is no proposed verdict waiting for a decision.")
+        return Conflict(_("There is no proposed verdict waiting for a decision."))
     if action == APPROVE and pending.proposed_by_id == membership.user_id:
         return PermissionDenied(
-            "You proposed this verdict; another editor has to approve it (four-eyes rule)."
+            _("You proposed this verdict; another editor has to approve it (four-eyes rule).")
         )
     if (
         action == RETURN
         and pending.proposed_by_id != membership.user_id
         and not role.includes(Role.EDITOR)
     ):
-        return PermissionDenied("Only an editor or the proposer can send a proposal back.")
+        return PermissionDenied(_("Only an editor or the proposer can send a proposal back."))
     return None
 
 
@@ -179,7 +190,7 @@ def available_actions(*, claim: Claim, user: Any) -> set[str]:
 
 def _check(claim: Claim, action: str, actor: Any) -> Verdict | None:
     if actor is None:
-        raise PermissionDenied("Workflow decisions need a person.")
+        raise PermissionDenied(_("Workflow decisions need a person."))
     pending = pending_verdict(claim)
     refusal = _refusal(claim, action, membership_of(actor, claim.workspace_id), pending)
     if refusal is not None:
@@ -208,12 +219,17 @@ def claim_start_review(*, claim: Claim, version: int, actor: Any) -> Claim:
 def _validated_rating(claim: Claim, rating: Rating | int | None) -> Rating:
     rating_id = rating.pk if isinstance(rating, Rating) else rating
     if rating_id is None:
-        raise ValidationError({"rating": "Choose a rating for the verdict."})
+        raise ValidationError({"rating": _("Choose a rating for the verdict.")})
     found = Rating.objects.filter(workspace_id=claim.workspace_id, pk=rating_id).first()
     if found is None:
-        raise ValidationError({"rating": "That rating is not on this workspace's scale."})
+        raise ValidationError({"rating": _("That rating is not on this workspace's scale.")})
     if found.retired:
-        raise ValidationError({"rating": f"“{found.label}” is retired; choose a current rating."})
+        raise ValidationError(
+            {
+                "rating": _("“%(label)s” is retired; choose a current rating.")
+                % {"label": found.label}
+            }
+        )
     return found
 
 
@@ -391,7 +407,7 @@ def verdict_return(*, claim: Claim, version: int, reason: str, actor: Any) -> Ve
     verdict = _check(claim, RETURN, actor)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say why the proposal goes back."})
+        raise ValidationError({"reason": _("Say why the proposal goes back.")})
     verdict.state = Verdict.State.RETURNED
     verdict.decided_by = actor
     verdict.decided_at = timezone.now()
@@ -424,7 +440,7 @@ def claim_assign(*, claim: Claim, version: int, assignee: Any, actor: Any) -> Cl
             require_role(workspace=claim.workspace, actor=assignee, role=Role.REVIEWER)
         except (NotFound, PermissionDenied):
             raise ValidationError(
-                {"assignee": "Claims can be assigned to reviewers, editors and admins only."}
+                {"assignee": _("Claims can be assigned to reviewers, editors and admins only.")}
             ) from None
     before_assignee = claim.assignee_id
     claim.assignee = assignee
@@ -447,7 +463,7 @@ def claim_retract(*, claim: Claim, version: int, reason: str, actor: Any) -> Ret
     _check(claim, RETRACT, actor)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say publicly why the fact-check is retracted."})
+        raise ValidationError({"reason": _("Say publicly why the fact-check is retracted.")})
     retraction = Retraction.objects.create(
         workspace_id=claim.workspace_id, claim=claim, reason=reason, proposed_by=actor
     )
@@ -496,7 +512,7 @@ def retraction_return(*, claim: Claim, version: int, reason: str, actor: Any) ->
     _check(claim, RETURN_RETRACTION, actor)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say why the retraction goes back."})
+        raise ValidationError({"reason": _("Say why the retraction goes back.")})
     retraction = pending_retraction(claim)
     retraction.state = Retraction.State.RETURNED
     retraction.decided_by = actor

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from app.claims import workflow
@@ -82,10 +83,10 @@ def _run(request, workspace, claim, form, action) -> str:
         if data["assignee"]:
             assignee = member_user(user=request.user, workspace=workspace, user_id=data["assignee"])
             if assignee is None:
-                raise ValidationError({"assignee": "No such member."})
+                raise ValidationError({"assignee": _("No such member.")})
         workflow.claim_assign(claim=claim, version=version, assignee=assignee, actor=request.user)
         return "Assignment saved."
-    raise NotFound("No such action.")
+    raise NotFound(_("No such action."))
 
 
 @login_required

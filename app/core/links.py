@@ -4,6 +4,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
 
 # Query parameters that only track the reader and never change the page.
 _TRACKING_PARAMS = frozenset(
@@ -35,7 +36,7 @@ def validate_web_url(url: str, *, field: str) -> str:
         _validate_web_url(url)
     except ValidationError:
         raise ValidationError(
-            {field: "Enter a full web address starting with http:// or https://."}
+            {field: _("Enter a full web address starting with http:// or https://.")}
         ) from None
     return url
 

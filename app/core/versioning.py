@@ -8,6 +8,7 @@ for the first's transaction, then gets `StaleVersion`.
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from app.core.errors import StaleVersion
 
@@ -17,8 +18,11 @@ def lock_version(queryset: models.QuerySet, pk: Any, version: int, *, noun: str)
     current = queryset.select_for_update().get(pk=pk)
     if current.version != version:
         raise StaleVersion(
-            f"This {noun} was changed since you opened it (version {version}; it is now at "
-            f"version {current.version}). Reload to see the current {noun}."
+            _(
+                "This %(noun)s was changed since you opened it (version %(version)s; it is "
+                "now at version %(current)s). Reload to see the current %(noun)s."
+            )
+            % {"noun": noun, "version": version, "current": current.version}
         )
     return current
 

@@ -12,6 +12,7 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 from app.core.errors import NotFound
 from app.exports import streams
@@ -90,7 +91,7 @@ def export_response(
     if format == ANNOTATIONS and page is not None:
         total = claims.count()
         if page >= streams.annotation_page_count(total):
-            raise NotFound("No such page.")
+            raise NotFound(_("No such page."))
 
     options = {}
     if format == CSV:

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from app.articles.models import Article
 from app.claims.models import ClaimStatus
@@ -48,34 +49,36 @@ class ExportFilters:
 class ExportForm(forms.Form):
     format = forms.ChoiceField(choices=list(FORMATS.items()), initial=CSV)
     article = forms.ModelChoiceField(
-        queryset=Article.objects.none(), required=False, empty_label="All articles"
+        queryset=Article.objects.none(), required=False, empty_label=_("All articles")
     )
-    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *ClaimStatus.choices])
+    status = forms.ChoiceField(
+        required=False, choices=[("", _("Any status")), *ClaimStatus.choices]
+    )
     created_from = forms.DateField(
-        required=False, label="Created from", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("Created from"), widget=forms.DateInput(attrs={"type": "date"})
     )
     created_to = forms.DateField(
-        required=False, label="Created until", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("Created until"), widget=forms.DateInput(attrs={"type": "date"})
     )
     updated_from = forms.DateField(
-        required=False, label="Updated from", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("Updated from"), widget=forms.DateInput(attrs={"type": "date"})
     )
     updated_to = forms.DateField(
-        required=False, label="Updated until", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("Updated until"), widget=forms.DateInput(attrs={"type": "date"})
     )
     bom = forms.BooleanField(
         required=False,
-        label="Start the CSV with a byte order mark",
-        help_text="Lets older Excel versions recognise UTF-8 (Persian text).",
+        label=_("Start the CSV with a byte order mark"),
+        help_text=_("Lets older Excel versions recognise UTF-8 (Persian text)."),
     )
     comments = forms.BooleanField(
-        required=False, label="Include comments (JSON Lines)", help_text="Off by default."
+        required=False, label=_("Include comments (JSON Lines)"), help_text=_("Off by default.")
     )
     page = forms.IntegerField(
         required=False,
         min_value=0,
-        label="Page (Web Annotation)",
-        help_text="Without a page: the collection with its first page embedded.",
+        label=_("Page (Web Annotation)"),
+        help_text=_("Without a page: the collection with its first page embedded."),
     )
 
     def __init__(self, *args, user: Any, workspace: Workspace, **kwargs):

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from app.articles.models import Article, Snapshot
 from app.audit import events
@@ -84,7 +85,11 @@ def _annotations_in(document: Any) -> list:
             items = first.get("items")
         else:
             raise ValidationError(
-                {"document": "This collection only links its first page; import the page itself."}
+                {
+                    "document": _(
+                        "This collection only links its first page; import the page itself."
+                    )
+                }
             )
     elif kind == "AnnotationPage":
         items = document.get("items")
@@ -93,15 +98,20 @@ def _annotations_in(document: Any) -> list:
     else:
         raise ValidationError(
             {
-                "document": "Expected a W3C AnnotationCollection, AnnotationPage, Annotation "
-                "or a list of annotations."
+                "document": _(
+                    "Expected a W3C AnnotationCollection, AnnotationPage, "
+                    "Annotation or a list of annotations."
+                )
             }
         )
     if not isinstance(items, list):
-        raise ValidationError({"document": "The page's `items` must be a list of annotations."})
+        raise ValidationError({"document": _("The page's `items` must be a list of annotations.")})
     if len(items) > IMPORT_MAX_ANNOTATIONS:
         raise ValidationError(
-            {"document": f"At most {IMPORT_MAX_ANNOTATIONS:,} annotations per import."}
+            {
+                "document": _("At most %(import_max_annotations)s annotations per import.")
+                % {"import_max_annotations": format(IMPORT_MAX_ANNOTATIONS, ",")}
+            }
         )
     return items
 
@@ -173,7 +183,7 @@ def _locate(text: str, position: dict | None, quote: dict) -> tuple[int, int]:
     place where the quote and its context occur. Raises `ValidationError`."""
     exact = quote.get("exact")
     if not isinstance(exact, str) or not exact:
-        raise ValidationError("The TextQuoteSelector has no `exact` text.")
+        raise ValidationError(_("The TextQuoteSelector has no `exact` text."))
     if position is not None:
         start, end = position.get("start"), position.get("end")
         if (
@@ -196,26 +206,29 @@ def _locate(text: str, position: dict | None, quote: dict) -> tuple[int, int]:
     ]
     candidates = in_context or found
     if len(candidates) != 1:
-        problem = "does not occur" if not candidates else "occurs more than once"
-        raise ValidationError(f"The quoted passage {problem} in the snapshot's text.")
+        if not candidates:
+            raise ValidationError(_("The quoted passage does not occur in the snapshot's text."))
+        raise ValidationError(_("The quoted passage occurs more than once in the snapshot's text."))
     return candidates[0], candidates[0] + len(exact)
 
 
 def _plan(item: Any, find: _SnapshotFinder) -> _Planned:
     if not isinstance(item, dict) or item.get("type") != "Annotation":
-        raise ValidationError("Not an Annotation.")
+        raise ValidationError(_("Not an Annotation."))
     targets = [t for t in _as_list(item.get("target")) if isinstance(t, dict)]
     if len(targets) != 1:
-        raise ValidationError("An annotation needs exactly one target with selectors.")
+        raise ValidationError(_("An annotation needs exactly one target with selectors."))
     target = targets[0]
     position, quote = _selectors(target)
     if quote is None:
-        raise ValidationError("The target has no TextQuoteSelector.")
+        raise ValidationError(_("The target has no TextQuoteSelector."))
     snapshot = find(str(target.get(TEXT_SHA256_KEY) or ""), _source_id(target))
     if snapshot is None:
         raise ValidationError(
-            "No article of this workspace has this text or this source URL; import the "
-            "article first."
+            _(
+                "No article of this workspace has this text or this source "
+                "URL; import the article first."
+            )
         )
     start, end = _locate(snapshot.text, position, quote)
     texts = [
@@ -252,7 +265,7 @@ def annotations_import(
     """
     require_role(workspace=workspace, actor=actor, role=Role.REVIEWER)
     if snapshot is not None and snapshot.workspace_id != workspace.pk:
-        raise NotFound("No such snapshot.")
+        raise NotFound(_("No such snapshot."))
     find = _SnapshotFinder(workspace, snapshot)
     plans, errors = [], {}
     for index, item in enumerate(_annotations_in(document)):

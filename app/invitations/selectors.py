@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from app.core.errors import NotFound
 from app.invitations.models import Invitation
@@ -28,5 +29,5 @@ def invitation_get(*, user: Any, workspace: Workspace, pk: int) -> Invitation:
         .first()
     )
     if found is None:
-        raise NotFound("No such invitation.")
+        raise NotFound(_("No such invitation."))
     return found

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from app.core.errors import NotFound
 from app.jobs.models import Job, JobState
@@ -23,7 +24,7 @@ def job_get(*, user: Any, job_id: int, workspace: Workspace | None = None) -> Jo
         jobs = jobs.filter(workspace=workspace)
     job = jobs.filter(pk=job_id).first()
     if job is None:
-        raise NotFound("No such job.")
+        raise NotFound(_("No such job."))
     require_role(workspace=job.workspace, actor=user, role=Role.VIEWER)
     return job
 

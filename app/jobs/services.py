@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from app.audit import events
 from app.audit.services import audit_append
@@ -28,7 +29,12 @@ def _clean_export_params(params: dict[str, Any]) -> dict[str, Any]:
     fmt = params.get("format", "csv")
     if fmt not in EXPORT_FORMATS:
         raise ValidationError(
-            {"format": [f"Background exports are written as {' or '.join(EXPORT_FORMATS)}."]}
+            {
+                "format": [
+                    _("Background exports are written as %(export_formats)s.")
+                    % {"export_formats": " or ".join(EXPORT_FORMATS)}
+                ]
+            }
         )
     filters = {}
     for name in _FILTER_FIELDS:
@@ -46,14 +52,25 @@ IMPORT_SUFFIXES = (".html", ".htm", ".txt")
 def _store_import_files(workspace: Workspace, files) -> list[dict]:
     """Copy uploaded files into the storage folder, where any worker can read them."""
     if not files:
-        raise ValidationError({"files": ["Give at least one .html, .htm or .txt file."]})
+        raise ValidationError({"files": [_("Give at least one .html, .htm or .txt file.")]})
     if len(files) > IMPORT_MAX_FILES:
-        raise ValidationError({"files": [f"At most {IMPORT_MAX_FILES} files per import."]})
+        raise ValidationError(
+            {
+                "files": [
+                    _("At most %(import_max_files)s files per import.")
+                    % {"import_max_files": IMPORT_MAX_FILES}
+                ]
+            }
+        )
     wrong = [
-        Path(name).name for name, _, _ in files if Path(name).suffix.lower() not in IMPORT_SUFFIXES
+        Path(name).name
+        for name, _content, _size in files
+        if Path(name).suffix.lower() not in IMPORT_SUFFIXES
     ]
     if wrong:
-        raise ValidationError({"files": [f"{wrong[0]}: not a .html, .htm or .txt file."]})
+        raise ValidationError(
+            {"files": [_("%(file)s: not a .html, .htm or .txt file.") % {"file": wrong[0]}]}
+        )
     folder = f"imports/{workspace.pk}/{uuid.uuid4().hex}"
     stored = []
     for number, (name, data, details) in enumerate(files):
@@ -93,10 +110,10 @@ def job_start(*, workspace: Workspace, actor: Any, kind: str, params: dict | Non
         require_role(workspace=workspace, actor=actor, role=Role.REVIEWER)
         cleaned = {"files": list((params or {}).get("files") or [])}
         if not cleaned["files"]:
-            raise ValidationError({"files": ["Give at least one file."]})
+            raise ValidationError({"files": [_("Give at least one file.")]})
         described = {"files": len(cleaned["files"])}
     else:
-        raise ValidationError({"kind": ["Unknown job kind."]})
+        raise ValidationError({"kind": [_("Unknown job kind.")]})
     job = Job.objects.create(workspace=workspace, started_by=actor, kind=kind, params=cleaned)
     audit_append(
         workspace=workspace, actor=actor, event=events.job_queued(job=job, described=described)

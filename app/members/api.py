@@ -1,5 +1,6 @@
 """API of workspaces and their members: thin views over the selectors and services."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
@@ -128,7 +129,7 @@ class MemberListView(WorkspaceView, ListAPIView):
         data = validated(MemberAddSerializer, request)
         user = user_by_username(data["username"])
         if user is None:
-            raise serializers.ValidationError({"username": ["No user has that username."]})
+            raise serializers.ValidationError({"username": [_("No user has that username.")]})
         membership = services.member_add(
             workspace=self.workspace, user=user, role=data["role"], actor=request.user
         )
@@ -146,7 +147,7 @@ class MemberDetailView(WorkspaceView):
             .first()
         )
         if membership is None:
-            raise NotFound("No such member.")
+            raise NotFound(_("No such member."))
         return membership
 
     @extend_schema(

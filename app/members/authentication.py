@@ -1,5 +1,6 @@
 """Token authentication for scripts: `Authorization: Bearer sanad_…`."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
@@ -24,7 +25,7 @@ class ApiTokenAuthentication(BaseAuthentication):
         if not header or header[0].lower() != self.keyword:
             return None
         if len(header) != 2:
-            raise AuthenticationFailed("Send the header as “Authorization: Bearer <token>”.")
+            raise AuthenticationFailed(_("Send the header as “Authorization: Bearer <token>”."))
         try:
             secret = header[1].decode("ascii")
             token = api_token_authenticate(secret)

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from app.workspaces.models import Role
 
@@ -8,7 +9,7 @@ class WorkspaceCreateForm(forms.Form):
     slug = forms.SlugField(
         max_length=60,
         required=False,
-        help_text="The workspace's address; left empty, one is made from the name.",
+        help_text=_("The workspace's address; left empty, one is made from the name."),
     )
 
 

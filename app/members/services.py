@@ -40,12 +40,12 @@ def workspace_create(*, name: str, creator: Any, slug: str = "") -> Workspace:
     """
     name = name.strip()
     if not name:
-        raise ValidationError({"name": "A workspace needs a name."})
+        raise ValidationError({"name": _("A workspace needs a name.")})
     if slug:
         if not slug.replace("-", "").isalnum() or slug != slug.lower() or not slug.isascii():
-            raise ValidationError({"slug": "Use lowercase letters, digits and hyphens only."})
+            raise ValidationError({"slug": _("Use lowercase letters, digits and hyphens only.")})
         if Workspace.objects.filter(slug=slug).exists():
-            raise ValidationError({"slug": f"The address “{slug}” is taken."})
+            raise ValidationError({"slug": _("The address “%(slug)s” is taken.") % {"slug": slug}})
     else:
         slug = _unique_slug(name)
     workspace = Workspace.objects.create(name=name, slug=slug)
@@ -56,6 +56,33 @@ def workspace_create(*, name: str, creator: Any, slug: str = "") -> Workspace:
         _membership_insert(workspace=workspace, user=creator, role=Role.ADMIN, actor=creator)
     # The default rating scale, from the claims app (app/workspaces/hooks.py).
     workspace_created(workspace=workspace, actor=creator)
+    return workspace
+
+
+@transaction.atomic
+def workspace_language_set(*, workspace: Workspace, language: str, actor: Any) -> Workspace:
+    """Set the language members see when neither they nor their browser choose one.
+
+    Raises `PermissionDenied` unless `actor` is an admin, `ValidationError` for a
+    language Sanad does not speak.
+    """
+    require_role(workspace=workspace, actor=actor, role=Role.ADMIN)
+    known = dict(Workspace._meta.get_field("default_language").choices)
+    if language not in known:
+        raise ValidationError(
+            {"default_language": _("Choose one of: %(choices)s.") % {"choices": ", ".join(known)}}
+        )
+    workspace = Workspace.objects.select_for_update().get(pk=workspace.pk)
+    old = workspace.default_language
+    if old == language:
+        return workspace
+    workspace.default_language = language
+    workspace.save(update_fields=["default_language"])
+    audit_append(
+        workspace=workspace,
+        actor=actor,
+        event=events.workspace_language_changed(workspace=workspace, old_language=old),
+    )
     return workspace
 
 
@@ -75,7 +102,10 @@ def _check_role(role: str) -> Role:
     except ValueError:
         choices = ", ".join(r.value for r in Role)
         raise ValidationError(
-            {"role": f"Unknown role “{role}”; choose one of {choices}."}
+            {
+                "role": _("Unknown role “%(role)s”; choose one of %(choices)s.")
+                % {"role": role, "choices": choices}
+            }
         ) from None
 
 
@@ -88,7 +118,10 @@ def member_add(*, workspace: Workspace, user: Any, role: str, actor: Any) -> Mem
     role_value = _check_role(role)
     require_role(workspace=workspace, actor=actor, role=Role.ADMIN)
     if Membership.objects.filter(workspace=workspace, user=user).exists():
-        raise Conflict(f"{user.get_username()} is already a member of {workspace.name}.")
+        raise Conflict(
+            _("%(username)s is already a member of %(name)s.")
+            % {"username": user.get_username(), "name": workspace.name}
+        )
     return _membership_insert(workspace=workspace, user=user, role=role_value, actor=actor)
 
 
@@ -108,7 +141,7 @@ def member_change_role(*, membership: Membership, role: str, actor: Any) -> Memb
         return membership
     if old_role == Role.ADMIN and _active_admin_ids(workspace) == [membership.pk]:
         raise ValidationError(
-            {"role": "A workspace needs at least one admin; make someone else admin first."}
+            {"role": _("A workspace needs at least one admin; make someone else admin first.")}
         )
     membership.role = role_value
     membership.save(update_fields=["role"])
@@ -268,8 +301,8 @@ def member_password_reset_issue(*, membership: Membership, actor: Any) -> tuple[
     if not theirs <= administered:
         raise PermissionDenied(
             _(
-                "This person also belongs to workspaces you do not administer; "
-                "they can reset their password by e-mail instead."
+                "This person also belongs to workspaces you do not "
+                "administer; they can reset their password by e-mail instead."
             )
         )
     _record_member(membership, actor, events.member_password_reset_issued(membership=membership))

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from app.core.forms import add_service_errors
@@ -62,5 +63,7 @@ def token_revoke_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     workspace = enter_workspace(request, slug)
     token = api_token_get(user=request.user, workspace=workspace, pk=pk)
     services.api_token_revoke(token=token, actor=request.user)
-    messages.success(request, f"Token “{token.name}” revoked; scripts using it now get 401.")
+    messages.success(
+        request, _("Token “%(name)s” revoked; scripts using it now get 401.") % {"name": token.name}
+    )
     return redirect("api-tokens", slug=workspace.slug)

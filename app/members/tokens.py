@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from app.audit import events
 from app.audit.services import audit_append
@@ -99,9 +100,9 @@ def api_token_revoke(*, token: ApiToken, actor: Any) -> ApiToken:
     """
     membership = membership_of(actor, token.workspace_id)
     if membership is None:
-        raise NotFound("No such token.")
+        raise NotFound(_("No such token."))
     if token.user_id != actor.pk and not membership.role_enum.includes(Role.ADMIN):
-        raise PermissionDenied("Only the token's owner or an admin can revoke it.")
+        raise PermissionDenied(_("Only the token's owner or an admin can revoke it."))
     current = ApiToken.objects.select_for_update().get(pk=token.pk)
     if current.revoked_at is not None:
         return current

@@ -22,5 +22,6 @@ urlpatterns = [
         views.member_action_view,
         name="workspace-member-action",
     ),
+    path("w/<slug:slug>/language/", views.workspace_language_view, name="workspace-language"),
     path("w/<slug:slug>/members/leave/", views.member_leave_view, name="workspace-member-leave"),
 ]

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from app.accounts.selectors import user_by_username
@@ -38,7 +39,7 @@ def workspace_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Workspace “{workspace.name}” created.")
+            messages.success(request, _("Workspace “%(name)s” created.") % {"name": workspace.name})
             return redirect("workspace-home", slug=workspace.slug)
     return render(request, "workspaces/create.html", {"form": form})
 
@@ -56,6 +57,7 @@ def member_list_view(request: HttpRequest, slug: str) -> HttpResponse:
             "is_admin": is_admin,
             "add_form": MemberAddForm() if is_admin else None,
             "roles": Role.choices,
+            "language_choices": Workspace._meta.get_field("default_language").choices,
         },
     )
 
@@ -68,7 +70,7 @@ def member_add_view(request: HttpRequest, slug: str) -> HttpResponse:
     if form.is_valid():
         user = user_by_username(form.cleaned_data["username"])
         if user is None:
-            messages.error(request, "No user has that username.")
+            messages.error(request, _("No user has that username."))
         else:
             try:
                 services.member_add(
@@ -80,9 +82,11 @@ def member_add_view(request: HttpRequest, slug: str) -> HttpResponse:
             except (ValidationError, Conflict) as error:
                 messages.error(request, _message_of(error))
             else:
-                messages.success(request, f"{user.get_username()} added.")
+                messages.success(
+                    request, _("%(username)s added.") % {"username": user.get_username()}
+                )
     else:
-        messages.error(request, "Give a username and a role.")
+        messages.error(request, _("Give a username and a role."))
     return redirect("workspace-members", slug=workspace.slug)
 
 
@@ -94,7 +98,7 @@ def member_role_view(request: HttpRequest, slug: str, membership_id: int) -> Htt
         member_list(user=request.user, workspace=workspace).filter(pk=membership_id).first()
     )
     if membership is None:
-        raise NotFound("No such member.")
+        raise NotFound(_("No such member."))
     form = RoleChangeForm(request.POST)
     if form.is_valid():
         try:
@@ -104,9 +108,13 @@ def member_role_view(request: HttpRequest, slug: str, membership_id: int) -> Htt
         except ValidationError as error:
             messages.error(request, _message_of(error))
         else:
-            messages.success(request, f"{membership.user.get_username()} is now {membership.role}.")
+            messages.success(
+                request,
+                _("%(username)s is now %(role)s.")
+                % {"username": membership.user.get_username(), "role": membership.role},
+            )
     else:
-        messages.error(request, "Choose a role.")
+        messages.error(request, _("Choose a role."))
     return redirect("workspace-members", slug=workspace.slug)
 
 
@@ -121,7 +129,7 @@ def _member_of(request: HttpRequest, workspace: Workspace, membership_id: int):
         member_list(user=request.user, workspace=workspace).filter(pk=membership_id).first()
     )
     if membership is None:
-        raise NotFound("No such member.")
+        raise NotFound(_("No such member."))
     return membership
 
 
@@ -138,7 +146,7 @@ def member_action_view(request: HttpRequest, slug: str, membership_id: int, acti
     """Deactivate, reactivate or remove a member (admins)."""
     workspace = enter_workspace(request, slug, role=Role.ADMIN)
     if action not in _MEMBER_ACTIONS:
-        raise NotFound("No such action.")
+        raise NotFound(_("No such action."))
     membership = _member_of(request, workspace, membership_id)
     service, done = _MEMBER_ACTIONS[action]
     try:
@@ -155,7 +163,7 @@ def member_action_view(request: HttpRequest, slug: str, membership_id: int, acti
 def member_leave_view(request: HttpRequest, slug: str) -> HttpResponse:
     workspace = enter_workspace(request, slug)
     if request.POST.get("confirm") != "yes":
-        messages.error(request, "Tick the box to confirm that you are leaving.")
+        messages.error(request, _("Tick the box to confirm that you are leaving."))
         return redirect("workspace-members", slug=workspace.slug)
     try:
         services.member_leave(workspace=workspace, actor=request.user)
@@ -163,7 +171,7 @@ def member_leave_view(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, _message_of(error))
         return redirect("workspace-members", slug=workspace.slug)
     request.session.pop(SESSION_WORKSPACE_KEY, None)
-    messages.success(request, f"You left {workspace.name}.")
+    messages.success(request, _("You left %(name)s.") % {"name": workspace.name})
     return redirect("home")
 
 
@@ -184,3 +192,20 @@ def member_password_reset_view(request: HttpRequest, slug: str, membership_id: i
         "workspaces/password_reset_link.html",
         {"workspace": workspace, "member": membership.user, "link": link},
     )
+
+
+@login_required
+@require_POST
+def workspace_language_view(request: HttpRequest, slug: str) -> HttpResponse:
+    workspace = enter_workspace(request, slug, role=Role.ADMIN)
+    try:
+        services.workspace_language_set(
+            workspace=workspace,
+            language=request.POST.get("default_language", ""),
+            actor=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The workspace's default language is saved."))
+    return redirect("workspace-members", slug=workspace.slug)

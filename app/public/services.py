@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from app.audit import events
 from app.audit.services import audit_append
@@ -74,7 +75,7 @@ def public_site_update(*, workspace: Workspace, actor: Any, **changes: Any) -> P
     require_role(workspace=workspace, actor=actor, role=Role.ADMIN)
     unknown = set(changes) - set(FIELDS)
     if unknown:
-        raise ValidationError({name: "Not a public site setting." for name in sorted(unknown)})
+        raise ValidationError({name: _("Not a public site setting.") for name in sorted(unknown)})
     cleaned = _cleaned(changes)
     site = PublicSite.objects.select_for_update().filter(workspace=workspace).first()
     if site is None:

@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.encoding import iri_to_uri
 from django.utils.feedgenerator import Atom1Feed
@@ -27,6 +28,7 @@ from django.views.decorators.http import require_safe
 
 from app.claims.models import ClaimStatus
 from app.core.dates import format_both
+from app.core.i18n import language_fixed
 from app.core.markdown import render_markdown
 from app.core.text import direction_for
 from app.exports.records import ExportContext, claim_review
@@ -96,6 +98,7 @@ def _site_context(site: PublicSite, request: HttpRequest) -> dict:
     }
 
 
+@language_fixed
 @require_safe
 def claim_page(request: HttpRequest, slug: str, pk: int, text_slug: str = "") -> HttpResponse:
     """One fact-check; an old or missing slug redirects (301) to the current address."""
@@ -166,10 +169,12 @@ def claim_page(request: HttpRequest, slug: str, pk: int, text_slug: str = "") ->
         status = 410
     else:
         page["json_ld"] = json_ld(claim_review(claim, context))
-    response = HttpResponse(render_to_string("public/claim.html", page), status=status)
+    with translation.override(language):
+        response = HttpResponse(render_to_string("public/claim.html", page), status=status)
     return _cacheable(response, freshness, control)
 
 
+@language_fixed
 @require_safe
 def index(request: HttpRequest, slug: str) -> HttpResponse:
     """Published fact-checks, newest first: search words, rating and tag filters, pages."""
@@ -195,8 +200,8 @@ def index(request: HttpRequest, slug: str) -> HttpResponse:
         }
         for claim in page.object_list
     ]
-    response = HttpResponse(
-        render_to_string(
+    with translation.override(language):
+        html = render_to_string(
             "public/index.html",
             {
                 **_site_context(site, request),
@@ -211,10 +216,11 @@ def index(request: HttpRequest, slug: str) -> HttpResponse:
                 "tags": tags,
             },
         )
-    )
+    response = HttpResponse(html)
     return _cacheable(response, freshness)
 
 
+@language_fixed
 @require_safe
 def feed(request: HttpRequest, slug: str) -> HttpResponse:
     """The newest published fact-checks as an Atom feed (Django's feed generator)."""
@@ -225,10 +231,12 @@ def feed(request: HttpRequest, slug: str) -> HttpResponse:
         return cached
     root = public_context(site, _origin(request)).root
     language, _direction = _language(site)
+    with translation.override(language):
+        description = _("Published fact-checks")
     generator = Atom1Feed(
         title=site.name,
         link=root,
-        description=_("Published fact-checks"),
+        description=description,
         language=language,
         feed_url=root + "feed.atom",
         feed_guid=root,
@@ -249,6 +257,7 @@ def feed(request: HttpRequest, slug: str) -> HttpResponse:
     return _cacheable(response, freshness)
 
 
+@language_fixed
 @require_safe
 def sitemap(request: HttpRequest, slug: str) -> HttpResponse:
     """Every live fact-check page with its last change (sitemaps.org protocol).
@@ -276,6 +285,7 @@ def sitemap(request: HttpRequest, slug: str) -> HttpResponse:
     return _cacheable(response, freshness)
 
 
+@language_fixed
 @require_safe
 def site_robots(request: HttpRequest, slug: str) -> HttpResponse:
     """robots.txt for a site served from its own host: everything may be read."""
@@ -287,6 +297,7 @@ def site_robots(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+@language_fixed
 @require_safe
 def robots(request: HttpRequest) -> HttpResponse:
     """The app's own robots.txt: only the public fact-check pages are for crawlers."""

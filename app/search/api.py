@@ -1,5 +1,6 @@
 """GET /api/v1/search: the selector behind the results page, as JSON."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -28,7 +29,7 @@ class SearchQuerySerializer(serializers.Serializer):
     def validate(self, data):
         if data["date_from"] and data["date_to"] and data["date_from"] > data["date_to"]:
             raise serializers.ValidationError(
-                {"date_to": ["The end date is before the start date."]}
+                {"date_to": [_("The end date is before the start date.")]}
             )
         return data
 
@@ -78,7 +79,7 @@ class SearchAPIView(APIView):
         if data.get("workspace"):
             workspace = workspace_list(user=request.user).filter(slug=data["workspace"]).first()
             if workspace is None:
-                raise NotFound("No such workspace.")
+                raise NotFound(_("No such workspace."))
         page = search(
             user=request.user,
             query=data["q"],

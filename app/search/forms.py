@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from app.claims.models import ClaimStatus
 from app.search.models import Kind
@@ -8,12 +9,14 @@ from app.search.selectors import MAX_QUERY_LENGTH
 class SearchForm(forms.Form):
     """What the results page and the header box send."""
 
-    q = forms.CharField(label="Search", max_length=MAX_QUERY_LENGTH, strip=True)
+    q = forms.CharField(label=_("Search"), max_length=MAX_QUERY_LENGTH, strip=True)
     kind = forms.MultipleChoiceField(choices=Kind.choices, required=False)
-    status = forms.ChoiceField(choices=[("", "Any status"), *ClaimStatus.choices], required=False)
+    status = forms.ChoiceField(
+        choices=[("", _("Any status")), *ClaimStatus.choices], required=False
+    )
     verdict = forms.IntegerField(required=False, min_value=1)
-    date_from = forms.DateField(required=False, label="From")
-    date_to = forms.DateField(required=False, label="To")
+    date_from = forms.DateField(required=False, label=_("From"))
+    date_to = forms.DateField(required=False, label=_("To"))
     page = forms.IntegerField(required=False, min_value=1, max_value=500)
 
     def clean(self):

@@ -2,15 +2,16 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 
 from app.workspaces.models import Workspace
 
 
 class Kind(models.TextChoices):
-    ARTICLE = "article", "Article"
-    CLAIM = "claim", "Claim"
-    SOURCE = "source", "Source"
-    COMMENT = "comment", "Comment"
+    ARTICLE = "article", _("Article")
+    CLAIM = "claim", _("Claim")
+    SOURCE = "source", _("Source")
+    COMMENT = "comment", _("Comment")
 
 
 class SearchEntry(models.Model):

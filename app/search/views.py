@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from app.claims import relations
@@ -111,7 +112,7 @@ def claim_relate_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Linked as related.")
+        messages.success(request, _("Linked as related."))
     return redirect(reverse("claim-detail", kwargs={"slug": slug, "pk": pk}) + "#already-checked")
 
 
@@ -120,5 +121,5 @@ def claim_relate_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def claim_unrelate_view(request: HttpRequest, slug: str, pk: int, other: int) -> HttpResponse:
     claim, other_claim = _claim_and_other(request, slug, pk, other)
     relations.claim_unlink_related(claim=claim, other=other_claim, actor=request.user)
-    messages.success(request, "Link removed.")
+    messages.success(request, _("Link removed."))
     return redirect(reverse("claim-detail", kwargs={"slug": slug, "pk": pk}) + "#already-checked")

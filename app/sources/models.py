@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from app.workspaces.models import Workspace
 
@@ -7,22 +8,22 @@ SOURCE_KINDS = ["official_document", "statement", "news_report", "dataset", "exp
 
 
 class LinkStatus(models.TextChoices):
-    UNCHECKED = "", "Not checked"
-    OK = "ok", "Live, unchanged"
-    CHANGED = "changed", "Changed since the capture"
-    GONE = "gone", "Gone"
+    UNCHECKED = "", _("Not checked")
+    OK = "ok", _("Live, unchanged")
+    CHANGED = "changed", _("Changed since the capture")
+    GONE = "gone", _("Gone")
 
 
 class Source(models.Model):
     """Something citable; one source serves many claims of its workspace."""
 
     class Kind(models.TextChoices):
-        OFFICIAL_DOCUMENT = "official_document", "Official document"
-        STATEMENT = "statement", "Statement"
-        NEWS_REPORT = "news_report", "News report"
-        DATASET = "dataset", "Dataset"
-        EXPERT = "expert", "Expert"
-        OTHER = "other", "Other"
+        OFFICIAL_DOCUMENT = "official_document", _("Official document")
+        STATEMENT = "statement", _("Statement")
+        NEWS_REPORT = "news_report", _("News report")
+        DATASET = "dataset", _("Dataset")
+        EXPERT = "expert", _("Expert")
+        OTHER = "other", _("Other")
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="sources")
     url = models.URLField(max_length=2000)
@@ -77,8 +78,8 @@ class Capture(models.Model):
     """
 
     class Kind(models.TextChoices):
-        FETCH = "fetch", "Fetched by Sanad"
-        UPLOAD = "upload", "Uploaded"
+        FETCH = "fetch", _("Fetched by Sanad")
+        UPLOAD = "upload", _("Uploaded")
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     source = models.ForeignKey(

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
 
 from app.core.errors import NotFound
 from app.sources.models import Capture, LinkStatus, Source
@@ -17,7 +18,7 @@ def source_get(*, user: Any, workspace: Workspace, pk: int) -> Source:
     """Return one of the workspace's sources; raises `NotFound` for any other."""
     source = source_list(user=user, workspace=workspace).filter(pk=pk).first()
     if source is None:
-        raise NotFound("No such source.")
+        raise NotFound(_("No such source."))
     return source
 
 
@@ -52,7 +53,7 @@ def capture_get(*, user: Any, workspace: Workspace, pk: int) -> Capture:
         .first()
     )
     if capture is None:
-        raise NotFound("No such capture.")
+        raise NotFound(_("No such capture."))
     return capture
 
 

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from app.audit import events
 from app.audit.services import audit_append
@@ -38,7 +39,7 @@ def source_add(
     url = validate_web_url(url, field="url")
     archived_url = validate_web_url(archived_url, field="archived_url") if archived_url else ""
     if kind not in Source.Kind.values:
-        raise ValidationError({"kind": f"Unknown kind “{kind}”."})
+        raise ValidationError({"kind": _("Unknown kind “%(kind)s”.") % {"kind": kind}})
     normalized = normalize_url(url)
     existing = Source.objects.filter(workspace=workspace, normalized_url=normalized).first()
     if existing is not None:

@@ -11,6 +11,7 @@ import copy
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from app.core.errors import NotFound, PermissionDenied
 from app.core.request_context import TokenScope, current_token_scope, request_memo
@@ -65,11 +66,15 @@ def require_role(*, workspace: Workspace, actor: Any, role: Role) -> Membership 
         return None
     membership = membership_of(actor, workspace)
     if membership is None:
-        raise NotFound("No such workspace.")
+        raise NotFound(_("No such workspace."))
     if not membership.role_enum.includes(role):
         raise PermissionDenied(
-            f"This needs the {Role(role).label.lower()} role or higher in {workspace.name}; "
-            f"you are a {membership.role_enum.label.lower()}."
+            _("This needs the %(role)s role or higher in %(name)s; you are a %(yours)s.")
+            % {
+                "role": Role(role).label.lower(),
+                "name": workspace.name,
+                "yours": membership.role_enum.label.lower(),
+            }
         )
     return membership
 

@@ -2,6 +2,7 @@
 
 import re
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import NotFound, ValidationError
@@ -26,14 +27,14 @@ def workspace_from_query(request, role: Role = Role.VIEWER) -> Workspace:
     """
     slug = request.query_params.get("workspace", "")
     if not slug:
-        raise ValidationError({"workspace": ["Name the workspace by its slug."]})
+        raise ValidationError({"workspace": [_("Name the workspace by its slug.")]})
     found = (
         workspace_list(user=request.user).filter(slug=slug).first()
         if _SLUG.fullmatch(slug)
         else None
     )
     if found is None:
-        raise NotFound("No such workspace.")
+        raise NotFound(_("No such workspace."))
     require_role(workspace=found, actor=request.user, role=role)
     return found
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from app.core.request_context import forget_request_memo
 
@@ -9,10 +10,10 @@ from app.core.request_context import forget_request_memo
 class Role(models.TextChoices):
     """Roles in rising order of rights; each includes the rights of those before it."""
 
-    VIEWER = "viewer", "Viewer"
-    REVIEWER = "reviewer", "Reviewer"
-    EDITOR = "editor", "Editor"
-    ADMIN = "admin", "Admin"
+    VIEWER = "viewer", _("Viewer")
+    REVIEWER = "reviewer", _("Reviewer")
+    EDITOR = "editor", _("Editor")
+    ADMIN = "admin", _("Admin")
 
     @property
     def rank(self) -> int:
@@ -28,6 +29,11 @@ class Workspace(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The interface language for members who chose none and whose browser asks for
+    # neither of Sanad's languages.
+    default_language = models.CharField(
+        max_length=8, choices=[("en", "English"), ("fa", "فارسی")], default="en"
+    )
 
     class Meta:
         ordering = ["name"]
@@ -36,6 +42,10 @@ class Workspace(models.Model):
             models.CheckConstraint(
                 condition=models.Q(slug__regex=r"^[a-z0-9][a-z0-9-]*$"),
                 name="workspace_slug_format",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(default_language__in=["en", "fa"]),
+                name="workspace_default_language_valid",
             ),
         ]
 

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from app.core.errors import NotFound
 from app.workspaces.access import workspace_ids_for
@@ -16,7 +17,7 @@ def workspace_get(*, user: Any, slug: str) -> Workspace:
     """Return the user's workspace with this slug; raises `NotFound` otherwise."""
     workspace = workspace_list(user=user).filter(slug=slug).first()
     if workspace is None:
-        raise NotFound("No such workspace.")
+        raise NotFound(_("No such workspace."))
     return workspace
 
 

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from app.core.errors import NotFound
 from app.workspaces.access import membership_of
@@ -21,5 +22,5 @@ def api_token_list(*, user: Any, workspace: Workspace) -> QuerySet[ApiToken]:
 def api_token_get(*, user: Any, workspace: Workspace, pk: int) -> ApiToken:
     token = api_token_list(user=user, workspace=workspace).filter(pk=pk).first()
     if token is None:
-        raise NotFound("No such token.")
+        raise NotFound(_("No such token."))
     return token

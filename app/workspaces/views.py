@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest
 
+from app.accounts.locale import apply_workspace_default
 from app.workspaces.access import membership_of, require_role
 from app.workspaces.models import Role, Workspace
 from app.workspaces.selectors import workspace_get
@@ -20,6 +21,7 @@ def enter_workspace(request: HttpRequest, slug: str, role: Role | None = None) -
     if role is not None:
         require_role(workspace=workspace, actor=request.user, role=role)
     request.workspace = workspace
+    apply_workspace_default(request, workspace.default_language)
     request.membership = membership_of(request.user, workspace)
     if request.session.get(SESSION_WORKSPACE_KEY) != workspace.slug:
         request.session[SESSION_WORKSPACE_KEY] = workspace.slug

@@ -83,11 +83,14 @@ token = Row(
     pk=4, name="script", prefix="abc", user_id=5, role="viewer", expires_at=None, revoked_at=AT
 )
 job = Row(pk=11, kind="export", state="done", done=40, error="disk full", attempts=3)
-workspace = Row(pk=1, name="Newsroom", slug="newsroom")
+workspace = Row(pk=1, name="Newsroom", slug="newsroom", default_language="fa")
 
 # One call of each constructor, as a service would make it.
 SAMPLES = {
     Action.WORKSPACE_CREATED: lambda: events.workspace_created(workspace=workspace),
+    Action.WORKSPACE_LANGUAGE_CHANGED: lambda: events.workspace_language_changed(
+        workspace=workspace, old_language="en"
+    ),
     Action.MEMBER_ADDED: lambda: events.member_added(
         membership=membership, user=user, role="reviewer"
     ),

@@ -237,6 +237,12 @@ CALLS: dict[str, Callable[[World], Callable[[], object]]] = {
     "app.members.services.workspace_create": lambda w: call(
         "app.members.services.workspace_create", name="Fresh desk", creator=w.team.admin
     ),
+    "app.members.services.workspace_language_set": lambda w: call(
+        "app.members.services.workspace_language_set",
+        workspace=w.team.workspace,
+        language="fa",
+        actor=w.team.admin,
+    ),
     "app.members.services.member_add": lambda w: call(
         "app.members.services.member_add",
         workspace=w.team.workspace,
@@ -602,6 +608,9 @@ EXEMPT: dict[str, str] = {
     ),
     "app.notifications.services.notification_preference_set": (
         "a person's own e-mail preference, not workspace data"
+    ),
+    "app.accounts.services.user_preferences_set": (
+        "a person's own language and calendar, not workspace data"
     ),
     "app.members.tokens.api_token_authenticate": (
         "bookkeeping only: notes the token's last use; every change made with the token is "

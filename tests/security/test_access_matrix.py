@@ -72,6 +72,9 @@ RULES: dict[str, Rule] = {
     "account": Rule({"GET": SIGNED_IN}),
     "account-digest": Rule({"POST": SIGNED_IN}),
     "account-verify-send": Rule({"POST": SIGNED_IN}),
+    "account-preferences": Rule({"POST": SIGNED_IN}),
+    # The header's language switcher works signed out too (the choice goes in the session).
+    "language-set": Rule({"POST": ANYONE}),
     # A bad link is a 400 for anyone; the link itself is the proof, no sign-in needed.
     "account-verify": Rule({"GET": ANYONE}, extra={"token": "x"}),
     # Workspaces and members.
@@ -81,6 +84,7 @@ RULES: dict[str, Rule] = {
     "workspace-dashboard": Rule({"GET": "viewer"}),
     "workspace-members": Rule({"GET": "viewer"}),
     "workspace-member-add": Rule({"POST": "admin"}),
+    "workspace-language": Rule({"POST": "admin"}),
     "workspace-member-role": Rule({"POST": "admin"}, objects={"membership_id": "membership"}),
     # On a spare member, so that deactivating them leaves every caller's access alone.
     "workspace-member-action": Rule(
