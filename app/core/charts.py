@@ -8,7 +8,9 @@ assistive technology reads; the SVG is marked as one image with a title).
 The SVG carries no `style` attribute: bars take their colour from a CSS class
 (static/css/components.css) or, for data colours such as a verdict's, from a
 validated `fill` presentation attribute, which a CSP does not govern. Right-to-left
-pages get mirrored charts: labels on the right, bars growing leftwards.
+pages get mirrored charts: labels on the right, bars growing leftwards. Text
+anchors are logical (SVG text inherits the page's `direction`, so "end" is the
+left edge of right-to-left text): only the x coordinates are mirrored.
 """
 
 from __future__ import annotations
@@ -97,7 +99,6 @@ def bar_chart(
     bar_room = WIDTH - label_width - VALUE_ROOM
     largest = max((row.value for row in rows), default=0) or 1
     height = max(ROW_HEIGHT, ROW_HEIGHT * len(rows)) + 4
-    anchor = "start" if text.rtl else "end"
     body = []
     for i, row in enumerate(rows):
         top = 2 + i * ROW_HEIGHT
@@ -107,12 +108,12 @@ def bar_chart(
         bar_x = _x(label_width, WIDTH, text.rtl, length)
         value_x = _x(label_width + length + 6, WIDTH, text.rtl)
         body.append(
-            f'<text class="chart-label" x="{label_x}" y="{middle}" text-anchor="{anchor}" '
+            f'<text class="chart-label" x="{label_x}" y="{middle}" text-anchor="end" '
             f'dominant-baseline="middle">{escape(_short(row.label))}</text>'
             f'<rect {_fill(row, css_prefix)} x="{bar_x}" y="{top + (ROW_HEIGHT - BAR_HEIGHT) / 2}" '
             f'width="{length}" height="{BAR_HEIGHT}" rx="3"/>'
             f'<text class="chart-value" x="{value_x}" y="{middle}" '
-            f'text-anchor="{"end" if text.rtl else "start"}" dominant-baseline="middle">'
+            'text-anchor="start" dominant-baseline="middle">'
             f"{escape(text.number(row.value))}</text>"
         )
     return _svg(WIDTH, height, title, title_id, body)
