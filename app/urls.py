@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
 from app.accounts import views as account_views
 from app.core import health
@@ -29,6 +30,8 @@ urlpatterns = [
     path("account/", account_views.account_view, name="account"),
     path("account/preferences/", account_views.preferences_view, name="account-preferences"),
     path("language/", account_views.language_set_view, name="language-set"),
+    # The page scripts' strings (djangojs catalogue) as `gettext` & co., in the page language.
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("account/notifications/", notification_views.digest_view, name="account-digest"),
     path("account/verify/send/", account_views.verification_send_view, name="account-verify-send"),
     path("account/verify/<str:token>/", account_views.verify_view, name="account-verify"),

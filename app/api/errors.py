@@ -63,7 +63,7 @@ def _validation_message(fields: dict[str, list[str]]) -> str:
         ((name, messages),) = fields.items()
         if name == "non_field_errors" and messages:
             return messages[0]
-    return "Some fields are invalid; see `fields`."
+    return _("Some fields are invalid; see `fields`.")
 
 
 def api_exception_handler(exc, context):

@@ -7,6 +7,8 @@ from django import forms
 from django.utils.translation import gettext as _
 from django_filters.fields import IsoDateTimeField
 
+from app.core.dates import DateInputError, read_date
+
 
 class UtcIsoDateTimeField(IsoDateTimeField):
     """An ISO 8601 moment, handed to the database in UTC.
@@ -16,7 +18,17 @@ class UtcIsoDateTimeField(IsoDateTimeField):
     """
 
     def clean(self, value):
-        moment = super().clean(value)
+        try:
+            moment = super().clean(value)
+        except forms.ValidationError:
+            # A day in either calendar and digit system stands for its midnight, UTC.
+            try:
+                day = read_date(str(value))
+            except DateInputError as error:
+                raise forms.ValidationError(str(error)) from None
+            if day is None:
+                raise
+            return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
         if moment is None:
             return None
         try:

@@ -126,7 +126,7 @@ class HtmlImportForm(ArticleDetailsForm):
         if require_url:
             self.fields["url"].required = True
             self.fields["url"].help_text = "The address the page was saved from."
-            self.fields["html_file"].label = "Saved page (HTML file)"
+            self.fields["html_file"].label = _("Saved page (HTML file)")
 
     def clean_page_base64(self) -> bytes | None:
         encoded = self.cleaned_data["page_base64"]

@@ -116,11 +116,16 @@ def article_import(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _import_summary(result: services.ImportResult) -> str:
     if result.unchanged:
-        return f"Nothing added: the text equals snapshot #{result.snapshot.number} of this article."
+        return _("Nothing added: the text equals snapshot #%(number)s of this article.") % {
+            "number": result.snapshot.number
+        }
     if result.created_article:
-        return "Article imported."
+        return _("Article imported.")
     counts = result.reanchored
     moved = ", ".join(
         f"{counts.get(state, 0)} {state}" for state in ("anchored", "fuzzy", "orphaned")
     )
-    return f"Snapshot #{result.snapshot.number} added. Claims re-anchored: {moved}."
+    return _("Snapshot #%(number)s added. Claims re-anchored: %(moved)s.") % {
+        "number": result.snapshot.number,
+        "moved": moved,
+    }

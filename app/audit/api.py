@@ -14,6 +14,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from app.api.fields import LooseDateField
 from app.api.pagination import ordered_by
 from app.audit import services, signing
 from app.audit.describe import describe
@@ -55,8 +56,8 @@ class EventOutSerializer(serializers.ModelSerializer):
 class EventFilterSerializer(serializers.Serializer):
     actor = serializers.CharField(required=False, max_length=150)
     action = serializers.CharField(required=False, max_length=64)
-    since = serializers.DateField(required=False)
-    until = serializers.DateField(required=False)
+    since = LooseDateField(required=False)
+    until = LooseDateField(required=False)
 
 
 class AuditEventListView(ListAPIView):

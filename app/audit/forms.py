@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from app.audit.services import SEQ_MAX
+from app.core.forms import LooseDateField
 
 
 class TimelineFilterForm(forms.Form):
@@ -14,8 +15,8 @@ class TimelineFilterForm(forms.Form):
         label=_("Action"),
         help_text=_("e.g. claim.verdict_published, or claim. for every claim action"),
     )
-    since = forms.DateField(required=False, label=_("From (UTC date)"))
-    until = forms.DateField(required=False, label=_("To (UTC date, inclusive)"))
+    since = LooseDateField(required=False, label=_("From (UTC date)"))
+    until = LooseDateField(required=False, label=_("To (UTC date, inclusive)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,8 +49,8 @@ class ExportForm(forms.Form):
     to_seq = forms.IntegerField(
         required=False, min_value=1, max_value=SEQ_MAX, label=_("To event #")
     )
-    since = forms.DateField(required=False, label=_("From (UTC date)"))
-    until = forms.DateField(required=False, label=_("To (UTC date, inclusive)"))
+    since = LooseDateField(required=False, label=_("From (UTC date)"))
+    until = LooseDateField(required=False, label=_("To (UTC date, inclusive)"))
 
     def range_arguments(self) -> dict:
         """The form's values as `audit_export_record` arguments (dates as UTC instants)."""

@@ -33,7 +33,9 @@ class ClaimFilterForm(forms.Form):
 
     def __init__(self, *args, ratings, members, articles, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["rating"].choices = [("", "Any verdict")] + [(r.pk, r.label) for r in ratings]
+        self.fields["rating"].choices = [("", _("Any verdict"))] + [
+            (r.pk, r.label) for r in ratings
+        ]
         self.fields["assignee"].choices = [("", "Anyone")] + [
             (m.user_id, str(m.user)) for m in members
         ]

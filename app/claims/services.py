@@ -199,16 +199,18 @@ def words_frozen_because(claim: Claim) -> str:
     form; `claim_update` refuses with it.
     """
     if claim.status == ClaimStatus.RETRACTED:
-        return "This fact-check was retracted: its words stay as they were published."
+        return _("This fact-check was retracted: its words stay as they were published.")
     if claim.status in (ClaimStatus.PUBLISHED, ClaimStatus.CORRECTED):
-        return (
-            "This claim is published: its restatement and claimant change only through a "
-            "correction that an editor proposes and another editor approves."
+        return _(
+            "This claim is published: its restatement and claimant change "
+            "only through a correction that an editor proposes and "
+            "another editor approves."
         )
     if Verdict.objects.filter(claim=claim, state=Verdict.State.PROPOSED).exists():
-        return (
-            "A verdict on this claim is waiting for approval: its restatement and claimant "
-            "are what was proposed. Send the proposal back to change them."
+        return _(
+            "A verdict on this claim is waiting for approval: its "
+            "restatement and claimant are what was proposed. Send the "
+            "proposal back to change them."
         )
     return ""
 

@@ -35,7 +35,7 @@ def _run(request, workspace, claim, form, action) -> str:
     version = data["version"]
     if action == workflow.START_REVIEW:
         workflow.claim_start_review(claim=claim, version=version, actor=request.user)
-        return "The claim is in review."
+        return _("The claim is in review.")
     if action == workflow.PROPOSE:
         workflow.verdict_propose(
             claim=claim,
@@ -44,7 +44,7 @@ def _run(request, workspace, claim, form, action) -> str:
             summary=data["summary"],
             actor=request.user,
         )
-        return "Verdict proposed; another editor has to approve it."
+        return _("Verdict proposed; another editor has to approve it.")
     if action == workflow.CORRECT:
         workflow.verdict_correct(
             claim=claim,
@@ -56,28 +56,28 @@ def _run(request, workspace, claim, form, action) -> str:
             claimant=data["claimant"],
             actor=request.user,
         )
-        return "Correction proposed; another editor has to approve it."
+        return _("Correction proposed; another editor has to approve it.")
     if action == workflow.APPROVE:
         workflow.verdict_approve(claim=claim, version=version, actor=request.user)
-        return "Verdict approved and published."
+        return _("Verdict approved and published.")
     if action == workflow.RETURN:
         workflow.verdict_return(
             claim=claim, version=version, reason=data["reason"], actor=request.user
         )
-        return "The proposal went back for more work."
+        return _("The proposal went back for more work.")
     if action == workflow.RETRACT:
         workflow.claim_retract(
             claim=claim, version=version, reason=data["reason"], actor=request.user
         )
-        return "Retraction proposed; another editor has to approve it."
+        return _("Retraction proposed; another editor has to approve it.")
     if action == workflow.APPROVE_RETRACTION:
         workflow.retraction_approve(claim=claim, version=version, actor=request.user)
-        return "Retraction approved: the public page now says so."
+        return _("Retraction approved: the public page now says so.")
     if action == workflow.RETURN_RETRACTION:
         workflow.retraction_return(
             claim=claim, version=version, reason=data["reason"], actor=request.user
         )
-        return "The retraction went back; the fact-check stays published."
+        return _("The retraction went back; the fact-check stays published.")
     if action == workflow.ASSIGN:
         assignee = None
         if data["assignee"]:
@@ -85,7 +85,7 @@ def _run(request, workspace, claim, form, action) -> str:
             if assignee is None:
                 raise ValidationError({"assignee": _("No such member.")})
         workflow.claim_assign(claim=claim, version=version, assignee=assignee, actor=request.user)
-        return "Assignment saved."
+        return _("Assignment saved.")
     raise NotFound(_("No such action."))
 
 

@@ -40,6 +40,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import jdatetime
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from app.core.text import _FOLD_TABLE, fold
 
@@ -562,15 +564,22 @@ def read_date(text: str) -> datetime.date | None:
     found = find_dates(text)
     if not found:
         raise DateInputError(
-            f"“{text[:40]}” is not a date Sanad can read; try 2024-06-18 or 18 June 2024."
+            _("“%(text)s” is not a date Sanad can read; try 2024-06-18 or 18 June 2024.")
+            % {"text": text[:40]}
         )
     first = found[0]
     if first.ambiguous:
         day_first, month_first = first.readings
+        language = get_language() or "en"
         raise DateInputError(
-            f"“{first.text}” could be {format_gregorian(day_first)} or "
-            f"{format_gregorian(month_first)}; write {day_first.isoformat()} or "
-            f"{month_first.isoformat()} instead."
+            _("“%(text)s” could be %(first)s or %(second)s; write %(iso1)s or %(iso2)s instead.")
+            % {
+                "text": first.text,
+                "first": format_gregorian(day_first, language),
+                "second": format_gregorian(month_first, language),
+                "iso1": day_first.isoformat(),
+                "iso2": month_first.isoformat(),
+            }
         )
     return first.date
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from app.articles.models import Article
 from app.claims.models import ClaimStatus
+from app.core.forms import LooseDateField
 from app.workspaces.access import workspace_ids_for
 from app.workspaces.models import Workspace
 
@@ -54,18 +55,10 @@ class ExportForm(forms.Form):
     status = forms.ChoiceField(
         required=False, choices=[("", _("Any status")), *ClaimStatus.choices]
     )
-    created_from = forms.DateField(
-        required=False, label=_("Created from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    created_to = forms.DateField(
-        required=False, label=_("Created until"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    updated_from = forms.DateField(
-        required=False, label=_("Updated from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    updated_to = forms.DateField(
-        required=False, label=_("Updated until"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    created_from = LooseDateField(required=False, label=_("Created from"))
+    created_to = LooseDateField(required=False, label=_("Created until"))
+    updated_from = LooseDateField(required=False, label=_("Updated from"))
+    updated_to = LooseDateField(required=False, label=_("Updated until"))
     bom = forms.BooleanField(
         required=False,
         label=_("Start the CSV with a byte order mark"),

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from app.invitations.models import Invitation
@@ -16,11 +17,11 @@ def invitation_email_send(*, invitation: Invitation, link: str) -> bool:
     if not settings.SANAD_EMAIL_ENABLED:
         return False
     context = {"invitation": invitation, "link": link, "workspace": invitation.workspace}
-    send_mail(
-        subject=_("You are invited to %(workspace)s on Sanad")
-        % {"workspace": invitation.workspace.name},
-        message=render_to_string("invitations/email.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
+    # The invitee has no account yet, so no language of their own: the workspace's.
+    with translation.override(invitation.workspace.default_language):
+        subject = _("You are invited to %(workspace)s on Sanad") % {
+            "workspace": invitation.workspace.name
+        }
+        message = render_to_string("invitations/email.txt", context)
+    send_mail(subject=subject, message=message, from_email=None, recipient_list=[invitation.email])
     return True

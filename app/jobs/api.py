@@ -7,6 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from app.api.fields import LooseDateField
 from app.claims.models import ClaimStatus
 from app.jobs.models import JobKind
 from app.jobs.selectors import job_as_dict, job_get
@@ -20,10 +21,10 @@ class ExportJobInput(serializers.Serializer):
     format = serializers.ChoiceField(choices=EXPORT_FORMATS, default="csv")
     article = serializers.IntegerField(required=False, min_value=1)
     status = serializers.ChoiceField(choices=ClaimStatus.choices, required=False)
-    created_from = serializers.DateField(required=False)
-    created_to = serializers.DateField(required=False)
-    updated_from = serializers.DateField(required=False)
-    updated_to = serializers.DateField(required=False)
+    created_from = LooseDateField(required=False)
+    created_to = LooseDateField(required=False)
+    updated_from = LooseDateField(required=False)
+    updated_to = LooseDateField(required=False)
     bom = serializers.BooleanField(default=False)
 
 

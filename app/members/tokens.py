@@ -72,7 +72,9 @@ def api_token_create(
         token_role = None
         errors["role"] = f"Unknown role “{role}”; choose one of {', '.join(Role.values)}."
     if token_role is not None and not own_role.includes(token_role):
-        errors["role"] = f"A token cannot do more than you: you are a {own_role.label.lower()}."
+        errors["role"] = _("A token cannot do more than you: you are a %(role)s.") % {
+            "role": own_role.label.lower()
+        }
     if expires_at is not None and expires_at <= timezone.now():
         errors["expires_at"] = "The expiry must lie in the future."
     if errors:

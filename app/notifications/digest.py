@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from app.notifications.models import Notification, NotificationPreference
@@ -71,15 +71,14 @@ def _send_one(preference: NotificationPreference, now: dt.datetime) -> int:
     )
     if not pending:
         return 0
-    send_mail(
-        subject=_("Sanad: %(count)d notifications waiting") % {"count": len(pending)},
-        message=render_to_string(
+    # In the reader's language: their own choice, else their first workspace's default.
+    with translation.override(user.language or pending[0].workspace.default_language):
+        subject = _("Sanad: %(count)d notifications waiting") % {"count": len(pending)}
+        message = render_to_string(
             "notifications/digest.txt",
             {"user": user, "notifications": pending, "base_url": settings.SANAD_BASE_URL},
-        ),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+        )
+    send_mail(subject=subject, message=message, from_email=None, recipient_list=[user.email])
     Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=now)
     preference.last_digest_at = now
     preference.save(update_fields=["last_digest_at"])

@@ -7,6 +7,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from app.api.fields import LooseDateField
 from app.claims.models import ClaimStatus
 from app.search.models import Kind
 from app.search.selectors import MAX_QUERY_LENGTH, PAGE_SIZE, search
@@ -21,8 +22,8 @@ class SearchQuerySerializer(serializers.Serializer):
     )
     status = serializers.ChoiceField(choices=ClaimStatus.values, required=False, default="")
     verdict = serializers.IntegerField(required=False, min_value=1, default=None)
-    date_from = serializers.DateField(required=False, default=None)
-    date_to = serializers.DateField(required=False, default=None)
+    date_from = LooseDateField(required=False, default=None)
+    date_to = LooseDateField(required=False, default=None)
     page = serializers.IntegerField(required=False, min_value=1, max_value=500, default=1)
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=100)
 
@@ -43,7 +44,7 @@ class SearchHitSerializer(serializers.Serializer):
     url = serializers.CharField()
     status = serializers.CharField()
     verdict = serializers.CharField()
-    date = serializers.DateField(source="occurred_on", allow_null=True)
+    date = LooseDateField(source="occurred_on", allow_null=True)
     score = serializers.FloatField()
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from app.claims.models import ClaimStatus
+from app.core.forms import LooseDateField
 from app.search.models import Kind
 from app.search.selectors import MAX_QUERY_LENGTH
 
@@ -15,8 +16,8 @@ class SearchForm(forms.Form):
         choices=[("", _("Any status")), *ClaimStatus.choices], required=False
     )
     verdict = forms.IntegerField(required=False, min_value=1)
-    date_from = forms.DateField(required=False, label=_("From"))
-    date_to = forms.DateField(required=False, label=_("To"))
+    date_from = LooseDateField(required=False, label=_("From"))
+    date_to = LooseDateField(required=False, label=_("To"))
     page = forms.IntegerField(required=False, min_value=1, max_value=500)
 
     def clean(self):

@@ -6,6 +6,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 
 from app.api.conventions import validated
+from app.api.fields import LooseDateField
 from app.api.pagination import ordered_by
 from app.api.schema import SLUG, example, page_of
 from app.sources import services
@@ -33,7 +34,7 @@ class SourceCreateSerializer(serializers.Serializer):
     url = serializers.CharField(max_length=2000)
     title = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
     publisher = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
-    published_on = serializers.DateField(required=False, allow_null=True, default=None)
+    published_on = LooseDateField(required=False, allow_null=True, default=None)
     archived_url = serializers.CharField(
         required=False, allow_blank=True, max_length=2000, default=""
     )

@@ -1,6 +1,8 @@
 // While a restatement is typed, list earlier claims of the workspace that say the same
 // thing (the server compares folded text by trigram similarity). Built with textContent
 // only, so nothing typed or stored is ever parsed as HTML.
+// The page's strings come from the JavaScript catalogue (/jsi18n/) loaded before.
+const gettext = globalThis.gettext || ((text) => text);
 const DELAY_MS = 350;
 const MIN_LENGTH = 8;
 
@@ -14,14 +16,14 @@ function render(box, results) {
     link.textContent = item.restatement || item.exact;
     const verdict = document.createElement("span");
     verdict.className = "badge verdict";
-    verdict.textContent = item.verdict || "No verdict yet";
+    verdict.textContent = item.verdict || gettext("No verdict yet");
     entry.append(link, " ", verdict);
     list.append(entry);
   }
   box.replaceChildren();
   if (results.length) {
     const heading = document.createElement("p");
-    heading.textContent = "Already checked? Earlier claims that may say the same thing:";
+    heading.textContent = gettext("Already checked? Earlier claims that may say the same thing:");
     box.append(heading, list);
   }
 }

@@ -1,8 +1,15 @@
 // Poll a job's API resource and move the progress bar until the job is done or failed.
 // The page works without it (a reload shows the same figures); this only saves reloads.
+// The page's strings come from the JavaScript catalogue (/jsi18n/) loaded before.
+const gettext = globalThis.gettext || ((text) => text);
 const section = document.querySelector("[data-job-url]");
 const FINISHED = new Set(["done", "failed"]);
-const LABELS = { queued: "Queued", running: "Running", done: "Done", failed: "Failed" };
+const LABELS = {
+  queued: gettext("Queued"),
+  running: gettext("Running"),
+  done: gettext("Done"),
+  failed: gettext("Failed"),
+};
 
 function eta(job) {
   return job.eta_seconds === null ? "" : `~${job.eta_seconds} s`;

@@ -75,6 +75,7 @@ RULES: dict[str, Rule] = {
     "account-preferences": Rule({"POST": SIGNED_IN}),
     # The header's language switcher works signed out too (the choice goes in the session).
     "language-set": Rule({"POST": ANYONE}),
+    "javascript-catalog": Rule({"GET": ANYONE}),
     # A bad link is a 400 for anyone; the link itself is the proof, no sign-in needed.
     "account-verify": Rule({"GET": ANYONE}, extra={"token": "x"}),
     # Workspaces and members.

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext as _
 
 from app.audit.selectors import events_for_article
 
@@ -31,7 +32,7 @@ def article_history(context, article):
     latest = list(events.order_by("-seq")[:ARTICLE_HISTORY_LIMIT])[::-1]
     return {
         "events": with_descriptions(latest, workspace.slug),
-        "heading": "Article history",
+        "heading": _("Article history"),
         "workspace": workspace,
         "more_url": True,
     }

@@ -16,13 +16,12 @@
 //   Escape                   clear the cursor
 //   ?                        the list of shortcuts
 
-import { isFormField, scrollBehavior, scrollToRange, strings } from "./panel.js";
+import { isFormField, scrollBehavior, scrollToRange, selectedWords } from "./panel.js";
 
 const STATUS_TEXT_LIMIT = 160;
 
 export function setUpKeyboard(text, panel) {
   const { root } = text;
-  const words = strings();
   const status = document.getElementById("reader-status");
   let anchor = null;
   let focus = null;
@@ -55,7 +54,7 @@ export function setUpKeyboard(text, panel) {
     if (status) {
       const quote =
         span.exact.length > STATUS_TEXT_LIMIT ? `${span.exact.slice(0, STATUS_TEXT_LIMIT)}…` : span.exact;
-      status.textContent = words.selected.replace("{text}", quote);
+      status.textContent = selectedWords(quote);
     }
     return true;
   }

@@ -5,30 +5,26 @@
 
 import { PRIORITY, setHighlight, supported } from "./highlights.js";
 
+// The page's strings come from the JavaScript catalogue (/jsi18n/) loaded before.
+const gettext = globalThis.gettext || ((text) => text);
+const ngettext = globalThis.ngettext || ((one, many, n) => (n === 1 ? one : many));
+const interpolate = globalThis.interpolate || ((text, values) => text.replace("%s", values[0]));
+
+export const STATUS_LABELS = {
+  open: gettext("Open"),
+  in_review: gettext("In review"),
+  verdict_proposed: gettext("Verdict proposed"),
+  published: gettext("Published"),
+  corrected: gettext("Corrected"),
+  retracted: gettext("Retracted"),
+};
 // A single click on a claim waits this long so a double click can select a word.
 const CLICK_DELAY_MS = 300;
 const HOVER_SCROLL_DELAY_MS = 200;
 
-/** Words the page gives the script (translated by the server), with English fallbacks. */
-export function strings() {
-  const element = document.getElementById("reader-strings");
-  const data = element ? element.dataset : {};
-  return {
-    newClaim: data.newClaim || "New claim",
-    newClaimTitle: data.newClaimTitle || "Make the selected passage a claim (shortcut: n)",
-    claimsHere: data.claimsHere || "{n} claims cover this passage:",
-    selected: data.selected || "Selected: {text}",
-    statuses: readStatuses(element),
-  };
-}
-
-function readStatuses(element) {
-  const labels = {};
-  if (!element) return labels;
-  for (const item of element.querySelectorAll("[data-status]")) {
-    labels[item.dataset.status] = item.textContent;
-  }
-  return labels;
+/** "Selected: …", for the live region that follows the keyboard cursor. */
+export function selectedWords(quote) {
+  return interpolate(gettext("Selected: %s"), [quote]);
 }
 
 export function scrollBehavior() {
@@ -54,7 +50,6 @@ export function scrollToRange(range, behavior) {
 
 export function setUpPanel(text, claims) {
   const { root } = text;
-  const words = strings();
   const claimById = new Map(claims.map((claim) => [String(claim.id), claim]));
 
   function claimRange(claim) {
@@ -228,9 +223,9 @@ export function setUpPanel(text, claims) {
   function openMenu(found, rect) {
     menu = menu || buildMenu();
     menuReturnFocus = document.activeElement;
-    menu.querySelector(".claim-menu-title").textContent = words.claimsHere.replace(
-      "{n}",
-      String(found.length),
+    menu.querySelector(".claim-menu-title").textContent = interpolate(
+      ngettext("%s claim covers this passage:", "%s claims cover this passage:", found.length),
+      [found.length],
     );
     const list = menu.querySelector("ul");
     list.replaceChildren(
@@ -242,7 +237,7 @@ export function setUpPanel(text, claims) {
         link.textContent = claim.label || claim.exact;
         const status = document.createElement("span");
         status.className = `badge status-${claim.status}`;
-        status.textContent = words.statuses[claim.status] || claim.status;
+        status.textContent = STATUS_LABELS[claim.status] || claim.status;
         item.append(link, " ", status);
         return item;
       }),
@@ -319,8 +314,8 @@ export function setUpPanel(text, claims) {
       newButton.className = "new-claim-button";
       newButton.id = "new-claim-button";
       newButton.setAttribute("aria-keyshortcuts", "n");
-      newButton.title = words.newClaimTitle;
-      newButton.append(`${words.newClaim} `);
+      newButton.title = gettext("Make the selected passage a claim (shortcut: n)");
+      newButton.append(gettext("New claim") + " ");
       const key = document.createElement("kbd");
       key.textContent = "n";
       key.setAttribute("aria-hidden", "true");

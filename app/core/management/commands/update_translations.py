@@ -3,7 +3,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from app.core.i18n import MAKEMESSAGES_OPTIONS
+from app.core.i18n import MAKEMESSAGES_RUNS
 
 
 class Command(BaseCommand):
@@ -13,4 +13,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        call_command("makemessages", **MAKEMESSAGES_OPTIONS)
+        for options in MAKEMESSAGES_RUNS.values():
+            call_command("makemessages", **options)
