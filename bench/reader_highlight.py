@@ -7,10 +7,10 @@ Each article is imported and annotated through the services, Django's live serve
 the reader on the throwaway database, and Debian's Chromium (driven by Playwright) loads
 each reader page `loads` times (default 15). Per load it records:
 
-- reader.js's own figure for computing every highlight (`window.__sanadReader.highlightMs`);
+- the reader's own figure for computing every highlight (`window.__sanadReader.highlightMs`);
 - navigation timing from navigation start: the HTML response, the module script's import
-  (offsets.js, fetched only once reader.js is parsed), first contentful paint,
-  DOMContentLoaded and load (reader.js runs before DOMContentLoaded);
+  (offsets.js, fetched only once reader/main.js is parsed), first contentful paint,
+  DOMContentLoaded and load (the reader runs before DOMContentLoaded);
 - hovering items of the claim panel: the synchronous `mouseover` handler that swaps the
   focus highlight, and the time until the frame that shows it (next animation frame);
 - a selection at the very end of the text turned into a new-claim span: from
@@ -217,8 +217,8 @@ SELECT_JS = """async ({ words, repeats }) => {
 # The conversion the reader does for a selection at the end of the text, through the
 # same module: UTF-16 units in the last paragraph -> code points, then the trim.
 CONVERT_JS = """async ({ words, repeats }) => {
-  const script = document.querySelector('script[src*="reader.js"]');
-  const offsets = await import(script.src.replace(/reader\\.js.*$/, "offsets.js"));
+  const script = document.querySelector('script[src*="reader/main.js"]');
+  const offsets = await import(script.src.replace(/reader\\/main\\.js.*$/, "offsets.js"));
   const text = JSON.parse(document.getElementById("snapshot-text").textContent);
   const element = Array.from(document.querySelectorAll("#article-text p[data-start]")).pop();
   const paragraph = {
@@ -269,7 +269,7 @@ STATE_JS = r"""() => {
     scripts: Math.max(
       ...performance
         .getEntriesByType("resource")
-        .filter((entry) => /\/(reader|offsets)\.js/.test(entry.name))
+        .filter((entry) => /\/(reader\/\w+|offsets)\.js/.test(entry.name))
         .map((entry) => entry.responseEnd),
     ),
   };
@@ -324,9 +324,9 @@ def measure(browser, url: str, cookie: dict, text: str, loads: int) -> dict[str,
         reader = state["reader"]
         if not reader["highlighted"] or reader["claimCount"] != CLAIMS or state["ranges"] != CLAIMS:
             raise SystemExit(f"reader did not highlight every claim: {state}")
-        add("highlightMs (reader.js)", reader["highlightMs"])
+        add("highlightMs (reader)", reader["highlightMs"])
         add("HTML received (responseEnd)", state["responseEnd"])
-        add("reader.js's import (offsets.js) received", state["scripts"])
+        add("the reader's import (offsets.js) received", state["scripts"])
         add("DOMContentLoaded", state["domContentLoaded"])
         if state["firstContentfulPaint"] is not None:
             add("first contentful paint", state["firstContentfulPaint"])

@@ -6,7 +6,7 @@ Persian digits, and characters outside the BMP (🚇, 𝒜) before and inside sp
 
 The pages are served by Playwright itself from `static/` (no database, no server):
 `offsets.js` is loaded as an ES module, and a page laid out like the reader
-(same markup contract as templates/articles/detail.html) runs the real reader.js.
+(same markup contract as templates/articles/detail.html) runs the real reader (static/js/reader/).
 """
 
 import html
@@ -247,7 +247,7 @@ def reader_fixture(text: str, claims: list[dict], lang: str = "fa", direction: s
     <button type="button" data-close-dialog>Cancel</button>
   </form>
 </dialog>
-<script type="module" src="/static/js/reader.js"></script>"""
+<script type="module" src="/static/js/reader/main.js"></script>"""
 
 
 @pytest.fixture

@@ -99,7 +99,7 @@ def test_a_published_claim_changes_only_through_a_correction_two_editors_approve
         "Misleading",
         "همه بخش‌های قرارداد در ژوئن امضا شد",
     )
-    facts = page.locator("dl.claim-facts").text_content()
+    facts = page.locator("section.verdict-box").text_content()
     assert "Misleading" in facts and "همه بخش‌های قرارداد" in facts
     superseded = page.locator(".verdict-history li.verdict-superseded").text_content()
     assert "False" in superseded and "قرارداد در ژوئن امضا شد" in superseded

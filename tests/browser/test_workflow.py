@@ -100,7 +100,7 @@ def test_from_highlight_to_published_verdict(
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.PUBLISHED and claim.rating_id == false.pk
     assert claim.verdicts.get().decided_by == team.editor
-    facts = page.locator("dl.claim-facts")
+    facts = page.locator("section.verdict-box")  # the verdict and the facts beside the quote
     assert "False" in facts.text_content()
     history = page.locator("ol.history").text_content()
     order = [

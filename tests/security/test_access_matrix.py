@@ -82,6 +82,7 @@ RULES: dict[str, Rule] = {
     "home": Rule({"GET": SIGNED_IN}),
     "workspace-create": Rule({"GET": SIGNED_IN}),
     "workspace-home": Rule({"GET": "viewer"}),
+    "workspace-dashboard": Rule({"GET": "viewer"}),
     "workspace-members": Rule({"GET": "viewer"}),
     "workspace-member-add": Rule({"POST": "admin"}),
     "workspace-language": Rule({"POST": "admin"}),

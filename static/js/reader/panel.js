@@ -1,54 +1,37 @@
-// The article reader: highlights claims, opens them from the text, and turns a
-// selection into a new claim.
-//
-// The page is server-rendered and readable without this script: one <p> per
-// paragraph in #article-text, each with the code-point offsets (`data-start`,
-// `data-end`) of its text in the stored snapshot. Claims come from the JSON in
-// #claims-data, the whole stored text from #snapshot-text. Highlights use the
-// CSS Custom Highlight API, so the article's DOM is never modified; the few
-// controls this script adds live outside #article-text.
+// The claims beside the text and the controls added next to it: the claims panel
+// (hovering or focusing a claim highlights it in the text), opening claims from the
+// text (click, or Enter on the keyboard cursor), the menu when several claims cover
+// one place, and the new-claim button and dialog.
 
-import { domToStored, isBmpOnly, storedToDom, trimSpan } from "./offsets.js";
+import { PRIORITY, setHighlight, supported } from "./highlights.js";
 
 // The page's strings come from the JavaScript catalogue (/jsi18n/) loaded before.
 const gettext = globalThis.gettext || ((text) => text);
 const ngettext = globalThis.ngettext || ((one, many, n) => (n === 1 ? one : many));
 const interpolate = globalThis.interpolate || ((text, values) => text.replace("%s", values[0]));
 
-const STATUSES = ["open", "in_review", "verdict_proposed", "published", "corrected"];
-const STATUS_LABELS = {
+export const STATUS_LABELS = {
   open: gettext("Open"),
   in_review: gettext("In review"),
   verdict_proposed: gettext("Verdict proposed"),
   published: gettext("Published"),
   corrected: gettext("Corrected"),
+  retracted: gettext("Retracted"),
 };
-// Later highlights paint over earlier ones where they meet.
-const PRIORITY = { status: 0, verdict: 1, overlap: 2, focus: 3 };
-const VERDICT_STATUSES = new Set(["published", "corrected"]);
-const HEX_COLOUR = /^#[0-9a-fA-F]{6}$/;
 // A single click on a claim waits this long so a double click can select a word.
 const CLICK_DELAY_MS = 300;
 const HOVER_SCROLL_DELAY_MS = 200;
 
-const textRoot = document.getElementById("article-text");
-if (textRoot) setUp(textRoot);
-
-function readJson(id, fallback) {
-  const element = document.getElementById(id);
-  if (!element) return fallback;
-  try {
-    return JSON.parse(element.textContent);
-  } catch {
-    return fallback;
-  }
+/** "Selected: …", for the live region that follows the keyboard cursor. */
+export function selectedWords(quote) {
+  return interpolate(gettext("Selected: %s"), [quote]);
 }
 
-function scrollBehavior() {
+export function scrollBehavior() {
   return window.matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth";
 }
 
-function isFormField(element) {
+export function isFormField(element) {
   return Boolean(
     element &&
       (element.isContentEditable ||
@@ -56,209 +39,21 @@ function isFormField(element) {
   );
 }
 
-function setUp(root) {
-  const started = performance.now();
+/** Scroll the window so `range` is comfortably in view (nothing if it already is). */
+export function scrollToRange(range, behavior) {
+  if (!range) return;
+  const rect = range.getBoundingClientRect();
+  const margin = 48;
+  if (rect.top >= margin && rect.bottom <= window.innerHeight - margin) return;
+  window.scrollTo({ top: window.scrollY + rect.top - window.innerHeight / 3, behavior });
+}
 
-  // --- The text: paragraphs with their stored offsets --------------------------
-  const paragraphs = Array.from(root.querySelectorAll("p[data-start][data-end]"), (element) => {
-    const text = element.textContent;
-    return {
-      element,
-      start: Number(element.dataset.start),
-      end: Number(element.dataset.end),
-      text,
-      bmp: isBmpOnly(text),
-    };
-  }).sort((a, b) => a.start - b.start);
-  const paragraphOf = new Map(paragraphs.map((paragraph) => [paragraph.element, paragraph]));
-
-  const storedText = readJson("snapshot-text", null);
-  let storedCodePoints = null;
-  function codePoints() {
-    if (storedCodePoints === null) {
-      storedCodePoints = typeof storedText === "string" ? Array.from(storedText) : rebuiltText();
-    }
-    return storedCodePoints;
-  }
-  // Without #snapshot-text: the paragraphs at their offsets, line breaks between.
-  function rebuiltText() {
-    const last = paragraphs[paragraphs.length - 1];
-    const result = new Array(last ? last.end : 0).fill("\n");
-    for (const paragraph of paragraphs) {
-      Array.from(paragraph.text).forEach((char, i) => {
-        result[paragraph.start + i] = char;
-      });
-    }
-    return result;
-  }
-
-  /** The text node and unit offset at `units` UTF-16 units into a paragraph. */
-  function textPoint(paragraph, units) {
-    const element = paragraph.element;
-    const only = element.firstChild;
-    if (only && only === element.lastChild && only.nodeType === Node.TEXT_NODE) {
-      return [only, Math.min(units, only.length)];
-    }
-    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
-    let remaining = units;
-    let node = walker.nextNode();
-    let last = null;
-    while (node) {
-      if (remaining <= node.length) return [node, remaining];
-      remaining -= node.length;
-      last = node;
-      node = walker.nextNode();
-    }
-    return last ? [last, last.length] : [element, 0];
-  }
-
-  /** A live Range over stored offsets `start:end`, or null if it covers no text. */
-  function rangeFor(start, end) {
-    const from = storedToDom(paragraphs, start, "forward");
-    const to = storedToDom(paragraphs, end, "backward");
-    if (!from || !to) return null;
-    if (from.index > to.index || (from.index === to.index && from.units >= to.units)) return null;
-    const range = document.createRange();
-    range.setStart(...textPoint(paragraphs[from.index], from.units));
-    range.setEnd(...textPoint(paragraphs[to.index], to.units));
-    return range;
-  }
-
-  function paragraphElementOf(node) {
-    const element = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
-    const found = element && element.closest("p[data-start][data-end]");
-    return found && paragraphOf.has(found) ? found : null;
-  }
-
-  /**
-   * Stored offset of a DOM boundary point. Inside a paragraph it is exact; outside
-   * one (between paragraphs, or beyond the text) it moves to the next paragraph's
-   * start ("forward") or the previous one's end ("backward").
-   */
-  function storedOffsetOf(node, offset, affinity) {
-    const element = paragraphElementOf(node);
-    if (element) {
-      const paragraph = paragraphOf.get(element);
-      let units;
-      if (node.nodeType === Node.TEXT_NODE && node === element.firstChild && node === element.lastChild) {
-        units = offset;
-      } else {
-        const before = document.createRange();
-        before.setStart(element, 0);
-        before.setEnd(node, offset);
-        units = before.toString().length;
-      }
-      return domToStored(paragraph, units, affinity === "forward" ? "floor" : "ceil");
-    }
-    if (paragraphs.length === 0) return 0;
-    // First paragraph that begins after the point.
-    const point = document.createRange();
-    point.setStart(node, offset);
-    let low = 0;
-    let high = paragraphs.length;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (point.comparePoint(paragraphs[middle].element, 0) > 0) high = middle;
-      else low = middle + 1;
-    }
-    if (affinity === "forward") {
-      return low < paragraphs.length ? paragraphs[low].start : paragraphs[paragraphs.length - 1].end;
-    }
-    return low > 0 ? paragraphs[low - 1].end : paragraphs[0].start;
-  }
-
-  // --- Claims and their highlights ----------------------------------------------
-  const claims = readJson("claims-data", [])
-    .filter((claim) => Number.isInteger(claim.start) && Number.isInteger(claim.end) && claim.end > claim.start)
-    .map((claim) => ({ ...claim, range: null }));
+export function setUpPanel(text, claims) {
+  const { root } = text;
   const claimById = new Map(claims.map((claim) => [String(claim.id), claim]));
-  const highlights = typeof CSS !== "undefined" && CSS.highlights && typeof Highlight === "function";
-
-  function makeHighlight(ranges, priority = PRIORITY.status) {
-    const highlight = new Highlight();
-    for (const range of ranges) highlight.add(range);
-    highlight.priority = priority;
-    return highlight;
-  }
-
-  /** Stored spans covered by two or more claims, merged. */
-  function overlaps() {
-    const events = [];
-    for (const claim of claims) {
-      events.push([claim.start, 1], [claim.end, -1]);
-    }
-    // At one offset, ends come before starts (spans are end-exclusive).
-    events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    const spans = [];
-    let depth = 0;
-    let from = 0;
-    for (const [position, step] of events) {
-      const before = depth;
-      depth += step;
-      if (before < 2 && depth >= 2) from = position;
-      if (before >= 2 && depth < 2 && position > from) {
-        const last = spans[spans.length - 1];
-        if (last && last[1] === from) last[1] = position;
-        else spans.push([from, position]);
-      }
-    }
-    return spans;
-  }
-
-  if (highlights) {
-    const byStatus = new Map(STATUSES.map((status) => [status, []]));
-    for (const claim of claims) {
-      claim.range = rangeFor(claim.start, claim.end);
-      if (!claim.range) continue;
-      if (!byStatus.has(claim.status)) byStatus.set(claim.status, []);
-      byStatus.get(claim.status).push(claim.range);
-    }
-    for (const [status, ranges] of byStatus) {
-      CSS.highlights.set(`claim-${status}`, makeHighlight(ranges));
-    }
-    showVerdicts();
-    const overlapRanges = overlaps()
-      .map(([start, end]) => rangeFor(start, end))
-      .filter(Boolean);
-    CSS.highlights.set("claim-overlap", makeHighlight(overlapRanges, PRIORITY.overlap));
-    CSS.highlights.set("claim-focus", makeHighlight([], PRIORITY.focus));
-  }
-
-  /**
-   * Published and corrected claims take their verdict's colour from the workspace's
-   * rating scale. The colours are data, so their ::highlight() rules go into a
-   * constructed style sheet (no inline style, nothing for a CSP to refuse).
-   */
-  function showVerdicts() {
-    const byColour = new Map();
-    for (const claim of claims) {
-      const colour = claim.rating && claim.rating.colour;
-      if (!claim.range || !VERDICT_STATUSES.has(claim.status) || !HEX_COLOUR.test(colour || "")) continue;
-      const key = colour.slice(1).toLowerCase();
-      if (!byColour.has(key)) byColour.set(key, []);
-      byColour.get(key).push(claim.range);
-    }
-    if (byColour.size === 0) return;
-    const rules = [];
-    for (const [key, ranges] of byColour) {
-      CSS.highlights.set(`claim-verdict-${key}`, makeHighlight(ranges, PRIORITY.verdict));
-      rules.push(
-        `::highlight(claim-verdict-${key}) { background-color: #${key}33; ` +
-          `text-decoration: underline solid 3px #${key}; }`,
-      );
-    }
-    const sheet = new CSSStyleSheet();
-    sheet.replaceSync(rules.join("\n"));
-    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
-  }
-  window.__sanadReader = {
-    highlightMs: performance.now() - started,
-    claimCount: claims.length,
-    highlighted: highlights,
-  };
 
   function claimRange(claim) {
-    if (!claim.range) claim.range = rangeFor(claim.start, claim.end);
+    if (!claim.range) claim.range = text.rangeFor(claim.start, claim.end);
     return claim.range;
   }
 
@@ -270,21 +65,16 @@ function setUp(root) {
   let hoverTimer = 0;
 
   function showFocus() {
-    if (!highlights) return;
+    if (!supported) return;
     const id = focusedId ?? hoveredId ?? selectedId;
     const claim = id === null ? null : claimById.get(String(id));
     const range = claim && claimRange(claim);
-    CSS.highlights.set("claim-focus", makeHighlight(range ? [range] : [], PRIORITY.focus));
+    setHighlight("claim-focus", range ? [range] : [], PRIORITY.focus);
   }
 
   function scrollToClaim(id, behavior) {
     const claim = claimById.get(String(id));
-    const range = claim && claimRange(claim);
-    if (!range) return;
-    const rect = range.getBoundingClientRect();
-    const margin = 48;
-    if (rect.top >= margin && rect.bottom <= window.innerHeight - margin) return;
-    window.scrollTo({ top: window.scrollY + rect.top - window.innerHeight / 3, behavior });
+    scrollToRange(claim && claimRange(claim), behavior);
   }
 
   if (panel) {
@@ -360,7 +150,7 @@ function setUp(root) {
 
   /** Does the character at stored `offset` contain the viewport point? */
   function charHit(offset, x, y) {
-    const range = rangeFor(offset, offset + 1);
+    const range = text.rangeFor(offset, offset + 1);
     if (!range) return false;
     for (const rect of range.getClientRects()) {
       if (x >= rect.left - 1 && x <= rect.right + 1 && y >= rect.top - 1 && y <= rect.bottom + 1) {
@@ -381,8 +171,8 @@ function setUp(root) {
       const range = document.caretRangeFromPoint(x, y);
       if (range) [node, offset] = [range.startContainer, range.startOffset];
     }
-    if (!node || !paragraphElementOf(node)) return null;
-    const caret = storedOffsetOf(node, offset, "forward");
+    if (!node || !text.paragraphElementOf(node)) return null;
+    const caret = text.storedOffsetOf(node, offset, "forward");
     // The caret sits between two characters: find the one actually under the point.
     for (const candidate of [caret, caret - 1]) {
       if (candidate >= 0 && charHit(candidate, x, y)) return candidate;
@@ -456,6 +246,7 @@ function setUp(root) {
     menu.querySelector("a").focus({ preventScroll: true });
   }
 
+  /** Open the claim at `offset` (or a menu of several); false when there is none. */
   function openClaimsAt(offset, rect) {
     const found = claimsAt(offset);
     if (found.length === 1) {
@@ -464,6 +255,13 @@ function setUp(root) {
       openMenu(found, rect);
     }
     return found.length > 0;
+  }
+
+  /** Open the claims covering stored `offset`, the menu placed under that character. */
+  function openClaimsAtOffset(offset) {
+    const range = text.rangeFor(offset, offset + 1);
+    const rect = range ? range.getBoundingClientRect() : root.getBoundingClientRect();
+    return openClaimsAt(offset, new DOMRect(rect.left, rect.top, rect.width, rect.height));
   }
 
   let clickTimer = 0;
@@ -486,18 +284,15 @@ function setUp(root) {
 
   // Enter on a claim with the caret in the text (caret browsing) opens it too.
   root.addEventListener("keydown", (event) => {
+    if (event.defaultPrevented) return;
     if (event.key !== "Enter" || event.ctrlKey || event.metaKey || event.altKey) return;
     const selection = window.getSelection();
     if (!selection || selection.rangeCount === 0 || !selection.isCollapsed) return;
     const node = selection.focusNode;
-    if (!node || !paragraphElementOf(node)) return;
-    const caret = storedOffsetOf(node, selection.focusOffset, "forward");
+    if (!node || !text.paragraphElementOf(node)) return;
+    const caret = text.storedOffsetOf(node, selection.focusOffset, "forward");
     const offset = claimsAt(caret).length ? caret : caret - 1;
-    const charRange = rangeFor(offset, offset + 1);
-    const rect = charRange ? charRange.getBoundingClientRect() : root.getBoundingClientRect();
-    if (openClaimsAt(offset, new DOMRect(rect.left, rect.top, rect.width, rect.height))) {
-      event.preventDefault();
-    }
+    if (openClaimsAtOffset(offset)) event.preventDefault();
   });
 
   // --- New claims from a selection -------------------------------------------------
@@ -505,21 +300,6 @@ function setUp(root) {
   const form = dialog && dialog.querySelector("form");
   let newButton = null;
   let pendingSpan = null;
-
-  /** The current selection as a trimmed stored span {start, end, exact}, or null. */
-  function selectionSpan() {
-    const selection = window.getSelection();
-    if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
-    const range = selection.getRangeAt(0);
-    if (!range.intersectsNode(root)) return null;
-    const start = storedOffsetOf(range.startContainer, range.startOffset, "forward");
-    const end = storedOffsetOf(range.endContainer, range.endOffset, "backward");
-    if (end <= start) return null;
-    const text = codePoints();
-    const span = trimSpan(text, start, end);
-    if (!span) return null;
-    return { ...span, exact: text.slice(span.start, span.end).join("") };
-  }
 
   function hideNewButton() {
     pendingSpan = null;
@@ -548,7 +328,7 @@ function setUp(root) {
       });
       root.after(newButton);
     }
-    const last = rangeFor(span.end - 1, span.end);
+    const last = text.rangeFor(span.end - 1, span.end);
     const rects = last ? Array.from(last.getClientRects()).filter((rect) => rect.width > 0) : [];
     const rect = rects.length ? rects[rects.length - 1] : root.getBoundingClientRect();
     placeBelow(newButton, rect, true);
@@ -568,7 +348,8 @@ function setUp(root) {
     if (first) first.focus();
   }
 
-  if (dialog && form) {
+  const canCreate = Boolean(dialog && form);
+  if (canCreate) {
     for (const button of dialog.querySelectorAll("[data-close-dialog]")) {
       button.addEventListener("click", () => dialog.close());
     }
@@ -586,7 +367,7 @@ function setUp(root) {
       window.cancelAnimationFrame(frame);
       frame = window.requestAnimationFrame(() => {
         if (dialog.open) return;
-        const span = selectionSpan();
+        const span = text.selectionSpan();
         if (span) showNewButton(span);
         else hideNewButton();
       });
@@ -595,7 +376,7 @@ function setUp(root) {
     document.addEventListener("keydown", (event) => {
       if (event.key !== "n" || event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
       if (dialog.open || isFormField(event.target)) return;
-      const span = selectionSpan();
+      const span = text.selectionSpan();
       if (!span) return;
       event.preventDefault();
       openDialog(span);
@@ -612,4 +393,6 @@ function setUp(root) {
       hideNewButton();
     }
   });
+
+  return { claimsAt, openClaimsAtOffset, canCreate, dialogOpen: () => Boolean(dialog && dialog.open) };
 }
