@@ -9,7 +9,6 @@ from pathlib import Path
 import polib
 import pytest
 from django.core.management import call_command
-from django.test import override_settings
 
 from app.core.i18n import LANGUAGES, MAKEMESSAGES_RUNS
 
@@ -17,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "locale"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]")
 DOMAINS = list(MAKEMESSAGES_RUNS)
+pytestmark = pytest.mark.xdist_group("catalogues")
 EVERY = [(language, domain) for language in LANGUAGES for domain in DOMAINS]
 
 
@@ -68,21 +68,23 @@ def test_persian_is_persian(domain):
 
 
 @pytest.mark.parametrize("domain", DOMAINS)
-def test_makemessages_finds_nothing_new(tmp_path, domain):
+def test_makemessages_finds_nothing_new(domain):
     if shutil.which("xgettext") is None:
         pytest.fail("makemessages needs GNU gettext's xgettext (apt-get install gettext)")
-    copy = tmp_path / "locale"
-    shutil.copytree(LOCALE, copy, ignore=shutil.ignore_patterns("*.mo"))
-    options = {**MAKEMESSAGES_RUNS[domain], "locale": ["fa"]}
-    with override_settings(LOCALE_PATHS=[copy]):
-        cwd = os.getcwd()
+    # makemessages writes into the locale folder beside the sources it scans (the checkout's
+    # own), whatever LOCALE_PATHS says: read what it wrote, then put the committed bytes back.
+    # The module runs on one xdist worker (xdist_group), so no other test reads it meanwhile.
+    target = LOCALE / "fa" / "LC_MESSAGES" / f"{domain}.po"
+    before = target.read_bytes()
+    cwd = os.getcwd()
+    try:
         os.chdir(ROOT)
-        try:
-            call_command("makemessages", **options)
-        finally:
-            os.chdir(cwd)
-    extracted = polib.pofile(str(copy / "fa" / "LC_MESSAGES" / f"{domain}.po"))
-    committed = catalogue("fa", domain)
+        call_command("makemessages", **{**MAKEMESSAGES_RUNS[domain], "locale": ["fa"]})
+        extracted = polib.pofile(target.read_text(encoding="utf-8"))
+    finally:
+        os.chdir(cwd)
+        target.write_bytes(before)
+    committed = polib.pofile(before.decode("utf-8"))
     assert sorted(msgids(extracted) - msgids(committed)) == [], "run ./sanad messages"
     assert sorted(msgids(committed) - msgids(extracted)) == [], "stale strings: ./sanad messages"
     # What is new arrives untranslated; nothing may be left that way.
