@@ -4,6 +4,7 @@ Both live with the claims they count (workspaces sit below articles and claims);
 their URLs are `w/<slug>/` and `w/<slug>/dashboard/` (app/claims/dashboard_urls.py).
 """
 
+import dataclasses
 import datetime as dt
 
 from django import forms
@@ -18,6 +19,7 @@ from app.claims.selectors import claim_list
 from app.claims.stats import Filters, dashboard_stats, workspace_tags
 from app.core.charts import Text, bar_chart, column_chart
 from app.core.forms import LooseDateField
+from app.core.templatetags.sanad_dates import day_in
 from app.workspaces.views import enter_workspace
 
 
@@ -72,6 +74,14 @@ def _duration_words(value: dt.timedelta | None, text: Text) -> str:
     return text.number(words)
 
 
+def _short_day(row) -> str:
+    """A week's tick: its Monday without the year (the table beside the chart has it)."""
+    label = row.label
+    if label[:4].isdigit() and label[4:5] == "-":  # ISO: 2024-06-17 -> 06-17
+        return label[5:]
+    return label.rsplit(" ", 1)[0]  # "۲۸ خرداد ۱۴۰۳" -> "۲۸ خرداد"
+
+
 @login_required
 def workspace_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     workspace = enter_workspace(request, slug)
@@ -81,6 +91,15 @@ def workspace_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     data = form.cleaned_data if form.is_valid() else {}
     filters = Filters(since=data.get("since"), until=data.get("until"), tag=data.get("tag") or "")
     stats = dashboard_stats(user=request.user, workspace=workspace, filters=filters)
+    # Weeks are named by their Monday in the reader's calendar (and language's digits).
+    calendar = request.user.preferred_calendar
+    stats = dataclasses.replace(
+        stats,
+        per_week=[
+            dataclasses.replace(row, label=day_in(calendar, dt.date.fromisoformat(row.key)))
+            for row in stats.per_week
+        ],
+    )
     text = Text.current()
     charts = {
         "status": bar_chart(
@@ -102,7 +121,7 @@ def workspace_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             stats.per_week,
             title=gettext("Claims published per week"),
             title_id="chart-weeks-title",
-            tick_label=lambda row: row.label[5:],  # MM-DD of the week's Monday
+            tick_label=_short_day,
             text=text,
         )
         if stats.per_week

@@ -247,3 +247,19 @@ def test_persian_dates_in_the_filter_are_read(desk, team, client):
     response = client.get(url, {"since": "۲۲ دی ۱۴۰۴"})
 
     assert response.context["filters"].since == dt.date(2026, 1, 12)
+
+
+def test_weeks_read_in_the_readers_calendar_and_digits(desk, team, client):
+    team.viewer.language = "fa"
+    team.viewer.preferred_calendar = "jalali"
+    team.viewer.save(update_fields=["language", "preferred_calendar"])
+    client.force_login(team.viewer)
+    url = reverse("workspace-dashboard", kwargs={"slug": team.workspace.slug})
+
+    html = client.get(url).content.decode()
+
+    # The week of Monday 12 January 2026 is the week of ۲۲ دی ۱۴۰۴; Monday 5 January is ۱۵ دی.
+    assert "۲۲ دی ۱۴۰۴" in html and "۱۵ دی ۱۴۰۴" in html
+    assert ">2026-01-12<" not in html and ">01-12<" not in html
+    # The chart's ticks drop the year; the table beside keeps it.
+    assert ">۲۲ دی<" in html
