@@ -285,6 +285,28 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Object storage instead of the shared folder: with SANAD_S3_BUCKET set, capture files
+# (under media/) and job files (under jobs/) go to that bucket through django-storages, so
+# web nodes and workers share no disk. Credentials come the usual boto3 way (AWS_* variables
+# or the machine's role); SANAD_S3_ENDPOINT_URL names an S3-compatible server (MinIO...).
+if os.environ.get("SANAD_S3_BUCKET"):
+    _S3 = {
+        "bucket_name": os.environ["SANAD_S3_BUCKET"],
+        "endpoint_url": os.environ.get("SANAD_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("SANAD_S3_REGION") or None,
+        # Names are content hashes or job ids: replacing is what a retry means.
+        "file_overwrite": True,
+        "default_acl": None,
+        "querystring_auth": True,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_S3, "location": "media"},
+    }
+    STORAGES["jobs"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_S3, "location": "jobs"},
+    }
 
 # Ed25519 key that signs audit checkpoints: the key itself (PEM text in SANAD_SIGNING_KEY, so
 # that several web nodes and workers share one), or a file generated on first use (mode 0600),

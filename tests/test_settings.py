@@ -18,6 +18,8 @@ _CLEARED = {
     "ALLOWED_HOSTS",
     "DJANGO_SETTINGS_MODULE",
     "REDIS_URL",
+    "SANAD_S3_BUCKET",
+    "SANAD_S3_ENDPOINT_URL",
     "SANAD_TRUST_PROXY",
     "SANAD_SIGNING_KEY_PATH",
     "SECURE_HSTS_PRELOAD",
@@ -143,3 +145,35 @@ def test_bad_settings_fail_with_a_clear_message(env, message):
     result = _load_settings(**env)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_a_bucket_moves_capture_and_job_files_to_object_storage():
+    result = _load_settings(
+        "print(s.STORAGES['default']['BACKEND'], s.STORAGES['default']['OPTIONS']['location'],"
+        " s.STORAGES['jobs']['OPTIONS']['location'], s.STORAGES['jobs']['OPTIONS']['bucket_name'],"
+        " s.STORAGES['jobs']['OPTIONS']['endpoint_url'])",
+        SANAD_ENV="development",
+        SANAD_S3_BUCKET="newsroom-files",
+        SANAD_S3_ENDPOINT_URL="http://127.0.0.1:9000",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "storages.backends.s3.S3Storage",
+        "media",
+        "jobs",
+        "newsroom-files",
+        "http://127.0.0.1:9000",
+    ]
+    # And the backend is installed and takes these options.
+    result = _load_settings(
+        "from storages.backends.s3 import S3Storage; "
+        "st = S3Storage(**s.STORAGES['jobs']['OPTIONS']); print(st.bucket_name, st.location)",
+        SANAD_ENV="development",
+        SANAD_S3_BUCKET="newsroom-files",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["newsroom-files", "jobs"]
+
+    # Without a bucket, the folder.
+    result = _load_settings("print('jobs' in s.STORAGES)", SANAD_ENV="development")
+    assert result.stdout.strip() == "False"

@@ -8,11 +8,11 @@ started the job, with their role checked again (someone removed meanwhile gets a
 refusal, not an export).
 """
 
-import contextlib
 import datetime as dt
 import logging
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,7 +25,7 @@ from app.exports.records import ExportContext
 from app.exports.selectors import export_claims
 from app.exports.services import export_create
 from app.jobs.models import Job, JobKind, JobState
-from app.jobs.storage import storage_path, write_atomically
+from app.jobs.storage import delete_file, local_copy, write_atomically
 from app.workspaces.publishing import public_context, public_site_of
 
 logger = logging.getLogger(__name__)
@@ -132,12 +132,13 @@ def _import(job: Job) -> dict:
     counts = {"imported": 0, "snapshot_added": 0, "unchanged": 0, "failed": 0}
     failed = []
     for number, entry in enumerate(files, start=1):
-        outcome = import_file(
-            storage_path(entry["stored"]),
-            workspace=job.workspace,
-            actor=job.started_by,
-            entry=entry.get("details") or {},
-        )
+        with local_copy(entry["stored"]) as path:
+            outcome = import_file(
+                path,
+                workspace=job.workspace,
+                actor=job.started_by,
+                entry=entry.get("details") or {},
+            )
         counts[outcome.status] += 1
         if outcome.status == "failed":
             failed.append({"file": entry["name"], "error": outcome.detail})
@@ -147,11 +148,7 @@ def _import(job: Job) -> dict:
 
 def _remove_import_files(job: Job) -> None:
     for entry in job.params.get("files") or []:
-        storage_path(entry["stored"]).unlink(missing_ok=True)
-    if job.params.get("files"):
-        folder = storage_path(job.params["files"][0]["stored"]).parent
-        with contextlib.suppress(OSError):
-            folder.rmdir()
+        delete_file(entry["stored"])
 
 
 def _finish(job_id: int, *, relative: str = "", name: str = "", summary: dict | None = None) -> Job:
@@ -212,8 +209,8 @@ def expired_exports_remove(*, now: dt.datetime | None = None) -> int:
     removed = 0
     for job in Job.objects.filter(finished_at__lt=cutoff).exclude(result_file=""):
         try:
-            storage_path(job.result_file).unlink(missing_ok=True)
-        except ValueError:
+            delete_file(job.result_file)
+        except (ValueError, SuspiciousFileOperation):
             logger.error("job %s names a file outside the storage folder", job.pk)
         Job.objects.filter(pk=job.pk).update(result_file="")
         removed += 1

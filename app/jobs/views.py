@@ -12,7 +12,7 @@ from app.exports.forms import ExportForm
 from app.jobs.models import Job, JobKind
 from app.jobs.selectors import job_get
 from app.jobs.services import IMPORT_MAX_FILES, job_import_files, job_start
-from app.jobs.storage import storage_path
+from app.jobs.storage import file_exists, open_file
 from app.workspaces.models import Role
 from app.workspaces.views import enter_workspace
 
@@ -21,10 +21,9 @@ def download_response(job: Job) -> FileResponse:
     """The job's file as an attachment; `Conflict` while there is none (yet, or any more)."""
     if not job.result_file:
         raise Conflict(_("This job has no file to download."))
-    path = storage_path(job.result_file)
-    if not path.exists():
+    if not file_exists(job.result_file):
         raise Conflict(_("This job's file has expired."))
-    return FileResponse(path.open("rb"), as_attachment=True, filename=job.result_name)
+    return FileResponse(open_file(job.result_file), as_attachment=True, filename=job.result_name)
 
 
 @login_required
