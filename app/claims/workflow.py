@@ -18,11 +18,10 @@ segment of its endpoint (`/claims/<id>/correct/`).
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from app.audit import events
-from app.audit.services import audit_append
+from app.audit.services import atomic_audited, audit_append
 from app.claims.models import (
     PUBLISHED_STATES,
     Claim,
@@ -191,7 +190,7 @@ def _record(claim: Claim, actor: Any, event: events.PendingEvent) -> None:
     audit_append(workspace=claim.workspace, actor=actor, event=event)
 
 
-@transaction.atomic
+@atomic_audited
 def claim_start_review(*, claim: Claim, version: int, actor: Any) -> Claim:
     """Move an open claim into review. Raises `StaleVersion`, `Conflict`, `PermissionDenied`."""
     claim = lock_claim(claim, version)
@@ -254,7 +253,7 @@ def _proposal(
     )
 
 
-@transaction.atomic
+@atomic_audited
 def verdict_propose(
     *,
     claim: Claim,
@@ -287,7 +286,7 @@ def verdict_propose(
     return verdict
 
 
-@transaction.atomic
+@atomic_audited
 def verdict_correct(
     *,
     claim: Claim,
@@ -325,7 +324,7 @@ def verdict_correct(
     return verdict
 
 
-@transaction.atomic
+@atomic_audited
 def verdict_approve(*, claim: Claim, version: int, actor: Any) -> Verdict:
     """Approve the pending verdict and publish it; an editor other than the proposer may.
 
@@ -379,7 +378,7 @@ def verdict_approve(*, claim: Claim, version: int, actor: Any) -> Verdict:
     return verdict
 
 
-@transaction.atomic
+@atomic_audited
 def verdict_return(*, claim: Claim, version: int, reason: str, actor: Any) -> Verdict:
     """Send a pending proposal back with a reason (an editor, or the proposer withdrawing).
 
@@ -410,7 +409,7 @@ def verdict_return(*, claim: Claim, version: int, reason: str, actor: Any) -> Ve
     return verdict
 
 
-@transaction.atomic
+@atomic_audited
 def claim_assign(*, claim: Claim, version: int, assignee: Any, actor: Any) -> Claim:
     """Assign the claim to a reviewer of its workspace (or to nobody with `None`).
 
@@ -434,7 +433,7 @@ def claim_assign(*, claim: Claim, version: int, assignee: Any, actor: Any) -> Cl
     return claim
 
 
-@transaction.atomic
+@atomic_audited
 def claim_retract(*, claim: Claim, version: int, reason: str, actor: Any) -> Retraction:
     """Propose to retract a published fact-check, with the reason the public will read.
 
@@ -457,7 +456,7 @@ def claim_retract(*, claim: Claim, version: int, reason: str, actor: Any) -> Ret
     return retraction
 
 
-@transaction.atomic
+@atomic_audited
 def retraction_approve(*, claim: Claim, version: int, actor: Any) -> Retraction:
     """Approve the pending retraction: the claim becomes `retracted` for good.
 
@@ -486,7 +485,7 @@ def retraction_approve(*, claim: Claim, version: int, actor: Any) -> Retraction:
     return retraction
 
 
-@transaction.atomic
+@atomic_audited
 def retraction_return(*, claim: Claim, version: int, reason: str, actor: Any) -> Retraction:
     """Send a pending retraction back with a reason; the fact-check stays published.
 
