@@ -226,6 +226,18 @@ SANAD_REPLICA_PIN_SECONDS = int(os.environ.get("SANAD_REPLICA_PIN_SECONDS", "10"
 # A replica further behind than this (seconds) is skipped; its lag is re-read this often.
 SANAD_REPLICA_MAX_LAG = float(os.environ.get("SANAD_REPLICA_MAX_LAG", "5"))
 SANAD_REPLICA_CHECK_SECONDS = float(os.environ.get("SANAD_REPLICA_CHECK_SECONDS", "2"))
+# The reader's rendered JSON (app/claims/reader_api.py) in the database, so that every
+# worker shares it and one invalidation reaches all (table made by claims.0008).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "reader": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "sanad_reader_cache",
+        "TIMEOUT": 7 * 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
+}
+
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Sanad runs on PostgreSQL only: DATABASE_URL must be postgresql://")
 
