@@ -213,7 +213,17 @@ def export_runs(user):
     published = claims(published_only=True).count()
     every = claims().count()
     return [
-        ("csv", every, lambda: streams.csv_stream(claims(with_evidence=True), context, bom=True)),
+        (
+            "csv-py",
+            every,
+            lambda: streams.csv_stream(claims(with_evidence=True), context, bom=True),
+        ),
+        (
+            # What the download view streams: each row made by `COPY … WITH CSV`.
+            "csv-sql",
+            every,
+            lambda: streams.csv_stream_sql(claims(), context, bom=True),
+        ),
         (
             "jsonl",
             every,

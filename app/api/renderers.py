@@ -1,6 +1,7 @@
 """orjson for the API's large responses (the reader, lists): several times faster than
 the standard library's encoder that DRF's `JSONRenderer` uses, for the same JSON."""
 
+import decimal
 from typing import Any
 
 import orjson
@@ -13,6 +14,8 @@ def _default(value: Any) -> Any:
     # querysets and other iterables (serializers have turned everything else to strings).
     if isinstance(value, Promise):
         return str(value)
+    if isinstance(value, decimal.Decimal):
+        return float(value)  # as DRF's encoder does (serializers send strings by default)
     if hasattr(value, "tolist"):
         return value.tolist()
     if hasattr(value, "__iter__") and not isinstance(value, bytes | str):
