@@ -203,6 +203,8 @@ def _write(items: list[_Queued]) -> list[AuditEvent]:
     workspaces = sorted({item.workspace_id for item in items})  # one lock order: no deadlock
     with connection.cursor() as cursor:
         statements = [_lock_statement(w) for w in workspaces]
+        for contributor in _statements_with_append:
+            statements += contributor([(item.workspace_id, item.event) for item in items])
         # Client-side binding merges the parameters into the text, so the statements go
         # as one simple query; each takes its own snapshot in turn.
         statements += [cursor.mogrify(_INSERT, _insert_params(item)) for item in items]
@@ -341,6 +343,19 @@ def audit_append(
         buffer.items.append(item)
         return None
     return _write([item])[0]
+
+
+# Called with the (workspace id, event) pairs about to be appended; each returns SQL
+# statements (no parameters: values written in must be ints) sent in the append's round
+# trip, after the chain's lock and before the INSERTs. For bookkeeping that must commit
+# exactly with the events, at no extra round trip (e.g. the reader's claims version).
+_statements_with_append: list[Callable[[list[tuple[int, PendingEvent]]], list[str]]] = []
+
+
+def on_append_statements(contributor: Callable[[list[tuple[int, PendingEvent]]], list[str]]):
+    """Register `contributor` (once) to add statements to every append's round trip."""
+    if contributor not in _statements_with_append:
+        _statements_with_append.append(contributor)
 
 
 # Called with each new event inside its transaction (e.g. notifications: the people an

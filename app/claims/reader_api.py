@@ -1,16 +1,15 @@
 """The reader in one request: a snapshot's text with all its claims, cached.
 
 The rendered JSON is kept in the `reader` cache (shared by every worker) under the
-snapshot and the workspace's claims version. Every change to a claim is an audit event
-in its transaction, so a listener on the trail bumps the version, once the change has
-committed: a reader that rendered the old claims before the commit can only store them
-under the old version, which nobody asks for again.
+snapshot and the workspace's claims version (`ReaderVersion`). Every change to a claim
+is an audit event in its transaction, and the version is bumped by a statement sent in
+the same round trip as that event, so it commits exactly with the change: a reader that
+read the old version renders at most the old claims (or the new ones) under the old
+key, which nobody asks for once the new version is visible.
 """
 
-import time
-
 from django.core.cache import caches
-from django.db import transaction
+from django.db.models import Subquery
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -18,8 +17,8 @@ from rest_framework.response import Response
 from app.api.renderers import ORJSONRenderer, render_json
 from app.api.schema import SLUG, example
 from app.articles.models import Snapshot
-from app.audit.models import AuditEvent
-from app.claims.models import Claim
+from app.audit.events import PendingEvent
+from app.claims.models import Claim, ReaderVersion
 from app.core.errors import NotFound
 from app.workspaces.access import workspace_ids_for
 from app.workspaces.api_conventions import WorkspaceView
@@ -29,44 +28,29 @@ CACHE_ALIAS = "reader"
 LABEL_LENGTH = 120
 
 
-def _cache():
-    return caches[CACHE_ALIAS]
-
-
-def _version_key(workspace_id: int) -> str:
-    return f"claims-version:{int(workspace_id)}"
-
-
 def claims_version(workspace_id: int) -> int:
-    """The workspace's current claims version (started afresh if the cache lost it).
-
-    A lost version restarts at the clock, never at a number used before, so that a
-    payload stored under an old version cannot be taken for a current one.
-    """
-    cache = _cache()
-    key = _version_key(workspace_id)
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, time.time_ns())
-        version = cache.get(key)
-    return version
+    """The workspace's claims version: 0 until a claim first changes."""
+    found = ReaderVersion.objects.filter(workspace_id=workspace_id).values_list(
+        "version", flat=True
+    )
+    return next(iter(found), 0)
 
 
-def claims_changed(workspace_id: int) -> None:
-    """Make every cached reader of the workspace stale (called after the commit)."""
-    cache = _cache()
-    key = _version_key(workspace_id)
-    try:
-        cache.incr(key)
-    except ValueError:  # no version yet: the next reader starts one at the clock
-        cache.add(key, time.time_ns())
-
-
-def bump_on_claim_event(event: AuditEvent) -> None:
-    """Audit listener: a claim's event means the workspace's readers are stale."""
-    if event.object_type == "claim" or event.action.startswith("claim."):
-        workspace_id = event.workspace_id
-        transaction.on_commit(lambda: claims_changed(workspace_id), robust=True)
+def version_bumps(appended: list[tuple[int, PendingEvent]]) -> list[str]:
+    """Audit round-trip statements: one bump per workspace whose claims an event changed."""
+    table = ReaderVersion._meta.db_table
+    workspaces = sorted(
+        {
+            int(workspace_id)
+            for workspace_id, event in appended
+            if event.object_type == "claim" or str(event.action).startswith("claim.")
+        }
+    )
+    return [
+        f"INSERT INTO {table} (workspace_id, version) VALUES ({w}, 1) "  # noqa: S608 - ints
+        f"ON CONFLICT (workspace_id) DO UPDATE SET version = {table}.version + 1"
+        for w in workspaces
+    ]
 
 
 def reader_payload(snapshot: Snapshot, version: int) -> dict:
@@ -112,6 +96,7 @@ def reader_payload(snapshot: Snapshot, version: int) -> dict:
 
 def reader_json(*, user, workspace, article_id: int, snapshot_id: int) -> bytes:
     """The reader's JSON for one of the workspace's snapshots; `NotFound` for any other."""
+    version = ReaderVersion.objects.filter(workspace_id=workspace.pk).values("version")
     found = (
         Snapshot.objects.filter(
             workspace_id__in=workspace_ids_for(user),
@@ -120,12 +105,13 @@ def reader_json(*, user, workspace, article_id: int, snapshot_id: int) -> bytes:
             pk=snapshot_id,
         )
         .only("id", "workspace_id", "article_id", "number")
+        .annotate(claims_version=Subquery(version))  # read before the claims are
         .first()
     )
     if found is None:
         raise NotFound("No such snapshot.")
-    version = claims_version(workspace.pk)
-    cache = _cache()
+    version = found.claims_version or 0
+    cache = caches[CACHE_ALIAS]
     key = f"reader:{found.pk}:{version}"
     body = cache.get(key)
     if body is None:
