@@ -228,6 +228,8 @@ SANAD_REPLICA_PIN_SECONDS = int(os.environ.get("SANAD_REPLICA_PIN_SECONDS", "10"
 # A replica further behind than this (seconds) is skipped; its lag is re-read this often.
 SANAD_REPLICA_MAX_LAG = float(os.environ.get("SANAD_REPLICA_MAX_LAG", "5"))
 SANAD_REPLICA_CHECK_SECONDS = float(os.environ.get("SANAD_REPLICA_CHECK_SECONDS", "2"))
+# The reader's rendered JSON (app/claims/reader_api.py) in the database, so that every
+# worker shares it and one invalidation reaches all (table made by claims.0008).
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Sanad runs on PostgreSQL only: DATABASE_URL must be postgresql://")
 
@@ -239,7 +241,22 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
-    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "core_cache"}
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "core_cache"},
+    # The reader's JSON per (snapshot, claims version): shared by every worker, kept a week;
+    # a claim change bumps the version, so stale entries are never read, only culled.
+    "reader": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "reader",
+        "TIMEOUT": 7 * 24 * 3600,
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "sanad_reader_cache",
+        "TIMEOUT": 7 * 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
 }
 
 # Files that outlive a request (background exports): a folder every web node and worker

@@ -689,7 +689,9 @@ def main() -> None:
         )
         port = free_port()
         command = [
-            sys.executable, "-m", "gunicorn", "app.wsgi:application",
+            # The production settings (gunicorn.conf.py), with the process and thread
+            # counts of this run.
+            sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app.wsgi:application",
             "-k", "gthread", "-w", str(options.workers), "--threads", str(options.threads),
             "-b", f"127.0.0.1:{port}",
             # Clients keep their connection open between requests, as a proxy in front would.

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from app.api.conventions import IF_MATCH, etag, if_match_version, validated
 from app.api.filters import UtcDateTimeFilter
 from app.api.pagination import ordered_by
+from app.api.renderers import ORJSONRenderer
 from app.api.schema import SLUG, example, page_of
 from app.articles.selectors import snapshot_get
 from app.claims import services, workflow
@@ -236,6 +237,7 @@ def _claim_response(request, claim: Claim, code: int = status.HTTP_200_OK) -> Re
 class ClaimListView(WorkspaceView, ListAPIView):
     queryset = Claim.objects.none()
     serializer_class = ClaimSerializer
+    renderer_classes = [ORJSONRenderer]  # pages of up to 200 claims
     pagination_class = ordered_by("-id")
     filterset_class = ClaimFilter
 

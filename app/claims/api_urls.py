@@ -1,6 +1,6 @@
 from django.urls import path
 
-from app.claims import api, evidence_api, rating_api
+from app.claims import api, evidence_api, rating_api, reader_api
 
 _ACTIONS = {
     "start-review": api.StartReviewView,
@@ -26,6 +26,11 @@ urlpatterns = [
         "claims/<int:pk>/evidence/",
         evidence_api.EvidenceListView.as_view(),
         name="api-evidence-list",
+    ),
+    path(
+        "articles/<int:pk>/snapshots/<int:snapshot_pk>/reader/",
+        reader_api.ReaderView.as_view(),
+        name="api-reader",
     ),
     path("ratings/", rating_api.RatingListView.as_view(), name="api-rating-list"),
     path("ratings/reorder/", rating_api.RatingReorderView.as_view(), name="api-rating-reorder"),

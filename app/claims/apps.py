@@ -8,6 +8,8 @@ class ClaimsConfig(AppConfig):
 
     def ready(self) -> None:
         from app.articles.followers import SnapshotFollower, on_new_snapshot
+        from app.audit.services import on_append_statements
+        from app.claims.reader_api import version_bumps
         from app.claims.services import (
             claims_reanchor,
             claims_reanchor_preview,
@@ -19,3 +21,5 @@ class ClaimsConfig(AppConfig):
         on_new_snapshot(SnapshotFollower(follow=claims_reanchor, preview=claims_reanchor_preview))
         # A new workspace gets the default rating scale (workspaces cannot import claims).
         on_workspace_created(rating_scale_create_default)
+        # Every change to a claim is an audit event: the cached readers follow the trail.
+        on_append_statements(version_bumps)

@@ -451,3 +451,22 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.stance} {self.claim}"
+
+
+class ReaderVersion(models.Model):
+    """How many times the workspace's claims changed: the reader's cache key.
+
+    Bumped in the same round trip as the audit event of every change to a claim (see
+    `app.claims.reader_api`), so it commits exactly when the change does.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace"], name="reader_version_one_per_workspace")
+        ]
+
+    def __str__(self) -> str:
+        return f"claims of workspace {self.workspace_id}: version {self.version}"

@@ -6,12 +6,12 @@ from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from app.articles.models import Snapshot
 from app.audit import events
-from app.audit.services import audit_append, save_versioned_change
+from app.audit.services import atomic_audited, audit_append, save_versioned_change
 from app.claims.anchors import anchor_from_offsets, anchor_from_selectors
 from app.claims.models import (
     AnchorState,
@@ -87,7 +87,7 @@ def clean_tags(tags: Iterable[str]) -> list[str]:
     return cleaned
 
 
-@transaction.atomic
+@atomic_audited
 def claim_create(
     *,
     workspace: Workspace,
@@ -111,7 +111,7 @@ def claim_create(
     return _claim_insert(workspace, snapshot, anchor, actor, restatement, claimant, tags)
 
 
-@transaction.atomic
+@atomic_audited
 def claim_create_from_selectors(
     *,
     workspace: Workspace,
@@ -222,7 +222,7 @@ def _refuse_frozen_edit(claim: Claim, changed: Iterable[str]) -> None:
             raise Conflict(reason)
 
 
-@transaction.atomic
+@atomic_audited
 def claim_update(
     *,
     claim: Claim,
@@ -270,7 +270,7 @@ def claim_update(
     return current
 
 
-@transaction.atomic
+@atomic_audited
 def comment_add(*, claim: Claim, body: str, actor: Any) -> Comment:
     """Add a comment to a claim; reviewers and above may.
 

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +25,8 @@ from app.claims.selectors import claim_get, evidence_for_claim, rating_list
 from app.claims.workflow_views import assignable_members
 from app.core.errors import NotFound, StaleVersion
 from app.core.forms import add_service_errors
+from app.sources.models import Capture
+from app.sources.selectors import CAPTURE_SUMMARY_FIELDS
 from app.workspaces.models import Role
 from app.workspaces.publishing import public_context, public_site_of
 from app.workspaces.views import enter_workspace
@@ -110,7 +113,16 @@ def _claim_page(request, workspace, claim, form, status=200, stale=False) -> Htt
             )
             if workflow.ASSIGN in actions
             else None,
-            "evidence": evidence_for_claim(user=request.user, claim=claim),
+            # Each source's newest capture is shown: all of them in one query.
+            "evidence": evidence_for_claim(user=request.user, claim=claim).prefetch_related(
+                Prefetch(
+                    "source__captures",
+                    queryset=Capture.objects.only(*CAPTURE_SUMMARY_FIELDS).order_by(
+                        "-captured_at", "-id"
+                    ),
+                    to_attr="captures_newest_first",
+                )
+            ),
             "comments": claim.comments.select_related("author").order_by("created_at", "id"),
             "history": events_for_claim(user=request.user, claim=claim),
         },

@@ -18,12 +18,11 @@ segment of its endpoint (`/claims/<id>/correct/`).
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from app.audit import events
-from app.audit.services import audit_append
+from app.audit.services import atomic_audited, audit_append
 from app.claims.models import (
     PUBLISHED_STATES,
     Claim,
@@ -202,7 +201,7 @@ def _record(claim: Claim, actor: Any, event: events.PendingEvent) -> None:
     audit_append(workspace=claim.workspace, actor=actor, event=event)
 
 
-@transaction.atomic
+@atomic_audited
 def claim_start_review(*, claim: Claim, version: int, actor: Any) -> Claim:
     """Move an open claim into review. Raises `StaleVersion`, `Conflict`, `PermissionDenied`."""
     claim = lock_claim(claim, version)
@@ -270,7 +269,7 @@ def _proposal(
     )
 
 
-@transaction.atomic
+@atomic_audited
 def verdict_propose(
     *,
     claim: Claim,
@@ -303,7 +302,7 @@ def verdict_propose(
     return verdict
 
 
-@transaction.atomic
+@atomic_audited
 def verdict_correct(
     *,
     claim: Claim,
@@ -341,7 +340,7 @@ def verdict_correct(
     return verdict
 
 
-@transaction.atomic
+@atomic_audited
 def verdict_approve(*, claim: Claim, version: int, actor: Any) -> Verdict:
     """Approve the pending verdict and publish it; an editor other than the proposer may.
 
@@ -395,7 +394,7 @@ def verdict_approve(*, claim: Claim, version: int, actor: Any) -> Verdict:
     return verdict
 
 
-@transaction.atomic
+@atomic_audited
 def verdict_return(*, claim: Claim, version: int, reason: str, actor: Any) -> Verdict:
     """Send a pending proposal back with a reason (an editor, or the proposer withdrawing).
 
@@ -426,7 +425,7 @@ def verdict_return(*, claim: Claim, version: int, reason: str, actor: Any) -> Ve
     return verdict
 
 
-@transaction.atomic
+@atomic_audited
 def claim_assign(*, claim: Claim, version: int, assignee: Any, actor: Any) -> Claim:
     """Assign the claim to a reviewer of its workspace (or to nobody with `None`).
 
@@ -450,7 +449,7 @@ def claim_assign(*, claim: Claim, version: int, assignee: Any, actor: Any) -> Cl
     return claim
 
 
-@transaction.atomic
+@atomic_audited
 def claim_retract(*, claim: Claim, version: int, reason: str, actor: Any) -> Retraction:
     """Propose to retract a published fact-check, with the reason the public will read.
 
@@ -473,7 +472,7 @@ def claim_retract(*, claim: Claim, version: int, reason: str, actor: Any) -> Ret
     return retraction
 
 
-@transaction.atomic
+@atomic_audited
 def retraction_approve(*, claim: Claim, version: int, actor: Any) -> Retraction:
     """Approve the pending retraction: the claim becomes `retracted` for good.
 
@@ -502,7 +501,7 @@ def retraction_approve(*, claim: Claim, version: int, actor: Any) -> Retraction:
     return retraction
 
 
-@transaction.atomic
+@atomic_audited
 def retraction_return(*, claim: Claim, version: int, reason: str, actor: Any) -> Retraction:
     """Send a pending retraction back with a reason; the fact-check stays published.
 

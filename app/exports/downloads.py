@@ -105,7 +105,7 @@ def export_response(
     )
 
     if format == CSV:
-        chunks = streams.csv_stream(claims, context, bom=bool(data.get("bom")))
+        chunks = streams.csv_stream_sql(claims, context, bom=bool(data.get("bom")))
     elif format == JSONL:
         chunks = streams.jsonl_stream_sql(claims, context, with_comments=bool(data.get("comments")))
     elif format == CLAIMREVIEW:

@@ -23,7 +23,8 @@ from collections.abc import Iterator
 from django.db import connection
 from django.db.models import QuerySet
 
-from app.exports.records import ExportContext
+from app.claims.models import Evidence
+from app.exports.records import CSV_COLUMNS, ExportContext
 
 
 def _s(expression: str) -> str:
@@ -240,3 +241,103 @@ def copy_lines(sql: str, params: list, *, flush_bytes: int) -> Iterator[bytes]:
                 buffer, size = [], 0
         if buffer:
             yield b"".join(buffer)
+
+
+def _cell(expression: str) -> str:
+    """`records.spreadsheet_safe` of a text cell; NULL for "" so COPY leaves it unquoted.
+
+    (COPY quotes an empty string to tell it from NULL; Python's csv writes it bare.)
+    """
+    return (
+        f"NULLIF(CASE WHEN left({expression}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') "
+        f"THEN '''' || ({expression}) ELSE ({expression}) END, '')"
+    )
+
+
+def _stance_counts() -> str:
+    """`records.evidence_summary`: "2 supports, 1 refutes", stances in their fixed order."""
+    parts = ", ".join(
+        f"CASE WHEN count(*) FILTER (WHERE e.stance = '{stance}') > 0 "
+        f"THEN count(*) FILTER (WHERE e.stance = '{stance}') || ' {stance}' END"
+        for stance in Evidence.Stance.values
+    )
+    return f"(SELECT concat_ws(', ', {parts}) FROM sources_evidence e WHERE e.claim_id = c.id)"
+
+
+def csv_query(claims: QuerySet, context: ExportContext) -> tuple[str, list]:
+    """The SELECT of `records.csv_row`'s cells (`CSV_COLUMNS`) per claim, and its parameters."""
+    chosen, chosen_params = claims.values("pk").query.get_compiler(connection=connection).as_sql()
+    claim_prefix = context.claim_url(0)[: -len("0/")]
+    source_urls = (
+        "(SELECT string_agg(s.url, ' ' ORDER BY e.created_at, e.id) FROM sources_evidence e "
+        "JOIN sources_source s ON s.id = e.source_id WHERE e.claim_id = c.id)"
+    )
+    columns = {
+        "claim_id": "c.id",
+        "claim_url": "%s || c.id || '/'",
+        "article_id": "c.article_id",
+        "article_title": _cell("a.title"),
+        "article_url": _cell("a.url"),
+        "snapshot_number": "n.number",
+        "start": "c.start",
+        "end": 'c."end"',
+        "exact": _cell("c.exact"),
+        "restatement": _cell("c.restatement"),
+        "claimant": _cell("c.claimant"),
+        "status": "c.status",
+        "rating": _cell("c.rating_label"),
+        "verdict_summary": _cell("c.verdict_summary"),
+        "tags": _cell("array_to_string(c.tags, '; ')"),
+        "assignee": _cell("COALESCE(au.username, '')"),
+        "evidence": f"NULLIF({_stance_counts()}, '')",
+        "source_urls": _cell(f"COALESCE({source_urls}, '')"),
+        "created_at": """to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')""",
+        "updated_at": """to_char(c.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')""",
+    }
+    assert list(columns) == CSV_COLUMNS
+    sql = (
+        f"SELECT {', '.join(columns.values())} FROM claims_claim c "
+        "JOIN articles_article a ON a.id = c.article_id "
+        "JOIN articles_snapshot n ON n.id = c.snapshot_id "
+        "LEFT JOIN accounts_user au ON au.id = c.assignee_id "
+        f"WHERE c.id IN ({chosen}) "
+        "ORDER BY c.article_id, c.start, c.id"
+    )
+    return sql, [claim_prefix, *chosen_params]
+
+
+def _crlf_rows(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """COPY's CSV rows with CRLF ends, as Python's csv writes them (COPY ends rows in LF).
+
+    A line feed outside quotes ends a row; inside quotes it is data and stays. Quotes in
+    the data are doubled, so the count of `"` seen so far tells which side a byte is on.
+    """
+    inside = False
+    for chunk in chunks:
+        parts = chunk.split(b'"')
+        for number in range(len(parts)):
+            if (number % 2 == 1) == inside:  # outside quotes
+                parts[number] = parts[number].replace(b"\n", b"\r\n")
+        inside ^= (len(parts) - 1) % 2 == 1
+        yield b'"'.join(parts)
+
+
+def copy_csv(sql: str, params: list, *, flush_bytes: int) -> Iterator[bytes]:
+    """The rows of `sql` as `COPY … TO STDOUT WITH CSV` writes them, with CRLF row ends."""
+    connection.ensure_connection()
+    statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"
+
+    def raw() -> Iterator[bytes]:
+        with connection.connection.cursor() as cursor, cursor.copy(statement, params) as copy:
+            buffer: list[bytes] = []
+            size = 0
+            for data in copy:
+                buffer.append(bytes(data))
+                size += len(data)
+                if size >= flush_bytes:
+                    yield b"".join(buffer)
+                    buffer, size = [], 0
+            if buffer:
+                yield b"".join(buffer)
+
+    return _crlf_rows(raw())

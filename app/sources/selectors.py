@@ -8,6 +8,17 @@ from app.sources.models import Capture, LinkStatus, Source
 from app.workspaces.access import workspace_ids_for
 from app.workspaces.models import Workspace
 
+# What a list shows of a capture (its files left out): kind, when, status, hashes.
+CAPTURE_SUMMARY_FIELDS = (
+    "id",
+    "source_id",
+    "captured_at",
+    "status_code",
+    "warc_sha256",
+    "file_sha256",
+    "kind",
+)
+
 
 def source_list(*, user: Any, workspace: Workspace) -> QuerySet[Source]:
     """The workspace's sources, newest first."""

@@ -613,6 +613,12 @@ EXEMPT: dict[str, str] = {
     "app.audit.services.to_jsonable": "pure: converts values",
     "app.audit.services.fields_of": "pure: reads fields",
     "app.audit.services.on_event_appended": "registers a listener at start-up; writes nothing",
+    "app.audit.services.on_append_statements": (
+        "registers statements that travel with every append at start-up; writes nothing"
+    ),
+    "app.audit.services.atomic_audited": (
+        "a transaction block for services: appends the events they queued, writes nothing else"
+    ),
     "app.members.tokens.secret_sha256": "pure: hashes a secret",
     "app.invitations.services.invitation_by_token": "read-only",
     "app.notifications.services.notifications_mark_read": (

@@ -138,6 +138,7 @@ RULES: dict[str, Rule] = {
     "api-article-list": Api({"GET": "viewer", "POST": "reviewer"}),
     "api-article-detail": Api({"GET": "viewer", "PATCH": "reviewer"}, objects={"pk": "article"}),
     "api-snapshot-detail": Api({"GET": "viewer"}, objects={"pk": "snapshot"}),
+    "api-reader": Api({"GET": "viewer"}, objects={"pk": "article", "snapshot_pk": "snapshot"}),
     "api-claim-list": Api({"GET": "viewer", "POST": "reviewer"}),
     "api-claim-detail": Api({"GET": "viewer", "PATCH": "reviewer"}, objects={"pk": "claim"}),
     "api-claim-start-review": Api({"POST": "reviewer"}, objects={"pk": "claim"}),

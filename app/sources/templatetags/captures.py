@@ -2,7 +2,7 @@
 
 from django import template
 
-from app.sources.selectors import capture_list
+from app.sources.selectors import CAPTURE_SUMMARY_FIELDS, capture_list
 
 register = template.Library()
 
@@ -23,9 +23,12 @@ def article_captures(context, article, workspace):
 
 @register.simple_tag
 def latest_capture_of(source):
-    """The source's newest capture (without its files), or None; one query per call."""
-    return (
-        source.captures.order_by("-captured_at", "-id")
-        .only("id", "captured_at", "status_code", "warc_sha256", "file_sha256", "kind")
-        .first()
-    )
+    """The source's newest capture (without its files), or None.
+
+    Reads `source.captures_newest_first` when the view prefetched it (a list of many
+    sources then costs one query), else one query per call.
+    """
+    prefetched = getattr(source, "captures_newest_first", None)
+    if prefetched is not None:
+        return prefetched[0] if prefetched else None
+    return source.captures.order_by("-captured_at", "-id").only(*CAPTURE_SUMMARY_FIELDS).first()
