@@ -18,10 +18,9 @@ from tests.exports.conftest import cite
 pytestmark = pytest.mark.django_db
 
 # Every token request: the token (with its user and workspace), the membership (read
-# once per request), the workspace by slug; then the token's throttle count in the shared
-# database cache: read, and written back (SAVEPOINT, the table's size for culling, the
-# key's row, its INSERT or UPDATE, RELEASE).
-TOKEN_REQUEST = 3 + 6
+# once per request), the workspace by slug; then the token's throttle count, one upsert
+# (app/api/throttling.py).
+TOKEN_REQUEST = 3 + 1
 CREATE_QUERIES = TOKEN_REQUEST + len(
     ["snapshot", "SAVEPOINT", "INSERT claim", "chain lock + INSERT event", "RELEASE"]
 )
