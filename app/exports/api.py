@@ -184,7 +184,8 @@ class AnnotationExportView(_ExportView):
             cursor = int(value)
         except ValueError:
             cursor = -1
-        if cursor < 0:
+        # Past a bigint PostgreSQL would refuse the parameter rather than find no claim.
+        if not 0 <= cursor < 2**63:
             raise exceptions.ValidationError({"after": [_("Enter a claim id or 0.")]})
         if cursor and not claim_in_workspace(workspace=workspace, pk=cursor):
             raise exceptions.ValidationError({"after": [_("No such claim in this workspace.")]})

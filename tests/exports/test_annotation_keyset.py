@@ -141,7 +141,13 @@ def test_a_keyset_page_passes_the_w3c_page_schemas(client, team, claims, monkeyp
 
 @pytest.mark.parametrize(
     "params",
-    [{"after": "x"}, {"after": "-1"}, {"after": "1", "page": "0"}, {"after": "0", "page": "all"}],
+    [
+        {"after": "x"},
+        {"after": "-1"},
+        {"after": str(2**64)},
+        {"after": "1", "page": "0"},
+        {"after": "0", "page": "all"},
+    ],
 )
 def test_a_bad_cursor_is_a_400_in_the_error_shape(client, team, claims, params):
     response = _get(client, team, **params)
