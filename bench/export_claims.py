@@ -11,6 +11,7 @@ memory means the 100,000-claim peaks match the 10,000-claim ones.
 """
 
 import random
+import re
 import resource
 import sys
 import threading
@@ -211,6 +212,31 @@ def export_runs(user):
                 page_url=page_url,
             )
 
+    def annotations_keyset():
+        # The same walk through `next` links in the `after` form.
+        every = claims()
+        collection = "https://sanad.example/api/v1/exports/annotations/?workspace=bench"
+        cursor = 0
+        while cursor is not None:
+            chunks = streams.annotation_keyset_page_stream(
+                every,
+                context,
+                after=cursor,
+                collection_id=collection,
+                after_url=lambda claim: f"{collection}&after={claim}",
+            )
+            first = next(chunks)
+            found = re.search(rb'"next":"[^"]*after=(\d+)"', first[:2000])
+            cursor = int(found[1]) if found else None
+            yield first
+            yield from chunks
+
+    def annotations_all():
+        collection = "https://sanad.example/api/v1/exports/annotations/?workspace=bench"
+        return streams.annotation_whole_collection_stream(
+            claims(), context, collection_id=collection, whole_url=f"{collection}&page=all"
+        )
+
     published = claims(published_only=True).count()
     every = claims().count()
     return [
@@ -262,6 +288,8 @@ def export_runs(user):
             ),
         ),
         ("annotations", every, annotations),
+        ("anno-keyset", every, annotations_keyset),
+        ("anno-all", every, annotations_all),
     ]
 
 

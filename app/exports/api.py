@@ -7,6 +7,7 @@ naming the field.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
@@ -18,6 +19,7 @@ from app.articles.selectors import snapshot_get
 from app.core.errors import NotFound, PermissionDenied
 from app.exports.downloads import export_response
 from app.exports.forms import ANNOTATIONS, CLAIMREVIEW, CSV, JSONL, ExportForm
+from app.exports.selectors import claim_in_workspace
 from app.exports.services import annotations_import
 from app.workspaces.api_conventions import WORKSPACE_QUERY, workspace_from_query
 from app.workspaces.models import Role
@@ -60,16 +62,21 @@ class _ExportView(APIView):
     format: str = ""
     content_negotiation_class = _AnyAccept
 
+    def paging(self, data: dict, workspace) -> dict:
+        """Options beyond the browser form's; only the Web Annotation export has any."""
+        return {}
+
     def get(self, request):
         workspace = workspace_from_query(request)
         data = {key: value for key, value in request.query_params.items() if key != "workspace"}
         data["format"] = self.format
+        paging = self.paging(data, workspace)
         form = ExportForm(data, user=request.user, workspace=workspace)
         if not form.is_valid():
             raise exceptions.ValidationError(_messages(form.errors))
         try:
             return export_response(
-                request=request, user=request.user, workspace=workspace, form=form
+                request=request, user=request.user, workspace=workspace, form=form, **paging
             )
         except NotFound as error:
             raise exceptions.NotFound(error.message) from error
@@ -157,6 +164,32 @@ class AnnotationExportView(_ExportView):
     )
     def get(self, request):
         return super().get(request)
+
+    def paging(self, data: dict, workspace) -> dict:
+        paging: dict = {}
+        if data.get("page") == "all":
+            del data["page"]
+            paging["whole"] = True
+        if "after" in data:
+            paging["after"] = self._cursor(data.pop("after"), workspace)
+            if "page" in data or paging.get("whole"):
+                raise exceptions.ValidationError(
+                    {"after": [_("Ask for a page number or a claim to start after, not both.")]}
+                )
+        return paging
+
+    @staticmethod
+    def _cursor(value: str, workspace) -> int:
+        try:
+            cursor = int(value)
+        except ValueError:
+            cursor = -1
+        # Past a bigint PostgreSQL would refuse the parameter rather than find no claim.
+        if not 0 <= cursor < 2**63:
+            raise exceptions.ValidationError({"after": [_("Enter a claim id or 0.")]})
+        if cursor and not claim_in_workspace(workspace=workspace, pk=cursor):
+            raise exceptions.ValidationError({"after": [_("No such claim in this workspace.")]})
+        return cursor
 
 
 class AnnotationImportSerializer(serializers.Serializer):

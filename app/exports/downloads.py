@@ -60,11 +60,19 @@ def _query(workspace: Workspace, filters: ExportFilters) -> dict[str, Any]:
 
 
 def export_response(
-    *, request: Any, user: Any, workspace: Workspace, form: ExportForm
+    *,
+    request: Any,
+    user: Any,
+    workspace: Workspace,
+    form: ExportForm,
+    after: int | None = None,
+    whole: bool = False,
 ) -> StreamingHttpResponse:
     """Record the export, then stream it as an attachment.
 
     `form` must be valid. Raises `NotFound` for a Web Annotation page past the last.
+    For Web Annotations only, `after` asks for the keyset page following that claim
+    (0: the first), and `whole` for the collection with every annotation in it.
     """
     data = form.cleaned_data
     format, filters, page = data["format"], form.filters(), data.get("page")
@@ -100,6 +108,10 @@ def export_response(
         options["comments"] = bool(data.get("comments"))
     if page is not None:
         options["page"] = page
+    if after is not None:
+        options["after"] = after
+    if whole:
+        options["page"] = "all"
     event = export_create(
         workspace=workspace, actor=user, format=format, filters=filters, options=options
     )
@@ -118,7 +130,22 @@ def export_response(
         def page_url(number: int) -> str:
             return f"{collection}?{urlencode({**query, 'page': number})}"
 
-        if page is None:
+        def after_url(cursor: int) -> str:
+            return f"{collection}?{urlencode({**query, 'after': cursor})}"
+
+        if whole:
+            chunks = streams.annotation_whole_collection_stream(
+                claims,
+                context,
+                collection_id=collection_id,
+                whole_url=f"{collection}?{urlencode({**query, 'page': 'all'})}",
+                label=f"Claims of {workspace.name}",
+            )
+        elif after is not None:
+            chunks = streams.annotation_keyset_page_stream(
+                claims, context, after=after, collection_id=collection_id, after_url=after_url
+            )
+        elif page is None:
             chunks = streams.annotation_collection_stream(
                 claims,
                 context,

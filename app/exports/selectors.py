@@ -92,3 +92,8 @@ def export_claims(
             )
         )
     return claims.prefetch_related(*prefetches).order_by("article_id", "start", "id")
+
+
+def claim_in_workspace(*, workspace: Workspace, pk: int) -> bool:
+    """Whether claim `pk` belongs to `workspace`: a keyset page may start only there."""
+    return Claim.objects.filter(workspace=workspace, pk=pk).exists()

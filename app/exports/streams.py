@@ -132,6 +132,59 @@ def _page_slice(claims: QuerySet, page: int) -> QuerySet:
     return claims[start : start + ANNOTATION_PAGE_SIZE]
 
 
+def _beside_claim(claims: QuerySet, cursor: int, operator: str) -> QuerySet:
+    # A row comparison, which the ORM cannot spell: one predicate PostgreSQL can
+    # answer from the cursor's position. Assembled from the model's table name and a
+    # fixed operator only; the cursor goes as a parameter.
+    assert operator in (">", "<=")
+    table = claims.model._meta.db_table
+    where = (
+        f'("{table}"."article_id", "{table}"."start", "{table}"."id") {operator} '  # noqa: S608
+        f'(SELECT c."article_id", c."start", c."id" FROM "{table}" c WHERE c."id" = %s)'
+    )
+    return claims.extra(where=[where], params=[cursor])  # noqa: S610
+
+
+def after_claim(claims: QuerySet, cursor: int) -> QuerySet:
+    """The claims that come after claim `cursor` in the export's order.
+
+    The export is in text order (article, start, id), not id order, so the cursor's
+    position is looked up inside the same statement: a keyset page is one query that
+    starts where the cursor sits instead of counting rows to skip. `0` means before
+    the first claim.
+    """
+    if cursor == 0:
+        return claims
+    return _beside_claim(claims, cursor, ">")
+
+
+def _until_claim(claims: QuerySet, cursor: int) -> QuerySet:
+    return _beside_claim(claims, cursor, "<=")
+
+
+def _page_head(
+    *,
+    page_id: str,
+    start_index: int,
+    prev: str | None,
+    next: str | None,
+    standalone: bool,
+    collection_id: str,
+) -> str:
+    head: dict = {"@context": records.ANNOTATION_CONTEXT} if standalone else {}
+    head.update(id=page_id, type="AnnotationPage")
+    if standalone:
+        # The collection's IRI, as the Annotation Protocol's page model asks (the W3C
+        # test schemas accept nothing else); the collection document itself is there.
+        head["partOf"] = collection_id
+    head["startIndex"] = start_index
+    if prev is not None:
+        head["prev"] = prev
+    if next is not None:
+        head["next"] = next
+    return _object_without_end(head) + ',"items":'
+
+
 def _page_pieces(
     claims: QuerySet,
     context: ExportContext,
@@ -143,18 +196,14 @@ def _page_pieces(
     standalone: bool,
 ) -> Iterator[str]:
     last = annotation_page_count(total) - 1
-    head: dict = {"@context": records.ANNOTATION_CONTEXT} if standalone else {}
-    head.update(id=page_url(page), type="AnnotationPage")
-    if standalone:
-        # The collection's IRI, as the Annotation Protocol's page model asks (the W3C
-        # test schemas accept nothing else); the collection document itself is there.
-        head["partOf"] = collection_id
-    head["startIndex"] = page * ANNOTATION_PAGE_SIZE
-    if page > 0:
-        head["prev"] = page_url(page - 1)
-    if page < last:
-        head["next"] = page_url(page + 1)
-    yield _object_without_end(head) + ',"items":'
+    yield _page_head(
+        page_id=page_url(page),
+        start_index=page * ANNOTATION_PAGE_SIZE,
+        prev=page_url(page - 1) if page > 0 else None,
+        next=page_url(page + 1) if page < last else None,
+        standalone=standalone,
+        collection_id=collection_id,
+    )
     yield from _json_array(
         records.annotation(claim, context) for claim in _rows(_page_slice(claims, page))
     )
@@ -226,3 +275,89 @@ def annotation_page_stream(
         standalone=True,
     )
     return _flushed(chain(page_pieces, ["\n"]))
+
+
+def annotation_keyset_page_stream(
+    claims: QuerySet,
+    context: ExportContext,
+    *,
+    after: int,
+    collection_id: str,
+    after_url: Callable[[int], str],
+) -> Iterator[bytes]:
+    """The AnnotationPage of the claims following claim `after` (0: from the first).
+
+    Its items, `startIndex` and `partOf` are those of the numbered page starting at
+    the same claim; its own address and its `prev`/`next` are in the `after` form, so
+    that a client walking `next` never makes the database skip rows. One query reads
+    the page (one row more than it holds, to know whether a next page exists); when
+    `after` is not 0, two more over the index-sized prefix give `startIndex` and `prev`.
+    """
+    size = ANNOTATION_PAGE_SIZE
+    rows = list(after_claim(claims, after)[: size + 1])
+    items, more = rows[:size], len(rows) > size
+    start_index, prev = 0, None
+    if after:
+        before = _until_claim(claims, after)
+        start_index = before.count()
+        if start_index:
+            anchor = list(
+                before.order_by("-article_id", "-start", "-id").values_list("id", flat=True)[
+                    size : size + 1
+                ]
+            )
+            prev = after_url(anchor[0] if anchor else 0)
+    head = _page_head(
+        page_id=after_url(after),
+        start_index=start_index,
+        prev=prev,
+        next=after_url(items[-1].pk) if more else None,
+        standalone=True,
+        collection_id=collection_id,
+    )
+    annotations = (records.annotation(claim, context) for claim in items)
+    return _flushed(chain([head], _json_array(annotations), ["}\n"]))
+
+
+def annotation_whole_collection_stream(
+    claims: QuerySet,
+    context: ExportContext,
+    *,
+    collection_id: str,
+    whole_url: str,
+    label: str = "",
+) -> Iterator[bytes]:
+    """The AnnotationCollection with every annotation in one embedded page.
+
+    For clients that want the whole export in one request: the collection's `first`
+    and `last` are that one page, streamed from a server-side cursor so that memory
+    stays flat whatever the total.
+    """
+    total = claims.count()
+
+    def pieces() -> Iterator[str]:
+        head = {
+            "@context": records.ANNOTATION_CONTEXT,
+            "id": collection_id,
+            "type": "AnnotationCollection",
+        }
+        if label:
+            head["label"] = label
+        head["total"] = total
+        if total == 0:
+            yield _compact(head) + "\n"
+            return
+        head["last"] = whole_url
+        yield _object_without_end(head) + ',"first":'
+        yield _page_head(
+            page_id=whole_url,
+            start_index=0,
+            prev=None,
+            next=None,
+            standalone=False,
+            collection_id=collection_id,
+        )
+        yield from _json_array(records.annotation(claim, context) for claim in _rows(claims))
+        yield "}}\n"
+
+    return _flushed(pieces())
