@@ -22,6 +22,21 @@ ENGLISH_SAMPLE = (
 )
 
 
+@pytest.fixture(autouse=True)
+def _interface_language(settings):
+    """Each test starts in the default language, whatever the one before it asked for.
+
+    A request through the test client activates its language in this thread and leaves it
+    active afterwards (the next request resets it, as in a server); a test that calls a
+    service directly after a Persian request would otherwise read Persian messages.
+    """
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, created by the owner, used as the app's runtime role."""
