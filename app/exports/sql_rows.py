@@ -228,8 +228,12 @@ _COPY_OPTIONS = "(FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')"
 def copy_lines(sql: str, params: list, *, flush_bytes: int) -> Iterator[bytes]:
     """The rows of a one-text-column SELECT, each followed by a newline, as COPY sends
     them, joined into chunks of about `flush_bytes`."""
+    yield from _copied(f"COPY ({sql}) TO STDOUT {_COPY_OPTIONS}", params, flush_bytes)
+
+
+def _copied(statement: str, params: list, flush_bytes: int) -> Iterator[bytes]:
+    """What a `COPY … TO STDOUT` statement sends, joined into chunks of about `flush_bytes`."""
     connection.ensure_connection()
-    statement = f"COPY ({sql}) TO STDOUT {_COPY_OPTIONS}"
     with connection.connection.cursor() as cursor, cursor.copy(statement, params) as copy:
         buffer: list[bytes] = []
         size = 0
@@ -324,20 +328,4 @@ def _crlf_rows(chunks: Iterator[bytes]) -> Iterator[bytes]:
 
 def copy_csv(sql: str, params: list, *, flush_bytes: int) -> Iterator[bytes]:
     """The rows of `sql` as `COPY … TO STDOUT WITH CSV` writes them, with CRLF row ends."""
-    connection.ensure_connection()
-    statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"
-
-    def raw() -> Iterator[bytes]:
-        with connection.connection.cursor() as cursor, cursor.copy(statement, params) as copy:
-            buffer: list[bytes] = []
-            size = 0
-            for data in copy:
-                buffer.append(bytes(data))
-                size += len(data)
-                if size >= flush_bytes:
-                    yield b"".join(buffer)
-                    buffer, size = [], 0
-            if buffer:
-                yield b"".join(buffer)
-
-    return _crlf_rows(raw())
+    return _crlf_rows(_copied(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params, flush_bytes))
