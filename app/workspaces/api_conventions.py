@@ -10,13 +10,30 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import SAFE_METHODS
 
 from app.workspaces.access import require_role
-from app.workspaces.models import Role, Workspace
+from app.workspaces.models import ApiToken, Role, Workspace
 from app.workspaces.selectors import workspace_get, workspace_list
 
 WORKSPACE_QUERY = OpenApiParameter(
     "workspace", OpenApiTypes.STR, required=True, description="Slug of one of your workspaces."
 )
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def token_workspace(request, slug: str) -> Workspace | None:
+    """The workspace read with the request's API token, if the URL names that one.
+
+    Token authentication has read the token's workspace and checked the membership
+    there in its one statement (`api_token_authenticate`); a token reaches no other
+    workspace, so any other slug is left to `workspace_get` (which answers 404).
+    """
+    auth = getattr(request, "auth", None)
+    if (
+        isinstance(auth, ApiToken)
+        and ApiToken.workspace.is_cached(auth)
+        and auth.workspace.slug == slug
+    ):
+        return auth.workspace
+    return None
 
 
 def workspace_from_query(request, role: Role = Role.VIEWER) -> Workspace:
@@ -28,7 +45,7 @@ def workspace_from_query(request, role: Role = Role.VIEWER) -> Workspace:
     slug = request.query_params.get("workspace", "")
     if not slug:
         raise ValidationError({"workspace": [_("Name the workspace by its slug.")]})
-    found = (
+    found = token_workspace(request, slug) or (
         workspace_list(user=request.user).filter(slug=slug).first()
         if _SLUG.fullmatch(slug)
         else None
@@ -77,5 +94,8 @@ class WorkspaceView(GenericAPIView):
     @property
     def workspace(self) -> Workspace:
         if self._workspace is None:
-            self._workspace = workspace_get(user=self.request.user, slug=self.kwargs["slug"])
+            slug = self.kwargs["slug"]
+            self._workspace = token_workspace(self.request, slug) or workspace_get(
+                user=self.request.user, slug=slug
+            )
         return self._workspace
