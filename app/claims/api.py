@@ -19,7 +19,7 @@ from app.api.renderers import ORJSONRenderer
 from app.api.schema import SLUG, example, page_of
 from app.articles.selectors import snapshot_get
 from app.claims import services, workflow
-from app.claims.models import Claim, ClaimantType, ClaimStatus, Comment
+from app.claims.models import Claim, ClaimantType, ClaimStatus, Comment, Retraction, Verdict
 from app.claims.selectors import claim_get, claim_list
 from app.core.markdown import render_markdown
 from app.members.api import UserRefSerializer
@@ -301,7 +301,7 @@ class ClaimListView(WorkspaceView, ListAPIView):
         )
         # Just created: no verdict or retraction can be pending, so the response's
         # `available_actions` need not look for one.
-        claim.nothing_pending = True
+        workflow.note_pending(claim, verdict=None, retraction=None)
         return _claim_response(request, claim, status.HTTP_201_CREATED)
 
 
@@ -356,11 +356,12 @@ class _ClaimActionView(_OneClaim):
         claim = self.claim()
         version = if_match_version(request, claim.version)
         data = validated(self.input_serializer, request) if self.input_serializer else {}
-        self.perform(claim, version, data)
-        self._claim = None  # the transition changed it: the response reads it anew
-        return _claim_response(request, self.claim())
+        done = self.perform(claim, version, data)
+        # The service returns the claim it locked and changed (or a verdict or retraction
+        # of it), with its assignee and what is pending now: the response reads nothing.
+        return _claim_response(request, done if isinstance(done, Claim) else done.claim)
 
-    def perform(self, claim: Claim, version: int, data: dict) -> None:
+    def perform(self, claim: Claim, version: int, data: dict) -> Claim | Verdict | Retraction:
         raise NotImplementedError
 
 
@@ -384,7 +385,7 @@ class StartReviewView(_ClaimActionView):
         return super().post(request, slug, pk)
 
     def perform(self, claim, version, data):
-        workflow.claim_start_review(claim=claim, version=version, actor=self.request.user)
+        return workflow.claim_start_review(claim=claim, version=version, actor=self.request.user)
 
 
 class ProposeView(_ClaimActionView):
@@ -401,7 +402,9 @@ class ProposeView(_ClaimActionView):
         return super().post(request, slug, pk)
 
     def perform(self, claim, version, data):
-        workflow.verdict_propose(claim=claim, version=version, actor=self.request.user, **data)
+        return workflow.verdict_propose(
+            claim=claim, version=version, actor=self.request.user, **data
+        )
 
 
 class CorrectView(_ClaimActionView):
@@ -419,7 +422,9 @@ class CorrectView(_ClaimActionView):
         return super().post(request, slug, pk)
 
     def perform(self, claim, version, data):
-        workflow.verdict_correct(claim=claim, version=version, actor=self.request.user, **data)
+        return workflow.verdict_correct(
+            claim=claim, version=version, actor=self.request.user, **data
+        )
 
 
 class ApproveView(_ClaimActionView):
@@ -433,7 +438,7 @@ class ApproveView(_ClaimActionView):
         return super().post(request, slug, pk)
 
     def perform(self, claim, version, data):
-        workflow.verdict_approve(claim=claim, version=version, actor=self.request.user)
+        return workflow.verdict_approve(claim=claim, version=version, actor=self.request.user)
 
 
 class ReturnView(_ClaimActionView):
@@ -449,7 +454,7 @@ class ReturnView(_ClaimActionView):
         return super().post(request, slug, pk)
 
     def perform(self, claim, version, data):
-        workflow.verdict_return(
+        return workflow.verdict_return(
             claim=claim, version=version, reason=data["reason"], actor=self.request.user
         )
 
@@ -472,7 +477,7 @@ class RetractView(_ClaimActionView):
         return super().post(request, slug, pk)
 
     def perform(self, claim, version, data):
-        workflow.claim_retract(
+        return workflow.claim_retract(
             claim=claim, version=version, reason=data["reason"], actor=self.request.user
         )
 
@@ -488,7 +493,7 @@ class ApproveRetractionView(_ClaimActionView):
         return super().post(request, slug, pk)
 
     def perform(self, claim, version, data):
-        workflow.retraction_approve(claim=claim, version=version, actor=self.request.user)
+        return workflow.retraction_approve(claim=claim, version=version, actor=self.request.user)
 
 
 class ReturnRetractionView(_ClaimActionView):
@@ -505,7 +510,7 @@ class ReturnRetractionView(_ClaimActionView):
         return super().post(request, slug, pk)
 
     def perform(self, claim, version, data):
-        workflow.retraction_return(
+        return workflow.retraction_return(
             claim=claim, version=version, reason=data["reason"], actor=self.request.user
         )
 
@@ -530,7 +535,7 @@ class AssignView(_ClaimActionView):
             )
             if assignee is None:
                 raise serializers.ValidationError({"assignee": [_("No such member.")]})
-        workflow.claim_assign(
+        return workflow.claim_assign(
             claim=claim, version=version, assignee=assignee, actor=self.request.user
         )
 

@@ -166,9 +166,17 @@ def _claim_insert(workspace, snapshot, anchor, actor, restatement, claimant, tag
 def lock_claim(claim: Claim, version: int) -> Claim:
     """Lock the claim's row for this transaction and check it is still at `version`.
 
-    Every write to a claim goes through here (see `app.core.versioning`).
+    Every write to a claim goes through here (see `app.core.versioning`). The claim's
+    workspace row is locked with it, as it always was; the assignee comes along unlocked,
+    so that the claim returned can be shown without reading anything again.
     """
-    return lock_version(Claim.objects.select_related("workspace"), claim.pk, version, noun="claim")
+    return lock_version(
+        Claim.objects.select_related("workspace", "assignee"),
+        claim.pk,
+        version,
+        noun="claim",
+        of=("self", "workspace"),
+    )
 
 
 @contextmanager

@@ -79,16 +79,32 @@ _EDITORS_ONLY = {
 
 
 def _pending(claim: Claim, kind: str, read):
-    # `nothing_pending`: set by the API on a claim it has just created. `_pending_memo`:
-    # set while `available_actions` asks the rule book about every action at once.
-    if getattr(claim, "nothing_pending", False):
-        return None
-    memo = getattr(claim, "_pending_memo", None)
+    # `_pending_memo` holds what is known to be pending: set by `note_pending` (a service
+    # that has just changed the claim, the API on a claim it has just created) or while
+    # `available_actions` asks the rule book about every action at once.
+    memo = claim.__dict__.get("_pending_memo")
     if memo is None:
         return read()
     if kind not in memo:
         memo[kind] = read()
     return memo[kind]
+
+
+_UNKNOWN: Any = object()
+
+
+def note_pending(claim: Claim, *, verdict: Any = _UNKNOWN, retraction: Any = _UNKNOWN) -> None:
+    """Remember what is pending on `claim` now (its creator or a transition knows).
+
+    The rule book then reads no pending proposal it was told about, on this instance;
+    one it was not told about is read (once) when asked. Only for the instance a service
+    has just written and returns: it is what its transaction committed.
+    """
+    memo = claim.__dict__.setdefault("_pending_memo", {})
+    if verdict is not _UNKNOWN:
+        memo["verdict"] = verdict
+    if retraction is not _UNKNOWN:
+        memo["retraction"] = retraction
 
 
 def pending_verdict(claim: Claim) -> Verdict | None:
@@ -179,17 +195,28 @@ def _refusal(claim: Claim, action: str, membership: Membership | None, pending: 
 def available_actions(*, claim: Claim, user: Any) -> set[str]:
     """The workflow actions `user` may take on `claim` right now."""
     membership = membership_of(user, claim.workspace_id)
-    claim._pending_memo = {}  # one read of each pending proposal for all the actions
+    # One read of each pending proposal for all the actions; a memo a service left is kept.
+    temporary = "_pending_memo" not in claim.__dict__
+    if temporary:
+        claim._pending_memo = {}
     try:
         pending = pending_verdict(claim)
         return {a for a in ACTIONS if _refusal(claim, a, membership, pending) is None}
     finally:
-        del claim._pending_memo
+        if temporary:
+            del claim._pending_memo
 
 
 def _check(claim: Claim, action: str, actor: Any) -> Verdict | None:
+    """Raise why `actor` may not take `action` on the claim just locked; its pending verdict.
+
+    What is pending is read once for the transition and remembered on this instance
+    (fresh from `lock_claim`); the transition then notes what it changed (`note_pending`),
+    so the response's `available_actions` reads nothing again.
+    """
     if actor is None:
         raise PermissionDenied(_("Workflow decisions need a person."))
+    claim._pending_memo = {}
     pending = pending_verdict(claim)
     refusal = _refusal(claim, action, membership_of(actor, claim.workspace_id), pending)
     if refusal is not None:
@@ -289,6 +316,7 @@ def verdict_propose(
     claim = lock_claim(claim, version)
     _check(claim, PROPOSE, actor)
     verdict = _proposal(claim, rating=rating, summary=summary, actor=actor)
+    note_pending(claim, verdict=verdict)
     claim.status = ClaimStatus.VERDICT_PROPOSED
     claim.version += 1
     claim.save(update_fields=["status", "version", "updated_at"])
@@ -334,6 +362,7 @@ def verdict_correct(
         restatement=restatement,
         claimant=claimant,
     )
+    note_pending(claim, verdict=verdict)
     claim.version += 1
     claim.save(update_fields=["version", "updated_at"])
     _record(claim, actor, events.claim_correction_proposed(claim=claim, verdict=verdict))
@@ -363,6 +392,7 @@ def verdict_approve(*, claim: Claim, version: int, actor: Any) -> Verdict:
     verdict.decided_by = actor
     verdict.decided_at = verdict.published_at = now
     verdict.save()
+    note_pending(claim, verdict=None)
     published = [
         "status",
         "restatement",
@@ -412,6 +442,7 @@ def verdict_return(*, claim: Claim, version: int, reason: str, actor: Any) -> Ve
     verdict.decided_at = timezone.now()
     verdict.return_reason = reason
     verdict.save(update_fields=["state", "decided_by", "decided_at", "return_reason"])
+    note_pending(claim, verdict=None)
     before_status = claim.status
     if claim.status == ClaimStatus.VERDICT_PROPOSED:
         claim.status = ClaimStatus.IN_REVIEW
@@ -466,6 +497,7 @@ def claim_retract(*, claim: Claim, version: int, reason: str, actor: Any) -> Ret
     retraction = Retraction.objects.create(
         workspace_id=claim.workspace_id, claim=claim, reason=reason, proposed_by=actor
     )
+    note_pending(claim, retraction=retraction)
     claim.version += 1
     claim.save(update_fields=["version", "updated_at"])
     _record(claim, actor, events.claim_retraction_proposed(claim=claim, retraction=retraction))
@@ -488,6 +520,7 @@ def retraction_approve(*, claim: Claim, version: int, actor: Any) -> Retraction:
     retraction.decided_by = actor
     retraction.decided_at = timezone.now()
     retraction.save(update_fields=["state", "decided_by", "decided_at"])
+    note_pending(claim, retraction=None)
     before_status = claim.status
     claim.status = ClaimStatus.RETRACTED
     claim.version += 1
@@ -518,6 +551,7 @@ def retraction_return(*, claim: Claim, version: int, reason: str, actor: Any) ->
     retraction.decided_at = timezone.now()
     retraction.return_reason = reason
     retraction.save(update_fields=["state", "decided_by", "decided_at", "return_reason"])
+    note_pending(claim, retraction=None)
     claim.version += 1
     claim.save(update_fields=["version", "updated_at"])
     _record(claim, actor, events.claim_retraction_returned(claim=claim, retraction=retraction))

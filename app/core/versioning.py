@@ -13,9 +13,15 @@ from django.utils.translation import gettext as _
 from app.core.errors import StaleVersion
 
 
-def lock_version(queryset: models.QuerySet, pk: Any, version: int, *, noun: str) -> Any:
-    """The row `pk` of `queryset`, locked, if it is still at `version`."""
-    current = queryset.select_for_update().get(pk=pk)
+def lock_version(
+    queryset: models.QuerySet, pk: Any, version: int, *, noun: str, of: tuple[str, ...] = ()
+) -> Any:
+    """The row `pk` of `queryset`, locked, if it is still at `version`.
+
+    `of` names the tables to lock when the queryset joins others (PostgreSQL's
+    `FOR UPDATE OF`; needed when one of them is outer-joined); empty locks them all.
+    """
+    current = queryset.select_for_update(of=of).get(pk=pk)
     if current.version != version:
         raise StaleVersion(
             _(

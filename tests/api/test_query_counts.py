@@ -24,9 +24,11 @@ TOKEN_REQUEST = 1
 CREATE_QUERIES = TOKEN_REQUEST + len(
     ["snapshot", "SAVEPOINT", "INSERT claim", "chain lock + INSERT event", "RELEASE"]
 )
-# A workflow action: the claim, SAVEPOINT, the claim locked, what is pending, UPDATE,
-# the chain lock + INSERT event, RELEASE, the claim read back, what is pending now.
-ACTION_QUERIES = TOKEN_REQUEST + 9
+# A workflow action: the claim (404 and If-Match before the body is read), SAVEPOINT, the
+# claim locked (with its assignee), what is pending, UPDATE, the chain lock + INSERT
+# event, RELEASE. The response is the locked claim as changed, with what the service
+# knows is pending now: nothing is read back.
+ACTION_QUERIES = TOKEN_REQUEST + 7
 
 
 def _append_is_last(statements: list[str]) -> None:
