@@ -6,13 +6,16 @@ In process (Django's test client, every middleware, token authentication, the au
 chain on), against a throwaway database: one Persian article of about 3,000
 characters, a reviewer's token, then `requests` POSTs of one claim each on successive
 words. Prints p50 / p99 / requests per second, the statements one create makes
-(`BEGIN`/`COMMIT` not counted), and as the reference measured in the same run the
+(`BEGIN`/`COMMIT` included), the process CPU time per create (`time.process_time`:
+this process's work only, so less sensitive to other load than wall time), and as the reference measured in the same run the
 same client's GET of a page that touches no database (`/robots.txt` if it exists,
 else a 404), so figures from a loaded machine can be compared. With `--profile`, the
-timed requests run again under cProfile and the 25 costliest calls are printed.
+timed requests run again under cProfile and the 25 costliest calls are printed
+(cumulative, then own time), then the costliest in app/ and DRF's serializers.
 """
 
 import cProfile
+import os
 import pstats
 import statistics
 import sys
@@ -74,22 +77,26 @@ def main() -> None:
 
         for number in range(20):  # warm up: imports, URL resolvers, the token's first use
             assert create(number).status_code == 201
-        timings = []
+        timings, cpu = [], []
+        load_before = os.getloadavg()[0]
         began = time.perf_counter()
         for number in range(requests):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             response = create(number)
+            cpu.append((time.process_time() - start_cpu) * 1000)
             timings.append((time.perf_counter() - start) * 1000)
             assert response.status_code == 201, response.content[:300]
         elapsed = time.perf_counter() - began
+        load_after = os.getloadavg()[0]
         with CaptureQueriesContext(connection) as queries:
             create(0)
         statements = [q["sql"] for q in queries.captured_queries]
 
-        bare = []
+        bare, bare_cpu = [], []
         for _ in range(requests):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             Client().get("/robots.txt")
+            bare_cpu.append((time.process_time() - start_cpu) * 1000)
             bare.append((time.perf_counter() - start) * 1000)
         timings.sort()
         bare.sort()
@@ -98,11 +105,20 @@ def main() -> None:
         print(
             f"create one claim (API): p50 {statistics.median(timings):.1f} ms, "
             f"p99 {timings[int(len(timings) * 0.99) - 1]:.1f} ms, "
-            f"{requests / elapsed:.1f} req/s, {len(statements)} SQL per request"
+            f"{requests / elapsed:.1f} req/s, {len(statements)} SQL per request "
+            f"(BEGIN/COMMIT included)"
+        )
+        print(
+            f"process CPU per create (this process: Django, DRF, psycopg; not PostgreSQL): "
+            f"mean {statistics.fmean(cpu):.2f} ms, p50 {statistics.median(cpu):.2f} ms"
         )
         print(
             f"reference, bare GET without database: p50 {statistics.median(bare):.1f} ms, "
-            f"{len(bare) / (sum(bare) / 1000):.0f} req/s"
+            f"{len(bare) / (sum(bare) / 1000):.0f} req/s, process CPU mean "
+            f"{statistics.fmean(bare_cpu):.2f} ms"
+        )
+        print(
+            f"load average (1 min) before / after the timed creates: {load_before:.2f} / {load_after:.2f}"
         )
         for sql in statements:
             print("   ", sql[:110])
@@ -112,7 +128,12 @@ def main() -> None:
             for number in range(requests):
                 create(requests + number)
             profile.disable()
-            pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
+            stats = pstats.Stats(profile)
+            stats.sort_stats("cumulative").print_stats(25)
+            stats.sort_stats("tottime").print_stats(25)
+            stats.sort_stats("cumulative").print_stats(
+                r"/app/|rest_framework/(serializers|fields|request|response|renderers|views)", 40
+            )
 
 
 if __name__ == "__main__":

@@ -30,13 +30,18 @@ def snapshot_latest(*, article: Article) -> Snapshot | None:
     return article.snapshots.order_by("-number").first()
 
 
-def snapshot_get(*, user: Any, workspace: Workspace, pk: int) -> Snapshot:
-    """Return one of the workspace's snapshots; raises `NotFound` for any other."""
-    snapshot = (
-        Snapshot.objects.filter(workspace_id__in=workspace_ids_for(user), workspace=workspace)
-        .filter(pk=pk)
-        .first()
+def snapshot_get(
+    *, user: Any, workspace: Workspace, pk: int, fields: tuple[str, ...] = ()
+) -> Snapshot:
+    """Return one of the workspace's snapshots; raises `NotFound` for any other.
+
+    `fields` limits the columns read (the rest load on access), e.g. to leave the
+    original document's bytes in the database when only the text is needed.
+    """
+    snapshots = Snapshot.objects.filter(
+        workspace_id__in=workspace_ids_for(user), workspace=workspace, pk=pk
     )
+    snapshot = (snapshots.only(*fields) if fields else snapshots).first()
     if snapshot is None:
         raise NotFound(_("No such snapshot."))
     return snapshot

@@ -41,6 +41,9 @@ DEFAULT_RATING_SCALE = [
 ]
 
 TAG_MAX_LENGTH = 64
+# What creating a claim reads of its snapshot (not the original document's bytes): an
+# interface reading the snapshot for `claim_create…` may read only these.
+SNAPSHOT_FIELDS_FOR_ANCHORING = ("id", "workspace_id", "article_id", "text")
 # What a `claim.created` event records (reconciliation replays exactly these).
 AUDITED_CLAIM_FIELDS = events.CLAIM_FIELDS
 
