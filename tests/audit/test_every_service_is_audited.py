@@ -608,6 +608,9 @@ EXEMPT: dict[str, str] = {
     "app.claims.workflow.pending_verdict": "read-only",
     "app.claims.workflow.pending_retraction": "read-only",
     "app.claims.workflow.available_actions": "read-only",
+    "app.claims.workflow.note_pending": (
+        "writes nothing: remembers on an instance what a transition left pending"
+    ),
     "app.claims.relations.related_claims": "read-only",
     "app.audit.services.actor_record": "pure: describes an actor",
     "app.audit.services.to_jsonable": "pure: converts values",
@@ -634,8 +637,8 @@ EXEMPT: dict[str, str] = {
         "a person's own language and calendar, not workspace data"
     ),
     "app.members.tokens.api_token_authenticate": (
-        "bookkeeping only: notes the token's last use; every change made with the token is "
-        "audited under the token's name"
+        "bookkeeping only: notes the token's last use and counts it in the throttle's "
+        "window; every change made with the token is audited under the token's name"
     ),
 }
 
