@@ -2,6 +2,7 @@
 a new window starts the count again, Retry-After names the window's end."""
 
 import pytest
+from django.core.cache import cache
 from django.test.utils import override_settings
 from rest_framework.test import APIClient
 
@@ -36,3 +37,16 @@ def test_the_count_restarts_in_a_new_window_and_retry_after_names_its_end(team, 
     clock[0] = 10800.0 + 1  # the next hour
     assert client.get("/api/v1/workspaces/").status_code == 200
     assert TokenUsage.objects.get().requests == 1
+
+
+@override_settings(SANAD_API_TOKEN_RATE="2/hour", REDIS_URL="redis://cache.example:6379/0")
+def test_with_redis_configured_the_shared_cache_counts_and_the_token_statement_does_not(team):
+    # DRF's sliding window in the default cache (a database cache in the tests, Redis in
+    # production); the token's own statement then leaves api_tokenusage alone.
+    cache.clear()
+    client = _client(issue_token(team.reviewer, team.workspace))
+
+    statuses = [client.get("/api/v1/workspaces/").status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 429]
+    assert not TokenUsage.objects.exists()
