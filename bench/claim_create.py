@@ -7,9 +7,10 @@ chain on), against a throwaway database: one Persian article of about 3,000
 characters, a reviewer's token, then `requests` POSTs of one claim each on successive
 words. Prints p50 / p99 / requests per second, the statements one create makes
 (`BEGIN`/`COMMIT` included), the process CPU time per create (`time.process_time`:
-this process's work only, so less sensitive to other load than wall time), and as the reference measured in the same run the
-same client's GET of a page that touches no database (`/robots.txt` if it exists,
-else a 404), so figures from a loaded machine can be compared. With `--profile`, the
+this process's work only, so less sensitive to other load than wall time), the same
+for a workflow action (start-review on each claim made), and as the reference measured
+in the same run the same client's GET of a page that touches no database
+(`/robots.txt` if it exists, else a 404), so figures from a loaded machine can be compared. With `--profile`, the
 timed requests run again under cProfile and the 25 costliest calls are printed
 (cumulative, then own time), then the costliest in app/ and DRF's serializers.
 """
@@ -77,7 +78,7 @@ def main() -> None:
 
         for number in range(20):  # warm up: imports, URL resolvers, the token's first use
             assert create(number).status_code == 201
-        timings, cpu = [], []
+        timings, cpu, created = [], [], []
         load_before = os.getloadavg()[0]
         began = time.perf_counter()
         for number in range(requests):
@@ -86,11 +87,33 @@ def main() -> None:
             cpu.append((time.process_time() - start_cpu) * 1000)
             timings.append((time.perf_counter() - start) * 1000)
             assert response.status_code == 201, response.content[:300]
+            created.append(response.json()["id"])
         elapsed = time.perf_counter() - began
         load_after = os.getloadavg()[0]
         with CaptureQueriesContext(connection) as queries:
             create(0)
         statements = [q["sql"] for q in queries.captured_queries]
+
+        # A workflow action on each claim just made: start-review (If-Match: version 1).
+        def start_review(claim_id: int):
+            return client.post(
+                f"{url}{claim_id}/start-review/",
+                {},
+                content_type="application/json",
+                HTTP_IF_MATCH='"1"',
+            )
+
+        action_timings, action_cpu = [], []
+        for claim_id in created[1:]:
+            start, start_cpu = time.perf_counter(), time.process_time()
+            response = start_review(claim_id)
+            action_cpu.append((time.process_time() - start_cpu) * 1000)
+            action_timings.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, response.content[:300]
+        with CaptureQueriesContext(connection) as queries:
+            assert start_review(created[0]).status_code == 200
+        action_statements = len(queries.captured_queries)
+        action_timings.sort()
 
         bare, bare_cpu = [], []
         for _ in range(requests):
@@ -111,6 +134,13 @@ def main() -> None:
         print(
             f"process CPU per create (this process: Django, DRF, psycopg; not PostgreSQL): "
             f"mean {statistics.fmean(cpu):.2f} ms, p50 {statistics.median(cpu):.2f} ms"
+        )
+        print(
+            f"start-review (API) on {len(action_timings)} of them: p50 "
+            f"{statistics.median(action_timings):.1f} ms, "
+            f"p99 {action_timings[int(len(action_timings) * 0.99) - 1]:.1f} ms, "
+            f"{action_statements} SQL per request, process CPU mean "
+            f"{statistics.fmean(action_cpu):.2f} ms"
         )
         print(
             f"reference, bare GET without database: p50 {statistics.median(bare):.1f} ms, "
