@@ -11,8 +11,9 @@ this process's work only, so less sensitive to other load than wall time), the s
 for a workflow action (start-review on each claim made), and as the reference measured
 in the same run the same client's GET of a page that touches no database
 (`/robots.txt` if it exists, else a 404), so figures from a loaded machine can be compared. With `--profile`, the
-timed requests run again under cProfile and the 25 costliest calls are printed
-(cumulative, then own time), then the costliest in app/ and DRF's serializers.
+timed creates, then as many start-reviews, run again under cProfile, and for each
+the 25 costliest calls are printed (cumulative, then own time), then the costliest in
+app/ and DRF's serializers.
 """
 
 import cProfile
@@ -153,17 +154,23 @@ def main() -> None:
         for sql in statements:
             print("   ", sql[:110])
         if "--profile" in sys.argv:
-            profile = cProfile.Profile()
-            profile.enable()
-            for number in range(requests):
-                create(requests + number)
-            profile.disable()
-            stats = pstats.Stats(profile)
-            stats.sort_stats("cumulative").print_stats(25)
-            stats.sort_stats("tottime").print_stats(25)
-            stats.sort_stats("cumulative").print_stats(
-                r"/app/|rest_framework/(serializers|fields|request|response|renderers|views)", 40
-            )
+            profiled = [("creates", lambda number: create(requests + number))]
+            made = [response.json()["id"] for response in map(create, range(requests))]
+            profiled.append(("start-reviews", lambda number: start_review(made[number])))
+            for name, request in profiled:
+                profile = cProfile.Profile()
+                profile.enable()
+                for number in range(requests):
+                    request(number)
+                profile.disable()
+                print(f"\n=== {requests} {name} under cProfile ===")
+                stats = pstats.Stats(profile)
+                stats.sort_stats("cumulative").print_stats(25)
+                stats.sort_stats("tottime").print_stats(25)
+                stats.sort_stats("cumulative").print_stats(
+                    r"/app/|rest_framework/(serializers|fields|request|response|renderers|views)",
+                    40,
+                )
 
 
 if __name__ == "__main__":

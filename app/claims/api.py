@@ -367,13 +367,18 @@ class _OneClaim(WorkspaceView):
     serializer_class = ClaimDetailSerializer
 
     _claim: Claim | None = None
+    # The claim's columns the handler needs (all, with its article and assignee, if empty).
+    claim_fields: tuple[str, ...] = ()
 
     def claim(self) -> Claim:
         # Read once per request: `initial` checks it exists before the body is read,
         # the handler then uses the same row.
         if self._claim is None:
             self._claim = claim_get(
-                user=self.request.user, workspace=self.workspace, pk=self.kwargs["pk"]
+                user=self.request.user,
+                workspace=self.workspace,
+                pk=self.kwargs["pk"],
+                fields=self.claim_fields,
             )
         return self._claim
 
@@ -409,6 +414,9 @@ class _ClaimActionView(_OneClaim):
     """A workflow transition: POST, If-Match, the claim back with its new ETag."""
 
     input_serializer: type[serializers.Serializer] | None = None
+    # Before the transition only whether the claim is the caller's (404) and its version
+    # (If-Match) are needed: the service locks and reads the row itself.
+    claim_fields = ("id", "workspace_id", "version")
 
     def post(self, request, slug, pk):
         claim = self.claim()

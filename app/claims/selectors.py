@@ -24,9 +24,16 @@ def claim_list(
     return claims.order_by("article_id", "start", "id")
 
 
-def claim_get(*, user: Any, workspace: Workspace, pk: int) -> Claim:
-    """Return one of the workspace's claims; raises `NotFound` for any other."""
-    claim = claim_list(user=user, workspace=workspace).filter(pk=pk).first()
+def claim_get(*, user: Any, workspace: Workspace, pk: int, fields: tuple[str, ...] = ()) -> Claim:
+    """Return one of the workspace's claims; raises `NotFound` for any other.
+
+    `fields` limits the columns read to the claim's own named ones (the rest load on
+    access; the article and assignee are then not read along).
+    """
+    claims = claim_list(user=user, workspace=workspace).filter(pk=pk)
+    if fields:
+        claims = claims.select_related(None).only(*fields)
+    claim = claims.first()
     if claim is None:
         raise NotFound(_("No such claim."))
     return claim
