@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from app.articles.models import Snapshot
@@ -20,6 +21,7 @@ from app.claims.models import (
     ClaimStatus,
     Comment,
     Rating,
+    Retraction,
     Verdict,
 )
 from app.claims.reanchor import reanchor_many
@@ -166,20 +168,27 @@ def _claim_insert(workspace, snapshot, anchor, actor, restatement, claimant, tag
     return claim
 
 
-def lock_claim(claim: Claim, version: int) -> Claim:
+def lock_claim(claim: Claim, version: int, *, with_pending: bool = False) -> Claim:
     """Lock the claim's row for this transaction and check it is still at `version`.
 
     Every write to a claim goes through here (see `app.core.versioning`). The claim's
     workspace row is locked with it, as it always was; the assignee comes along unlocked,
-    so that the claim returned can be shown without reading anything again.
+    so that the claim returned can be shown without reading anything again. With
+    `with_pending`, `has_pending_verdict` and `has_pending_retraction` say in the same
+    statement whether a proposal waits (at most one of each, by constraint), so the
+    workflow reads one only when there is one.
     """
-    return lock_version(
-        Claim.objects.select_related("workspace", "assignee"),
-        claim.pk,
-        version,
-        noun="claim",
-        of=("self", "workspace"),
-    )
+    claims = Claim.objects.select_related("workspace", "assignee")
+    if with_pending:
+        claims = claims.annotate(
+            has_pending_verdict=Exists(
+                Verdict.objects.filter(claim=OuterRef("pk"), state=Verdict.State.PROPOSED)
+            ),
+            has_pending_retraction=Exists(
+                Retraction.objects.filter(claim=OuterRef("pk"), state=Retraction.State.PROPOSED)
+            ),
+        )
+    return lock_version(claims, claim.pk, version, noun="claim", of=("self", "workspace"))
 
 
 @contextmanager

@@ -217,6 +217,11 @@ def _check(claim: Claim, action: str, actor: Any) -> Verdict | None:
     if actor is None:
         raise PermissionDenied(_("Workflow decisions need a person."))
     claim._pending_memo = {}
+    # `lock_claim(…, with_pending=True)` said whether anything waits: none is not read.
+    if getattr(claim, "has_pending_verdict", True) is False:
+        note_pending(claim, verdict=None)
+    if getattr(claim, "has_pending_retraction", True) is False:
+        note_pending(claim, retraction=None)
     pending = pending_verdict(claim)
     refusal = _refusal(claim, action, membership_of(actor, claim.workspace_id), pending)
     if refusal is not None:
@@ -231,7 +236,7 @@ def _record(claim: Claim, actor: Any, event: events.PendingEvent) -> None:
 @atomic_audited
 def claim_start_review(*, claim: Claim, version: int, actor: Any) -> Claim:
     """Move an open claim into review. Raises `StaleVersion`, `Conflict`, `PermissionDenied`."""
-    claim = lock_claim(claim, version)
+    claim = lock_claim(claim, version, with_pending=True)
     _check(claim, START_REVIEW, actor)
     claim.status = ClaimStatus.IN_REVIEW
     if claim.assignee_id is None:
@@ -313,7 +318,7 @@ def verdict_propose(
     `StaleVersion`, `Conflict` (a published claim is corrected, not proposed for),
     `PermissionDenied`.
     """
-    claim = lock_claim(claim, version)
+    claim = lock_claim(claim, version, with_pending=True)
     _check(claim, PROPOSE, actor)
     verdict = _proposal(claim, rating=rating, summary=summary, actor=actor)
     note_pending(claim, verdict=verdict)
@@ -350,7 +355,7 @@ def verdict_correct(
     `Conflict` (not published, or a correction already waits), `PermissionDenied`
     (below editor).
     """
-    claim = lock_claim(claim, version)
+    claim = lock_claim(claim, version, with_pending=True)
     _check(claim, CORRECT, actor)
     correction_note = (correction_note or "").strip()
     verdict = _proposal(
@@ -379,7 +384,7 @@ def verdict_approve(*, claim: Claim, version: int, actor: Any) -> Verdict:
     as the approver sees them, and never change afterwards. Raises `StaleVersion`
     (someone else decided first), `Conflict`, `PermissionDenied`.
     """
-    claim = lock_claim(claim, version)
+    claim = lock_claim(claim, version, with_pending=True)
     verdict = _check(claim, APPROVE, actor)
     now = timezone.now()
     words = RatingWords.of(verdict.rating)
@@ -432,7 +437,7 @@ def verdict_return(*, claim: Claim, version: int, reason: str, actor: Any) -> Ve
     the published verdict standing. Raises `ValidationError` (reason), `StaleVersion`,
     `Conflict`, `PermissionDenied`.
     """
-    claim = lock_claim(claim, version)
+    claim = lock_claim(claim, version, with_pending=True)
     verdict = _check(claim, RETURN, actor)
     reason = (reason or "").strip()
     if not reason:
@@ -463,7 +468,7 @@ def claim_assign(*, claim: Claim, version: int, assignee: Any, actor: Any) -> Cl
     Raises `ValidationError` (assignee not a reviewer or above here), `StaleVersion`,
     `PermissionDenied`.
     """
-    claim = lock_claim(claim, version)
+    claim = lock_claim(claim, version, with_pending=True)
     _check(claim, ASSIGN, actor)
     if assignee is not None:
         try:
@@ -489,7 +494,7 @@ def claim_retract(*, claim: Claim, version: int, reason: str, actor: Any) -> Ret
     `Conflict` (not published, or a correction or retraction already waits),
     `PermissionDenied` (below editor).
     """
-    claim = lock_claim(claim, version)
+    claim = lock_claim(claim, version, with_pending=True)
     _check(claim, RETRACT, actor)
     reason = (reason or "").strip()
     if not reason:
@@ -513,7 +518,7 @@ def retraction_approve(*, claim: Claim, version: int, actor: Any) -> Retraction:
     ClaimReview export, the feeds and the sitemap. Raises `StaleVersion`, `Conflict`,
     `PermissionDenied`.
     """
-    claim = lock_claim(claim, version)
+    claim = lock_claim(claim, version, with_pending=True)
     _check(claim, APPROVE_RETRACTION, actor)
     retraction = pending_retraction(claim)
     retraction.state = Retraction.State.APPROVED
@@ -540,7 +545,7 @@ def retraction_return(*, claim: Claim, version: int, reason: str, actor: Any) ->
 
     Raises `ValidationError` (reason), `StaleVersion`, `Conflict`, `PermissionDenied`.
     """
-    claim = lock_claim(claim, version)
+    claim = lock_claim(claim, version, with_pending=True)
     _check(claim, RETURN_RETRACTION, actor)
     reason = (reason or "").strip()
     if not reason:

@@ -25,10 +25,10 @@ CREATE_QUERIES = TOKEN_REQUEST + len(
     ["snapshot", "SAVEPOINT", "INSERT claim", "chain lock + INSERT event", "RELEASE"]
 )
 # A workflow action: the claim (404 and If-Match before the body is read), SAVEPOINT, the
-# claim locked (with its assignee), what is pending, UPDATE, the chain lock + INSERT
-# event, RELEASE. The response is the locked claim as changed, with what the service
-# knows is pending now: nothing is read back.
-ACTION_QUERIES = TOKEN_REQUEST + 7
+# claim locked (with its assignee and whether a verdict or retraction waits), UPDATE, the
+# chain lock + INSERT event, RELEASE. The response is the locked claim as changed, with
+# what the service knows is pending now: nothing is read back.
+ACTION_QUERIES = TOKEN_REQUEST + 6
 
 
 def _append_is_last(statements: list[str]) -> None:
@@ -121,9 +121,9 @@ def test_each_workflow_action_takes_a_fixed_number_of_statements(
         body = _post(reviewer, url + "propose/", {"rating": rating.pk, "summary": "No."}, version=3)
     assert body["status"] == "verdict_proposed"
 
-    # + the rating, the scale's bounds, any published verdict superseded, UPDATE verdict,
-    # the published-claim guard on and off, the proposer still a member?, INSERT their
-    # notification, and (in the response) whether a retraction is pending.
+    # + the pending verdict itself (one waits), the rating, the scale's bounds, any
+    # published verdict superseded, UPDATE verdict, the published-claim guard on and off,
+    # the proposer still a member?, INSERT their notification.
     with django_assert_num_queries(ACTION_QUERIES + 9):
         body = _post(editor, url + "approve/", version=4)
     assert body["status"] == "published"
