@@ -122,9 +122,9 @@ class TokenRejected(Exception):
 
 
 def _columns(alias: str, model) -> tuple[list[str], str]:
-    names = [f.attname for f in model._meta.concrete_fields]
-    # Aliased: the tables share column names ("id"), which a CTE's columns may not.
     fields = model._meta.concrete_fields
+    names = [f.attname for f in fields]
+    # Aliased: the tables share column names ("id"), which a CTE's columns may not.
     columns = ", ".join(f'{alias}."{f.column}" AS {alias}_{f.column}' for f in fields)
     return names, columns
 
