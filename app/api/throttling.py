@@ -44,7 +44,8 @@ class ApiTokenRateThrottle(SimpleRateThrottle):
         """The start of the current window when counting in PostgreSQL, else None.
 
         Token authentication counts the request in its own statement at this start
-        (`counted_in` on the token: the window and the count), so that `allow_request` costs no round trip.
+        (`counted_in` on the token: the window and the count), so that `allow_request`
+        costs no round trip.
         """
         if settings.REDIS_URL or self.rate is None:
             return None
