@@ -11,7 +11,7 @@ from rest_framework.permissions import SAFE_METHODS
 
 from app.workspaces.access import require_role
 from app.workspaces.models import ApiToken, Role, Workspace
-from app.workspaces.selectors import workspace_get, workspace_list
+from app.workspaces.selectors import workspace_get_as_member, workspace_list
 
 WORKSPACE_QUERY = OpenApiParameter(
     "workspace", OpenApiTypes.STR, required=True, description="Slug of one of your workspaces."
@@ -95,7 +95,7 @@ class WorkspaceView(GenericAPIView):
     def workspace(self) -> Workspace:
         if self._workspace is None:
             slug = self.kwargs["slug"]
-            self._workspace = token_workspace(self.request, slug) or workspace_get(
+            self._workspace = token_workspace(self.request, slug) or workspace_get_as_member(
                 user=self.request.user, slug=slug
             )
         return self._workspace

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from app.core.errors import NotFound
-from app.workspaces.access import workspace_ids_for
+from app.workspaces.access import remember_membership, workspace_ids_for
 from app.workspaces.models import Membership, Workspace
 
 
@@ -19,6 +19,25 @@ def workspace_get(*, user: Any, slug: str) -> Workspace:
     if workspace is None:
         raise NotFound(_("No such workspace."))
     return workspace
+
+
+def workspace_get_as_member(*, user: Any, slug: str) -> Workspace:
+    """`workspace_get` in one query with the user's membership, which the request remembers.
+
+    The role checks that follow (`access.membership_of`) then read nothing. Raises
+    `NotFound` as `workspace_get` does.
+    """
+    membership = None
+    if user is not None and getattr(user, "is_authenticated", False):
+        membership = (
+            Membership.objects.select_related("workspace")
+            .filter(workspace_id__in=workspace_ids_for(user), user_id=user.pk, workspace__slug=slug)
+            .first()
+        )
+    if membership is None:
+        raise NotFound(_("No such workspace."))
+    remember_membership(membership)
+    return membership.workspace
 
 
 def member_list(*, user: Any, workspace: Workspace) -> QuerySet[Membership]:

@@ -6,6 +6,7 @@ Django does not log. The lists name the statements a change would add to.
 """
 
 import pytest
+from rest_framework.test import APIClient
 
 from app.audit.models import GENESIS_HASH, AuditEvent
 from app.claims.models import Claim, Rating
@@ -142,3 +143,26 @@ def test_a_role_changed_during_a_request_is_read_again(team):
         assert membership_of(team.reviewer, team.workspace).role == Role.VIEWER
     finally:
         reset_request_memo(memo)
+
+
+def test_a_session_request_reads_the_workspace_with_the_membership(
+    ws_url, english_article, team, django_assert_num_queries
+):
+    client = APIClient()
+    client.force_login(team.reviewer)
+    snapshot = english_article.snapshot
+
+    # The session, its user, the workspace with the membership, the snapshot, SAVEPOINT,
+    # INSERT claim, the chain lock + INSERT event, RELEASE.
+    with django_assert_num_queries(8) as captured:
+        response = client.post(
+            ws_url("claims/"),
+            {"snapshot": snapshot.pk, "selectors": _quote(snapshot.text, "The mayor")},
+            format="json",
+        )
+
+    assert response.status_code == 201, response.content
+    statements = [query["sql"] for query in captured.captured_queries]
+    assert not any(sql.startswith('SELECT "workspaces_workspace"') for sql in statements)
+    memberships = [sql for sql in statements if sql.startswith('SELECT "workspaces_membership"')]
+    assert len(memberships) == 1 and '"workspaces_workspace"."slug"' in memberships[0]
