@@ -5,13 +5,20 @@ It lives with the claims it shows (articles sit below claims); its URLs stay und
 """
 
 import datetime as dt
+import hashlib
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
+from django.db.models import Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,13 +27,19 @@ from app.articles.forms import ArticleEditForm
 from app.articles.reading import paragraphs
 from app.articles.selectors import article_get, snapshot_get
 from app.claims.forms import ClaimCreateForm
-from app.claims.models import AnchorState
+from app.claims.models import AnchorState, ReaderVersion
+from app.claims.reader_api import CACHE_ALIAS, claims_version
 from app.claims.selectors import claim_list
 from app.core.dates import format_both
 from app.core.errors import StaleVersion
 from app.core.forms import add_service_errors
+from app.core.templatetags.sanad_json import json_data
 from app.workspaces.models import Role
 from app.workspaces.views import enter_workspace
+
+# The claim panel's templates: their text is part of the cache key (see `reader_panel`).
+PANEL_TEMPLATES = ("articles/_claims_panel.html", "claims/_status.html")
+_TEMPLATE_DIGEST: str | None = None
 
 
 def _edit_form(article) -> ArticleEditForm:
@@ -51,22 +64,20 @@ def article_detail(
     """The reader: one snapshot's text, its claims highlighted, the claim panel beside it."""
     workspace = enter_workspace(request, slug)
     article = article_get(user=request.user, workspace=workspace, pk=pk)
-    snapshots = list(article.snapshots.order_by("number").defer("text", "original"))
+    # The claims version rides on the snapshots' query: the claim panel's cache key.
+    version = ReaderVersion.objects.filter(workspace_id=workspace.pk).values("version")
+    snapshots = list(
+        article.snapshots.order_by("number")
+        .defer("text", "original")
+        .annotate(claims_version=Subquery(version))
+    )
     wanted = request.GET.get("snapshot", "")
     shown = next((s for s in snapshots if str(s.number) == wanted), None) or (
         snapshots[-1] if snapshots else None
     )
     snapshot = snapshot_get(user=request.user, workspace=workspace, pk=shown.pk) if shown else None
-    claims = list(
-        claim_list(user=request.user, workspace=workspace, article=article)
-        .select_related("snapshot")
-        .defer("snapshot__text", "snapshot__original")
-    )
-    here = [
-        c
-        for c in claims
-        if snapshot and c.snapshot_id == snapshot.pk and c.anchor_state != "orphaned"
-    ]
+    can_annotate = _can_annotate(request)
+    is_latest = bool(snapshots) and snapshot is not None and snapshot.pk == snapshots[-1].pk
     return render(
         request,
         "articles/detail.html",
@@ -78,24 +89,24 @@ def article_detail(
             else "",
             "snapshot": snapshot,
             "snapshots": snapshots,
-            "is_latest": bool(snapshots)
-            and snapshot is not None
-            and snapshot.pk == snapshots[-1].pk,
+            "is_latest": is_latest,
             "paragraphs": paragraphs(snapshot.text) if snapshot else [],
-            "claims": here,
-            "claims_data": [_claim_data(workspace, claim) for claim in here],
-            "selected_claim": request.GET.get("claim", ""),
-            "orphaned_claims": [c for c in claims if c.anchor_state == AnchorState.ORPHANED],
-            "claims_elsewhere": sum(
-                1
-                for c in claims
-                if snapshot and c.snapshot_id != snapshot.pk and c.anchor_state != "orphaned"
+            "reader_panel": reader_panel(
+                request,
+                workspace=workspace,
+                article=article,
+                snapshot=snapshot,
+                latest=snapshots[-1] if snapshots else None,
+                can_annotate=can_annotate,
+                version=(snapshots[-1].claims_version or 0)
+                if snapshots
+                else claims_version(workspace.pk),
             ),
-            "can_annotate": _can_annotate(request),
+            "can_annotate": can_annotate,
             "date_offers": _date_offers(snapshot, article),
             "import_notes": _import_notes(snapshot),
             "create_form": ClaimCreateForm(initial={"snapshot": snapshot.pk if snapshot else None}),
-            "edit_form": (edit_form or _edit_form(article)) if _can_annotate(request) else None,
+            "edit_form": (edit_form or _edit_form(article)) if can_annotate else None,
         },
         status=400 if edit_form is not None else 200,
     )
@@ -124,6 +135,107 @@ def article_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.success(request, _("Article details saved."))
             return redirect("article-detail", slug=workspace.slug, pk=article.pk)
     return article_detail(request, slug, pk, edit_form=form)
+
+
+def _template_digest() -> str:
+    """What the panel's templates say now: a deploy that changes them changes every key."""
+    global _TEMPLATE_DIGEST
+    if _TEMPLATE_DIGEST is None:
+        digest = hashlib.sha256()
+        for name in PANEL_TEMPLATES:
+            template = get_template(name)
+            digest.update(Path(template.origin.name).read_bytes())
+        _TEMPLATE_DIGEST = digest.hexdigest()[:12]
+    return _TEMPLATE_DIGEST
+
+
+def reader_panel(
+    request: HttpRequest, *, workspace, article, snapshot, latest, can_annotate: bool, version: int
+) -> dict:
+    """The reader's claim panel and claims data, from the shared cache when it has them.
+
+    Rendering 500 claims costs most of the reader page's CPU; the result changes only with
+    the claims, so it is kept under the workspace's claims version (`ReaderVersion`,
+    bumped in the transaction of every claim change) and everything else the fragment
+    shows: the workspace (and its slug, in the links), the article and its version (its
+    language), the snapshot shown and the latest one, the page language, whether this
+    member may annotate (the only role-dependent words in it) and the selected claim.
+    A hit skips the claims query too. Returns {"html", "data", "elsewhere"}.
+    """
+    selected = request.GET.get("claim", "")
+    selected = selected if selected.isdigit() and len(selected) < 20 else ""
+    key = ":".join(
+        str(part)
+        for part in (
+            "reader-page",
+            _template_digest(),
+            workspace.pk,
+            workspace.slug,
+            version,
+            article.pk,
+            article.version,
+            snapshot.pk if snapshot else 0,
+            latest.pk if latest else 0,
+            get_language(),
+            int(can_annotate),
+            selected,
+        )
+    )
+    cache = caches[CACHE_ALIAS]
+    found = cache.get(key)
+    if found is None:
+        found = _render_panel(
+            request,
+            workspace=workspace,
+            article=article,
+            snapshot=snapshot,
+            is_latest=snapshot is not None and latest is not None and snapshot.pk == latest.pk,
+            can_annotate=can_annotate,
+            selected=selected,
+        )
+        cache.set(key, found)
+    return {
+        "html": mark_safe(found["html"]),  # noqa: S308 - rendered by our autoescaping template
+        "data": mark_safe(found["data"]),  # noqa: S308 - json_data's script-safe output
+        "elsewhere": found["elsewhere"],
+    }
+
+
+def _render_panel(
+    request, *, workspace, article, snapshot, is_latest: bool, can_annotate: bool, selected: str
+) -> dict:
+    claims = list(
+        claim_list(user=request.user, workspace=workspace, article=article)
+        .select_related("snapshot")
+        .defer("snapshot__text", "snapshot__original")
+    )
+    here = [
+        c
+        for c in claims
+        if snapshot and c.snapshot_id == snapshot.pk and c.anchor_state != AnchorState.ORPHANED
+    ]
+    html = render_to_string(
+        PANEL_TEMPLATES[0],
+        {
+            "workspace": workspace,
+            "article": article,
+            "snapshot": snapshot,
+            "is_latest": is_latest,
+            "claims": here,
+            "orphaned_claims": [c for c in claims if c.anchor_state == AnchorState.ORPHANED],
+            "selected_claim": selected,
+            "can_annotate": can_annotate,
+        },
+    )
+    return {
+        "html": str(html),
+        "data": str(json_data([_claim_data(workspace, claim) for claim in here], "claims-data")),
+        "elsewhere": sum(
+            1
+            for c in claims
+            if snapshot and c.snapshot_id != snapshot.pk and c.anchor_state != AnchorState.ORPHANED
+        ),
+    }
 
 
 def _date_offers(snapshot, article) -> list[dict]:
