@@ -3,11 +3,12 @@ twenty items as for one: nothing is read per row."""
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from app.articles.services import article_import_text
-from app.claims.models import Evidence
+from app.claims.models import Evidence, ReaderVersion
 from app.claims.services import claim_create, comment_add
 from app.sources.captures import capture_upload
 from tests.exports.conftest import cite, publish
@@ -77,7 +78,14 @@ def test_the_reader_page(client, team):
             reverse("article-detail", kwargs={"slug": team.workspace.slug, "pk": article.pk})
         )
 
+    def cold(article):
+        # A claim change elsewhere: the claim panel is rendered again, not cached.
+        ReaderVersion.objects.filter(workspace=team.workspace).update(version=F("version") + 1)
+        return page(article)
+
     page(one.article)  # the session's first request
+    assert _count(lambda: cold(one.article)) == _count(lambda: cold(twenty.article))
+    page(one.article), page(twenty.article)  # both panels cached at this version
     assert _count(lambda: page(one.article)) == _count(lambda: page(twenty.article))
 
 
