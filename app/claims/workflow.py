@@ -179,12 +179,17 @@ def _refusal(claim: Claim, action: str, membership: Membership | None, pending: 
 def available_actions(*, claim: Claim, user: Any) -> set[str]:
     """The workflow actions `user` may take on `claim` right now."""
     membership = membership_of(user, claim.workspace_id)
-    claim._pending_memo = {}  # one read of each pending proposal for all the actions
+    # One read of each pending proposal for all the actions; a caller that set the memo
+    # itself (the claim page, which shows the proposals too) keeps it afterwards.
+    owned = getattr(claim, "_pending_memo", None) is None
+    if owned:
+        claim._pending_memo = {}
     try:
         pending = pending_verdict(claim)
         return {a for a in ACTIONS if _refusal(claim, a, membership, pending) is None}
     finally:
-        del claim._pending_memo
+        if owned:
+            del claim._pending_memo
 
 
 def _check(claim: Claim, action: str, actor: Any) -> Verdict | None:

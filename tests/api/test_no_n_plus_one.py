@@ -114,3 +114,22 @@ def test_the_claim_page(client, team):
     page(few)
     assert _count(lambda: page(few)) == _count(lambda: page(many))
     assert page(many).content.count(b"view capture") >= 10
+
+
+def test_the_claim_page_reads_each_pending_proposal_once(client, team):
+    imported = _article(team, "Claims")
+    claim = _claims(team, imported, 1)[0]
+    client.force_login(team.editor)
+    url = reverse("claim-detail", kwargs={"slug": team.workspace.slug, "pk": claim.pk})
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    proposals = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith(('SELECT "claims_verdict".', 'SELECT "claims_retraction".'))
+        and "state\" = 'proposed'" in q["sql"]
+        and "NOT (" not in q["sql"]  # the verdict history lists the others
+    ]
+    # The workflow's rule book and the page share one read of each pending proposal.
+    assert len(proposals) == 2, proposals
