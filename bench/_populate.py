@@ -29,35 +29,40 @@ def populate_claims(*, workspace, actor, count: int) -> None:
     if not snapshots:
         raise ValueError("populate_claims needs a workspace with at least one snapshot")
     # Word spans (code points, as PostgreSQL's substr counts them) of every snapshot.
-    snapshot_ids, article_ids, starts, ends = [], [], [], []
+    snapshot_ids, article_ids, starts, ends, exacts, prefixes, suffixes = ([] for _ in range(7))
     for pk, article_id, text in snapshots:
         for match in WORD.finditer(text):
             snapshot_ids.append(pk)
             article_ids.append(article_id)
             starts.append(match.start())
             ends.append(match.end())
+            exacts.append(match.group())
+            prefixes.append(text[max(0, match.start() - 32) : match.start()])
+            suffixes.append(text[match.end() : match.end() + 32])
     claims = Claim._meta.db_table
-    snapshot_table = Snapshot._meta.db_table
+    # The spans as a table (unnest, hashed once), not array subscripts, which would
+    # copy the whole array for every row; quotes cut here, so that only the anchor guard
+    # reads the (TOASTed) snapshot text, once a row.
     sql = f"""
+        WITH w AS MATERIALIZED (
+            SELECT (ordinality - 1)::int AS n, *
+              FROM unnest(%(snapshots)s::bigint[], %(articles)s::bigint[],
+                          %(starts)s::int[], %(ends)s::int[], %(exacts)s::text[],
+                          %(prefixes)s::text[], %(suffixes)s::text[])
+                   WITH ORDINALITY
+                   AS u(snapshot_id, article_id, start, "end", exact, prefix, suffix, ordinality)
+        )
         INSERT INTO {claims} (
             workspace_id, article_id, snapshot_id, start, "end", exact, prefix, suffix,
             anchor_state, restatement, claimant, claimant_type, status, verdict_summary,
             rating_label, rating_colour, tags, version, created_by_id, created_at, updated_at
         )
         SELECT %(workspace)s, w.article_id, w.snapshot_id, w.start, w."end",
-               substr(s.text, w.start + 1, w."end" - w.start),
-               substr(s.text, greatest(w.start - 31, 1), least(w.start, 32)),
-               substr(s.text, w."end" + 1, 32),
+               w.exact, w.prefix, w.suffix,
                'anchored', 'ادعای شمارهٔ ' || g, '', 'Person', 'open', '', '', '',
                ARRAY['bench']::varchar(64)[], 1, %(actor)s, now(), now()
           FROM generate_series(%(first)s, %(last)s) AS g
-          JOIN LATERAL (
-                SELECT (%(snapshots)s::bigint[])[1 + g %% %(n)s] AS snapshot_id,
-                       (%(articles)s::bigint[])[1 + g %% %(n)s] AS article_id,
-                       (%(starts)s::int[])[1 + g %% %(n)s] AS start,
-                       (%(ends)s::int[])[1 + g %% %(n)s] AS "end"
-               ) AS w ON true
-          JOIN {snapshot_table} AS s ON s.id = w.snapshot_id
+          JOIN w ON w.n = g %% %(n)s
     """  # noqa: S608 - table names from the models, values as parameters
     params = {
         "workspace": workspace.pk,
@@ -66,6 +71,9 @@ def populate_claims(*, workspace, actor, count: int) -> None:
         "articles": article_ids,
         "starts": starts,
         "ends": ends,
+        "exacts": exacts,
+        "prefixes": prefixes,
+        "suffixes": suffixes,
         "n": len(starts),
     }
     with transaction.atomic(), connection.cursor() as cursor:

@@ -30,6 +30,7 @@ figures move with it; SQL counts do not.
 """
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -142,6 +143,10 @@ class Client:
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
         self.headers = {"Authorization": f"Bearer {token}"}
 
+    def reconnect(self) -> None:
+        """A new connection: after an idle spell the server has closed the old one."""
+        self.connection.close()
+
     def request(self, method: str, path: str, body=None, sink=None) -> tuple[float, bytes]:
         """(ms, body); with `sink`, the body is read in chunks and handed to it instead."""
         headers = dict(self.headers)
@@ -202,7 +207,8 @@ class WorkerMemory(threading.Thread):
     def run(self) -> None:
         while not self.stop.wait(0.01):
             for pid in self.pids:
-                self.peak[pid] = max(self.peak[pid], status_kib(pid, "VmRSS"))
+                with contextlib.suppress(OSError):  # a worker gunicorn replaced meanwhile
+                    self.peak[pid] = max(self.peak[pid], status_kib(pid, "VmRSS"))
 
     def finish(self) -> tuple[int, float, float, float]:
         """(pid, CPU s) of the busiest worker; peak RSS sampled and VmHWM, MiB, of any.
@@ -212,9 +218,10 @@ class WorkerMemory(threading.Thread):
         """
         self.stop.set()
         self.join()
-        used = {pid: cpu_seconds(pid) - self.cpu_before[pid] for pid in self.pids}
+        alive = [pid for pid in self.pids if Path(f"/proc/{pid}").exists()]
+        used = {pid: cpu_seconds(pid) - self.cpu_before[pid] for pid in alive}
         pid = max(used, key=used.get)
-        hwm = max(status_kib(worker, "VmHWM") for worker in self.pids)
+        hwm = max(status_kib(worker, "VmHWM") for worker in alive)
         return pid, used[pid], max(self.peak.values()) / 1024, hwm / 1024
 
 
@@ -370,6 +377,9 @@ def main() -> None:
             try:
                 wait_until_serving(port, server, Path(log.name))
                 rows = run(options, server, port, workspace, reviewer, snapshots, token, rng)
+            except BaseException:
+                print(f"server log (last lines):\n{Path(log.name).read_text()[-3000:]}")
+                raise
             finally:
                 server.send_signal(signal.SIGTERM)
                 try:
@@ -472,6 +482,7 @@ def run(options, server, port, workspace, reviewer, snapshots, token, rng) -> li
 
     def export(path: str, label: str) -> tuple[float, int, tuple]:
         size = [0]
+        client.reconnect()
         memory = WorkerMemory(server.pid)
         memory.start()
         ms, _ = client.request(
@@ -499,6 +510,7 @@ def run(options, server, port, workspace, reviewer, snapshots, token, rng) -> li
         f"/api/v1/exports/annotations/?workspace={workspace.slug}&page=all",
         f"5. W3C collection, page=all, {total:,} claims",
     )
+    client.reconnect()
     path, pages, started, count = (
         f"/api/v1/exports/annotations/?workspace={workspace.slug}&after=0",
         0,
@@ -526,6 +538,7 @@ def run(options, server, port, workspace, reviewer, snapshots, token, rng) -> li
     )
 
     # 6. The bare view on the same server.
+    client.reconnect()
     bare = []
     started = time.perf_counter()
     for _ in range(options.bare):
