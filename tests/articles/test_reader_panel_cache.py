@@ -125,3 +125,64 @@ def test_workspaces_never_share_a_panel(client, team, other_team, renders):
     client.force_login(other_team.reviewer)
     assert "The mayor</q>" not in _fragments(client, other_team, theirs.article)
     assert len(renders) == 2
+
+
+# The panel's loop as the template rendered it before `_claim_items` took it over.
+TEMPLATE_LOOP = (
+    "{% load i18n %}{% for claim in claims %}\n"
+    '          <li id="claim-{{ claim.pk }}" data-claim-id="{{ claim.pk }}" '
+    'data-start="{{ claim.start }}" data-end="{{ claim.end }}"'
+    '{% if selected_claim == claim.pk|stringformat:"s" %} class="selected" '
+    'aria-current="true"{% endif %}>\n'
+    '            {% include "claims/_status.html" %}\n'
+    '            <a class="claim-link" href="{% url \'claim-detail\' slug=workspace.slug '
+    'pk=claim.pk %}"><q dir="auto" lang="{{ article.language }}">{{ claim.exact }}</q></a>\n'
+    '            {% if claim.restatement %}<p dir="auto">{{ claim.restatement }}</p>{% endif %}\n'
+    '            {% if claim.claimant %}<p class="meta" dir="auto">{% blocktranslate with '
+    "claimant=claim.claimant %}Claimant: {{ claimant }}{% endblocktranslate %}</p>{% endif %}\n"
+    "          </li>\n"
+    "        {% endfor %}"
+)
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_the_claim_items_are_the_templates_markup_byte_for_byte(team, english_article, language):
+    from django.db.models import Q
+    from django.template import engines
+    from django.utils import translation
+
+    from app.claims.models import Claim, Rating
+
+    snapshot = english_article.snapshot
+    plain = _claim(team, snapshot, "The mayor")
+    hostile = _claim(team, snapshot, "ridership rose 12%")
+    rating = Rating.objects.filter(workspace=team.workspace).first()
+    Claim.objects.filter(pk=hostile.pk).update(
+        restatement="<b>\"Rose\" & 'fell'</b> — افزایش",
+        claimant="وزیر <script>",
+        rating_label=rating.label,
+        rating_colour="#b3261e",
+        anchor_state="fuzzy",
+    )
+    claims = list(Claim.objects.filter(Q(pk=plain.pk) | Q(pk=hostile.pk)).order_by("start"))
+    article = english_article.article
+    with translation.override(language):
+        for selected in ("", str(hostile.pk)):
+            expected = (
+                engines["django"]
+                .from_string(TEMPLATE_LOOP)
+                .render(
+                    {
+                        "claims": claims,
+                        "workspace": team.workspace,
+                        "article": article,
+                        "selected_claim": selected,
+                    }
+                )
+            )
+            built = reader._claim_items(
+                claims, workspace=team.workspace, article=article, selected=selected
+            )
+            assert "{% load i18n %}" not in expected
+            assert built == expected
+    assert "&lt;script&gt;" in built and "<script>" not in built
