@@ -42,6 +42,21 @@ from app.workspaces.views import enter_workspace
 # The claim panel's templates: their text is part of the cache key (see `reader_panel`).
 PANEL_TEMPLATES = ("articles/_claims_panel.html", "claims/_status.html")
 _TEMPLATE_DIGEST: str | None = None
+PANEL_FIELDS = (
+    "id",
+    "workspace_id",
+    "article_id",
+    "snapshot_id",
+    "start",
+    "end",
+    "exact",
+    "status",
+    "anchor_state",
+    "rating_label",
+    "rating_colour",
+    "restatement",
+    "claimant",
+)
 
 
 def _edit_form(article) -> ArticleEditForm:
@@ -210,8 +225,10 @@ def _render_panel(
 ) -> dict:
     claims = list(
         claim_list(user=request.user, workspace=workspace, article=article)
+        # Only what the panel and the highlighter show: no article or assignee rows.
+        .select_related(None)
         .select_related("snapshot")
-        .defer("snapshot__text", "snapshot__original")
+        .only(*PANEL_FIELDS, "snapshot__number")
     )
     here = [
         c
