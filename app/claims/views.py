@@ -70,6 +70,8 @@ def claim_create(request: HttpRequest, slug: str, article_pk: int) -> HttpRespon
 
 
 def _claim_page(request, workspace, claim, form, status=200, stale=False) -> HttpResponse:
+    # The actions and the page read the pending verdict and retraction once between them.
+    claim._pending_memo = {}
     actions = workflow.available_actions(claim=claim, user=request.user)
     version = {"version": claim.version}
     offered = rating_list(user=request.user, workspace=workspace, include_retired=False)

@@ -11,6 +11,8 @@ Every block element gets `dir="auto"`, so a Persian paragraph next to an English
 each takes its own direction; nh3 strips `dir` unless told otherwise (see TRAPS).
 """
 
+import functools
+
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
@@ -47,9 +49,22 @@ def _shift_headings(tokens) -> None:
 
 
 def render_markdown(text: str) -> SafeString:
-    """Render a comment's Markdown to sanitized HTML, marked safe for templates."""
+    """Render a comment's Markdown to sanitized HTML, marked safe for templates.
+
+    The HTML depends on the text alone (no user, workspace or language goes in), so each
+    process keeps the most recent renderings: comments never change once written, and a
+    claim page shows the same ones to everyone who opens it. Long texts are rendered each
+    time, which bounds the memory kept (about 512 x 4,000 characters and their HTML).
+    """
+    text = text or ""
+    if len(text) > _MEMO_MAX_CHARS:
+        return _render_markdown(text)
+    return _render_markdown_memo(text)
+
+
+def _render_markdown(text: str) -> SafeString:
     env: dict = {}
-    tokens = _markdown.parse(text or "", env)
+    tokens = _markdown.parse(text, env)
     _shift_headings(tokens)
     html = _markdown.renderer.render(tokens, _markdown.options, env)
     cleaned = nh3.clean(
@@ -64,3 +79,7 @@ def render_markdown(text: str) -> SafeString:
         strip_comments=True,
     )
     return mark_safe(cleaned)  # noqa: S308 - sanitized by nh3 with an allowlist just above
+
+
+_MEMO_MAX_CHARS = 4000
+_render_markdown_memo = functools.lru_cache(maxsize=512)(_render_markdown)

@@ -3,11 +3,12 @@ twenty items as for one: nothing is read per row."""
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from app.articles.services import article_import_text
-from app.claims.models import Evidence
+from app.claims.models import Evidence, ReaderVersion
 from app.claims.services import claim_create, comment_add
 from app.sources.captures import capture_upload
 from tests.exports.conftest import cite, publish
@@ -77,7 +78,14 @@ def test_the_reader_page(client, team):
             reverse("article-detail", kwargs={"slug": team.workspace.slug, "pk": article.pk})
         )
 
+    def cold(article):
+        # A claim change elsewhere: the claim panel is rendered again, not cached.
+        ReaderVersion.objects.filter(workspace=team.workspace).update(version=F("version") + 1)
+        return page(article)
+
     page(one.article)  # the session's first request
+    assert _count(lambda: cold(one.article)) == _count(lambda: cold(twenty.article))
+    page(one.article), page(twenty.article)  # both panels cached at this version
     assert _count(lambda: page(one.article)) == _count(lambda: page(twenty.article))
 
 
@@ -106,3 +114,22 @@ def test_the_claim_page(client, team):
     page(few)
     assert _count(lambda: page(few)) == _count(lambda: page(many))
     assert page(many).content.count(b"view capture") >= 10
+
+
+def test_the_claim_page_reads_each_pending_proposal_once(client, team):
+    imported = _article(team, "Claims")
+    claim = _claims(team, imported, 1)[0]
+    client.force_login(team.editor)
+    url = reverse("claim-detail", kwargs={"slug": team.workspace.slug, "pk": claim.pk})
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    proposals = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith(('SELECT "claims_verdict".', 'SELECT "claims_retraction".'))
+        and "state\" = 'proposed'" in q["sql"]
+        and "NOT (" not in q["sql"]  # the verdict history lists the others
+    ]
+    # The workflow's rule book and the page share one read of each pending proposal.
+    assert len(proposals) == 2, proposals

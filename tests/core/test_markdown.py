@@ -135,3 +135,16 @@ def test_the_template_filter_renders_sanitized_markdown():
 def test_the_template_filter_accepts_nothing():
     template = engines["django"].from_string("{% load sanad_markdown %}{{ body|markdown }}")
     assert template.render({"body": None}) == ""
+
+
+def test_short_comments_are_rendered_once_per_process_and_long_ones_every_time():
+    from app.core import markdown
+
+    short = "یک **یادداشت** کوتاه برای آزمون حافظه"
+    long = "**a** " * (markdown._MEMO_MAX_CHARS // 6 + 1)
+    markdown._render_markdown_memo.cache_clear()
+    first = markdown.render_markdown(short)
+    assert markdown.render_markdown(short) == first == markdown._render_markdown(short)
+    assert markdown._render_markdown_memo.cache_info().hits == 1
+    assert markdown.render_markdown(long).count("<strong>a</strong>") == len(long) // 6
+    assert markdown._render_markdown_memo.cache_info().currsize == 1
