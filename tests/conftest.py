@@ -8,6 +8,7 @@ from app.articles.services import article_import_text
 from app.claims.services import claim_create
 from app.members.services import member_add, workspace_create
 from app.workspaces.models import Role
+from tests import template_db
 from tests.db_roles import install_owner_flush, make_runtime_role, switch_default_to_runtime
 from tests.factories import UserFactory
 
@@ -38,9 +39,31 @@ def _interface_language(settings):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_modify_db_settings(
+    django_db_modify_db_settings, django_db_use_migrations, django_db_keepdb, request
+):
+    """The test database is copied from a migrated template when there is one
+    (tests/template_db.py); else this process migrates and makes the template."""
+    from django.db import connections
+
+    if template_db.enabled(django_db_use_migrations, django_db_keepdb):
+        template = template_db.Template(connections["default"].settings_dict)
+        template.before_setup()
+        request.config.stash[_TEMPLATE] = template
+
+
+_TEMPLATE = pytest.StashKey[template_db.Template]()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request):
     """The test database, created by the owner, used as the app's runtime role."""
+    from django.db import connection
+
+    template = request.config.stash.get(_TEMPLATE, None)
     with django_db_blocker.unblock():
+        if template is not None:
+            template.after_setup(connection)
         make_runtime_role()
         install_owner_flush()
         switch_default_to_runtime(True)
