@@ -23,6 +23,38 @@ ENGLISH_SAMPLE = (
 )
 
 
+def _database_order(item) -> int:
+    """pytest-django's order (as Django's): 0 database, 1 transactional, 2 no database."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    transactional = (
+        marker is not None
+        and bool(marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+    ) or bool({"transactional_db", "live_server"} & set(fixtures))
+    if transactional:
+        return 1
+    return 0 if marker is not None or "db" in fixtures else 2
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests marked `slow` first within pytest-django's order, and the slow ones that use
+    no database (subprocesses, scratch databases, Hypothesis) before everything.
+
+    xdist hands tests out in this order, one at a time: a 27 s test handed out last keeps
+    one worker busy for 27 s while the other has nothing left (longest first). The
+    database order is kept (after a transactional test's flush, the rows migrations made
+    are gone), and tests that use no database may run at any point of it.
+    """
+
+    def key(item):
+        order = _database_order(item)
+        slow = item.get_closest_marker("slow") is not None
+        return (-1 if slow and order == 2 else order, not slow)
+
+    items.sort(key=key)
+
+
 @pytest.fixture(autouse=True)
 def _interface_language(settings):
     """Each test starts in the default language, whatever the one before it asked for.
