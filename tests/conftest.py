@@ -10,7 +10,7 @@ from app.members.services import member_add, workspace_create
 from app.workspaces.models import Role
 from tests import template_db
 from tests.db_roles import install_owner_flush, make_runtime_role, switch_default_to_runtime
-from tests.factories import UserFactory
+from tests.factories import NewUserFactory
 
 PERSIAN_SAMPLE = (
     "گزارش\u00a0ویژه: وزیر گفت:قرارداد در ۱۸ ژوئن ۲۰۲۴ (٢۹ خرداد ۱۴۰۳) امضا شد.\n"
@@ -119,11 +119,11 @@ class Team:
 
 
 def make_team(prefix: str) -> Team:
-    admin = UserFactory(username=f"{prefix}-admin")
+    admin = NewUserFactory(username=f"{prefix}-admin")
     workspace = workspace_create(name=f"Desk {prefix.upper()}", creator=admin)
     members = {}
     for role in (Role.EDITOR, Role.REVIEWER, Role.VIEWER):
-        user = UserFactory(username=f"{prefix}-{role.value}")
+        user = NewUserFactory(username=f"{prefix}-{role.value}")
         member_add(workspace=workspace, user=user, role=role, actor=admin)
         members[role.value] = user
     return Team(workspace=workspace, admin=admin, **members)
