@@ -2,14 +2,16 @@
 
 from dataclasses import dataclass
 
+import psycopg
 import pytest
 
 from app.articles.services import article_import_text
 from app.claims.services import claim_create
 from app.members.services import member_add, workspace_create
 from app.workspaces.models import Role
+from tests import template_db
 from tests.db_roles import install_owner_flush, make_runtime_role, switch_default_to_runtime
-from tests.factories import UserFactory
+from tests.factories import NewUserFactory
 
 PERSIAN_SAMPLE = (
     "گزارش\u00a0ویژه: وزیر گفت:قرارداد در ۱۸ ژوئن ۲۰۲۴ (٢۹ خرداد ۱۴۰۳) امضا شد.\n"
@@ -20,6 +22,38 @@ ENGLISH_SAMPLE = (
     "The mayor said ridership rose 12% in 2025.\n\n"
     "A post read: “Best commute ever 🚇” and drew 4,000 replies.\n"
 )
+
+
+def _database_order(item) -> int:
+    """pytest-django's order (as Django's): 0 database, 1 transactional, 2 no database."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    transactional = (
+        marker is not None
+        and bool(marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+    ) or bool({"transactional_db", "live_server"} & set(fixtures))
+    if transactional:
+        return 1
+    return 0 if marker is not None or "db" in fixtures else 2
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests marked `slow` first within pytest-django's order, and the slow ones that use
+    no database (subprocesses, scratch databases, Hypothesis) before everything.
+
+    xdist hands tests out in this order, one at a time: a 27 s test handed out last keeps
+    one worker busy for 27 s while the other has nothing left (longest first). The
+    database order is kept (after a transactional test's flush, the rows migrations made
+    are gone), and tests that use no database may run at any point of it.
+    """
+
+    def key(item):
+        order = _database_order(item)
+        slow = item.get_closest_marker("slow") is not None
+        return (-1 if slow and order == 2 else order, not slow)
+
+    items.sort(key=key)
 
 
 @pytest.fixture(autouse=True)
@@ -38,9 +72,34 @@ def _interface_language(settings):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_modify_db_settings(
+    django_db_modify_db_settings, django_db_use_migrations, django_db_keepdb, request
+):
+    """The test database is copied from a migrated template when there is one
+    (tests/template_db.py); else this process migrates and makes the template."""
+    from django.db import connections
+
+    if template_db.enabled(django_db_use_migrations, django_db_keepdb):
+        template = template_db.Template(connections["default"].settings_dict)
+        try:
+            template.before_setup()
+        except psycopg.OperationalError:
+            return  # no maintenance database to reach: every process migrates, as before
+        request.config.stash[_TEMPLATE] = template
+
+
+_TEMPLATE = pytest.StashKey[template_db.Template]()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request):
     """The test database, created by the owner, used as the app's runtime role."""
+    from django.db import connection
+
+    template = request.config.stash.get(_TEMPLATE, None)
     with django_db_blocker.unblock():
+        if template is not None:
+            template.after_setup(connection)
         make_runtime_role()
         install_owner_flush()
         switch_default_to_runtime(True)
@@ -64,11 +123,11 @@ class Team:
 
 
 def make_team(prefix: str) -> Team:
-    admin = UserFactory(username=f"{prefix}-admin")
+    admin = NewUserFactory(username=f"{prefix}-admin")
     workspace = workspace_create(name=f"Desk {prefix.upper()}", creator=admin)
     members = {}
     for role in (Role.EDITOR, Role.REVIEWER, Role.VIEWER):
-        user = UserFactory(username=f"{prefix}-{role.value}")
+        user = NewUserFactory(username=f"{prefix}-{role.value}")
         member_add(workspace=workspace, user=user, role=role, actor=admin)
         members[role.value] = user
     return Team(workspace=workspace, admin=admin, **members)

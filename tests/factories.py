@@ -11,3 +11,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     display_name = factory.LazyAttribute(lambda o: o.username.title())
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
     password = factory.django.Password("correct horse battery staple")
+
+
+class NewUserFactory(UserFactory):
+    """A user that must not exist yet: one INSERT, where UserFactory's get-or-create costs a
+    SELECT and a savepoint around its INSERT (the `team` fixture makes four users for most
+    tests). A name already taken fails with an IntegrityError instead of reusing the user."""
+
+    class Meta:
+        django_get_or_create = ()

@@ -26,7 +26,9 @@ def _email_settings(**env) -> str:
     }
     environment.update(env)
     code = (
-        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='app.settings'; django.setup();"
+        # The settings module alone (where the e-mail settings are made): django.setup()
+        # would load every app, ~2 s of CPU a call (tests/test_settings.py boots the app).
+        "import os; os.environ['DJANGO_SETTINGS_MODULE']='app.settings';"
         "from django.conf import settings as s;"
         "print(s.EMAIL_BACKEND.rsplit('.', 2)[1], s.SANAD_EMAIL_ENABLED,"
         " getattr(s, 'EMAIL_HOST', ''), getattr(s, 'EMAIL_PORT', ''), s.EMAIL_USE_TLS)"

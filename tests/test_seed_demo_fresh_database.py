@@ -18,6 +18,7 @@ def empty_database(django_db_blocker):
         yield url
 
 
+@pytest.mark.slow
 def test_seed_demo_migrates_a_fresh_database_by_itself(empty_database):
     env = {
         **os.environ,

@@ -50,6 +50,7 @@ def _schema():
 
 
 @override_settings(SANAD_API_TOKEN_RATE="100000/hour")
+@pytest.mark.slow
 def test_every_operation_answers_as_its_schema_says(team, claim, english_article, capsys):
     evidence = evidence_add_with_source(
         claim=claim, url="https://stats.example.org/t", stance="refutes", actor=team.reviewer

@@ -55,6 +55,7 @@ def _worker(secret: str) -> list[int]:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_two_worker_processes_share_one_token_count(team):
     secret = issue_token(team.reviewer, team.workspace)

@@ -4,6 +4,7 @@ import base64
 import hashlib
 import json
 
+import pytest
 import rfc8785
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -17,6 +18,9 @@ from app.audit.verify import (
     hashed_text,
     verify_lines,
 )
+
+# Seven properties of 150 examples each: seconds together.
+pytestmark = pytest.mark.slow
 
 KEY = Ed25519PrivateKey.generate()
 PUBLIC_PEM = (

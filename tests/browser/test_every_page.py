@@ -28,7 +28,7 @@ from app.workspaces.models import Workspace
 from app.workspaces.publishing import claim_slug
 from tests.public.conftest import enable_site, publish
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 LANGUAGES = ("fa", "en")
 WIDTHS = (1280, 390)

@@ -41,6 +41,7 @@ def add_source(page, url: str, stance: str, quote: str, title: str) -> None:
         form.get_by_role("button", name="Link source").click()
 
 
+@pytest.mark.slow
 def test_from_highlight_to_published_verdict(
     page, context, live_server, log_in, team, screenshot_dir
 ):

@@ -129,6 +129,7 @@ def test_waiting_for_my_approval_lists_proposals_by_others(client, team, propose
     assert list(client.get(url, {"awaiting_my_approval": "on"}).context["page"]) == []
 
 
+@pytest.mark.slow
 def test_claims_list_with_ten_thousand_claims_keeps_the_same_query_count(
     client, team, django_assert_num_queries
 ):

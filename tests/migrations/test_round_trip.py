@@ -21,7 +21,7 @@ from tests.scratch_db import scratch_database
 ROOT = Path(__file__).resolve().parents[2]
 
 # Migrating a database from nothing three times is CPU-heavy: one worker runs it.
-pytestmark = pytest.mark.xdist_group("scratch-databases")
+pytestmark = [pytest.mark.xdist_group("scratch-databases"), pytest.mark.slow]
 
 SCRIPT = r"""
 import json

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 DOCTOR = Path(__file__).resolve().parents[2] / "scripts" / "doctor.py"
 PARTS = (
     "Python",
@@ -19,6 +21,7 @@ PARTS = (
 )
 
 
+@pytest.mark.slow
 def test_doctor_reports_each_part_with_ok_or_what_to_do():
     # The suite's DATABASE_URL (the development database) stands for one from the environment.
     env = {**os.environ, "SANAD_DB_SOURCE": "environment"}

@@ -526,6 +526,7 @@ def _expect_caller(response, user, label: str) -> None:
     assert caller.is_authenticated and caller.pk == user.pk, f"{label}: ran as {caller}"
 
 
+@pytest.mark.slow
 def test_each_role_gets_exactly_what_its_role_allows(client, world):
     slug = world.a.workspace.slug
     objects = world.objects["a"]

@@ -27,7 +27,7 @@ from app.audit.verify import export_line, verify_lines
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = 12
 KILLED_AT = 5  # articles 0-4 committed, the import killed inside article 5
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
 def database_url() -> str:
