@@ -292,6 +292,32 @@ def _copy_rows(cursor, count: int, templates: list[int], spans: list[tuple]) -> 
     return first, last
 
 
+def _index_copies(cursor, first: int, last: int) -> None:
+    """Index the new claims as `search_index_claim` does, calling it once per distinct
+    (template, word) pair: the copies of one pair differ only in their ids, so the other
+    copies get the indexed one's entry with their own ids."""
+    cursor.execute("SELECT min(s.id) FROM populate_map s GROUP BY s.template, s.span")
+    chosen = [row[0] for row in cursor.fetchall()]
+    cursor.execute("SELECT count(search_index_claim(id)) FROM unnest(%s::bigint[]) id", [chosen])
+    cursor.execute(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_name = 'search_searchentry' AND table_schema = current_schema() "
+        "AND column_name NOT IN ('id', 'object_id', 'claim_id') ORDER BY ordinal_position"
+    )
+    columns = [row[0] for row in cursor.fetchall()]
+    cursor.execute(
+        "CREATE TEMP TABLE populate_pick ON COMMIT DROP AS "
+        "SELECT s.id, min(s.id) OVER (PARTITION BY s.template, s.span) AS picked "
+        "FROM populate_map s"
+    )
+    cursor.execute(
+        f"INSERT INTO search_searchentry (object_id, claim_id, {', '.join(columns)}) "  # noqa: S608
+        f"SELECT k.id, k.id, {', '.join('e.' + c for c in columns)} FROM populate_pick k "
+        "JOIN search_searchentry e ON e.kind = 'claim' AND e.object_id = k.picked "
+        "WHERE k.id <> k.picked"
+    )
+
+
 _SEARCH_TRIGGERS = (
     ("claims_claim", "search_claim_sync"),
     ("sources_evidence", "search_evidence_sync"),
@@ -316,15 +342,12 @@ def populate_claims(*, workspace, actor, count: int) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         for table, trigger in _SEARCH_TRIGGERS:
             cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
-        first, last = _copy_rows(cursor.cursor, extra, templates, spans)
+        first, last = _copy_rows(cursor, extra, templates, spans)
         # The deferred foreign-key checks run now (a table with pending ones cannot be altered).
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for table, trigger in _SEARCH_TRIGGERS:
             cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
-        cursor.execute(
-            "SELECT count(search_index_claim(id)) FROM claims_claim WHERE id BETWEEN %s AND %s",
-            [first, last],
-        )
+        _index_copies(cursor, first, last)
         cursor.execute(
             "SELECT count(search_index_comment(m.id)) FROM claims_comment m "
             "WHERE m.claim_id BETWEEN %s AND %s",
