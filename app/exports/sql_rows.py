@@ -24,7 +24,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from app.claims.models import Evidence
-from app.exports.records import CSV_COLUMNS, ExportContext
+from app.exports.records import CSV_COLUMNS, TEXT_SHA256_KEY, ExportContext
 
 
 def _cat(expression: str) -> str:
@@ -428,3 +428,90 @@ def _crlf_rows(chunks: Iterator[bytes]) -> Iterator[bytes]:
 def copy_csv(sql: str, params: list, *, flush_bytes: int) -> Iterator[bytes]:
     """The rows of `sql` as `COPY … TO STDOUT WITH CSV` writes them, with CRLF row ends."""
     return _crlf_rows(_copied(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params, flush_bytes))
+
+
+def _annotation(context: ExportContext) -> tuple[str, list]:
+    """`records.annotation` of the joined claim `c` (article `a`, snapshot `n`, creator
+    `cb`) as JSON text, and the parameters of its placeholders."""
+    claim_prefix = context.claim_url(0)[: -len("0/")]
+    article_prefix = context.article_url(0)[: -len("0/")]
+    snapshot_prefix = context.snapshot_url(0)[: -len("0/")]
+    textual = """'{"type":"TextualBody","value":' || to_json"""
+    describing = (
+        f"CASE WHEN c.restatement <> '' THEN {textual}(c.restatement)::text "
+        """|| ',"purpose":"describing"' || CASE WHEN a.language <> '' """
+        """THEN ',"language":' || to_json(a.language)::text ELSE '' END || '}' END"""
+    )
+    assessing = (
+        f"CASE WHEN c.rating_label <> '' THEN {textual}(c.rating_label)::text "
+        """|| ',"purpose":"assessing"}' END"""
+    )
+    tagging = (
+        "CASE WHEN cardinality(c.tags) > 0 THEN (SELECT string_agg("
+        f"""{textual}(t)::text || ',"purpose":"tagging"}}', ',' ORDER BY o) """
+        "FROM unnest(c.tags) WITH ORDINALITY u(t, o)) END"
+    )
+    line = (
+        """'{"id":' || to_json(%s || c.id || '/')::text """
+        """|| ',"type":"Annotation","motivation":"assessing","created":' """
+        f"""|| {_at("c.created_at")} """
+        f"""|| ',"modified":' || {_at("c.updated_at")} """
+        """|| CASE WHEN cb.id IS NULL THEN '' ELSE ',"creator":{"type":"Person","name":' """
+        """|| to_json(COALESCE(NULLIF(cb.display_name, ''), cb.username))::text """
+        """|| ',"nickname":' || to_json(cb.username)::text || '}' END """
+        f"""|| COALESCE(',"body":[' || NULLIF(concat_ws(',', {describing}, {assessing}, """
+        f"""{tagging}), '') || ']', '') """
+        """|| ',"target":{"source":' """
+        """|| to_json(COALESCE(NULLIF(a.url, ''), %s || a.id || '/'))::text """
+        """|| ',"selector":[{"type":"TextPositionSelector","start":' || c.start """
+        """|| ',"end":' || c."end" """
+        f"""|| '}},{{"type":"TextQuoteSelector","exact":' || {_s("c.exact")} """
+        f"""|| ',"prefix":' || {_s("c.prefix")} || ',"suffix":' || {_s("c.suffix")} || '}}]' """
+        f"""|| ',"state":{{"type":"TimeState","sourceDate":' || {_at("n.created_at")} """
+        """|| ',"cached":' || to_json(%s || n.id || '/')::text || '}' """
+        f"""|| ',"{TEXT_SHA256_KEY}":' || {_s("n.sha256")} || '}}}}'"""
+    )
+    return _cat(line), [claim_prefix, article_prefix, snapshot_prefix]
+
+
+_ANNOTATION_JOINS = (
+    "JOIN claims_claim c ON c.id = o.id "
+    "JOIN articles_article a ON a.id = c.article_id "
+    "JOIN articles_snapshot n ON n.id = c.snapshot_id "
+    "LEFT JOIN accounts_user cb ON cb.id = c.created_by_id "
+)
+
+
+def annotations_query(
+    context: ExportContext, *, claims: QuerySet | None = None, ids: list[int] | None = None
+) -> tuple[str, list]:
+    """The SELECT of each annotation's JSON text followed by a comma: of every claim of
+    `claims` in export order, or of the claims `ids` in that order."""
+    line, params = _annotation(context)
+    if ids is not None:
+        return (
+            f"SELECT {line} || ',' FROM unnest(%s::bigint[]) WITH ORDINALITY o(id, ord) "
+            f"{_ANNOTATION_JOINS}ORDER BY o.ord"
+        ), [*params, ids]
+    assert claims is not None
+    chosen, chosen_params = _chosen(claims)
+    return (
+        f"SELECT {line} || ',' FROM ({chosen}) o(id, article_id, start) {_ANNOTATION_JOINS}"
+        "ORDER BY o.article_id, o.start, o.id"
+    ), [*params, *chosen_params]
+
+
+def annotation_array(sql: str, params: list, *, flush_bytes: int) -> Iterator[bytes]:
+    """The rows of `annotations_query` as the JSON array `streams._json_array` writes:
+    `[`, each annotation on its own line with a comma after all but the last, `]`.
+
+    COPY ends every row `,\\n`; the last row's comma is held back and dropped.
+    """
+    held = b""
+    for chunk in copy_lines(sql, params, flush_bytes=flush_bytes):
+        if held:
+            yield held
+        else:
+            chunk = b"[\n" + chunk
+        held = chunk
+    yield held[:-2] + b"\n]" if held else b"[]"
