@@ -364,16 +364,19 @@ def _stance_counts() -> str:
         f"THEN count(*) FILTER (WHERE e.stance = '{stance}') || ' {stance}' END"
         for stance in Evidence.Stance.values
     )
-    return f"(SELECT concat_ws(', ', {parts}) FROM sources_evidence e WHERE e.claim_id = c.id)"
+    return f"concat_ws(', ', {parts})"
 
 
 def csv_query(claims: QuerySet, context: ExportContext) -> tuple[str, list]:
     """The SELECT of `records.csv_row`'s cells (`CSV_COLUMNS`) per claim, and its parameters."""
-    chosen, chosen_params = claims.values("pk").query.get_compiler(connection=connection).as_sql()
+    chosen, chosen_params = _chosen(claims)
     claim_prefix = context.claim_url(0)[: -len("0/")]
-    source_urls = (
-        "(SELECT string_agg(s.url, ' ' ORDER BY e.created_at, e.id) FROM sources_evidence e "
-        "JOIN sources_source s ON s.id = e.source_id WHERE e.claim_id = c.id)"
+    # Both evidence cells from one pass over the claim's evidence.
+    evidence = (
+        f"LEFT JOIN LATERAL (SELECT {_stance_counts()} AS summary, "
+        "string_agg(s.url, ' ' ORDER BY e.created_at, e.id) AS urls "
+        "FROM sources_evidence e JOIN sources_source s ON s.id = e.source_id "
+        "WHERE e.claim_id = c.id) ev ON true "
     )
     columns = {
         "claim_id": "c.id",
@@ -392,19 +395,15 @@ def csv_query(claims: QuerySet, context: ExportContext) -> tuple[str, list]:
         "verdict_summary": _cell("c.verdict_summary"),
         "tags": _cell("array_to_string(c.tags, '; ')"),
         "assignee": _cell("COALESCE(au.username, '')"),
-        "evidence": f"NULLIF({_stance_counts()}, '')",
-        "source_urls": _cell(f"COALESCE({source_urls}, '')"),
+        "evidence": "NULLIF(ev.summary, '')",
+        "source_urls": _cell("COALESCE(ev.urls, '')"),
         "created_at": """to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')""",
         "updated_at": """to_char(c.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')""",
     }
     assert list(columns) == CSV_COLUMNS
     sql = (
-        f"SELECT {', '.join(columns.values())} FROM claims_claim c "
-        "JOIN articles_article a ON a.id = c.article_id "
-        "JOIN articles_snapshot n ON n.id = c.snapshot_id "
-        "LEFT JOIN accounts_user au ON au.id = c.assignee_id "
-        f"WHERE c.id IN ({chosen}) "
-        "ORDER BY c.article_id, c.start, c.id"
+        f"SELECT {', '.join(columns.values())} {_from_chosen(chosen)}{evidence}"
+        "ORDER BY o.article_id, o.start, o.id"
     )
     return sql, [claim_prefix, *chosen_params]
 
