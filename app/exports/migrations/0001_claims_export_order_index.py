@@ -14,5 +14,5 @@ class Migration(migrations.Migration):
     dependencies = [("claims", "0009_reader_version")]
 
     operations = [
-        migrations.RunSQL(sql=SQL, reverse_sql="DROP INDEX claims_claim_export_order;"),
+        migrations.RunSQL(sql=SQL, reverse_sql="DROP INDEX IF EXISTS claims_claim_export_order;"),
     ]
