@@ -8,9 +8,12 @@ state, evidence with sources and captures, verdicts and corrections, comments); 
 format is then streamed through the very generators the views use (`app.exports.
 streams`) into /dev/null, twice: once timed while a thread samples the process's
 resident memory, once under tracemalloc for the peak of Python allocations. Flat
-memory means the 100,000-claim peaks match the 10,000-claim ones.
+memory means the 100,000-claim peaks match the 10,000-claim ones. `py CPU` and `pg CPU`
+are the CPU seconds of this process and of its PostgreSQL backend during the timed run
+(parallel workers not counted): figures that do not move with the machine's load.
 """
 
+import os
 import re
 import resource
 import sys
@@ -22,6 +25,22 @@ from pathlib import Path
 from _setup import bench_database
 
 PAGE_SIZE_BYTES = resource.getpagesize()
+
+
+def server_cpu_seconds() -> float:
+    """CPU time of this connection's PostgreSQL backend (0 when it is not on this machine).
+
+    Load-independent, unlike the wall clock: with other work on the same two cores,
+    `seconds` says as much about the neighbours as about the export."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        stat = Path(f"/proc/{cursor.fetchone()[0]}/stat")
+    if not stat.exists():
+        return 0.0
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_bytes() -> int:
@@ -212,7 +231,7 @@ def main() -> None:
         print(f"chunk size {streams.CHUNK_SIZE} claims, flush {streams.FLUSH_BYTES // 1024} KiB")
         print(
             f"\n{'claims':>8} {'format':<12}{'rows':>8}{'MB out':>8}{'seconds':>9}{'rows/s':>9}"
-            f"{'RSS +MB':>9}{'peak RSS MB':>12}{'py peak MB':>11}"
+            f"{'RSS +MB':>9}{'peak RSS MB':>12}{'py peak MB':>11}{'py CPU':>8}{'pg CPU':>8}"
         )
         for size in sorted(sizes):
             started = time.perf_counter()
@@ -228,10 +247,13 @@ def main() -> None:
                 if chosen and name not in chosen[0]:
                     continue
                 baseline = rss_bytes()
+                server_before = server_cpu_seconds()
                 with RssSampler() as sampler:
-                    begin = time.perf_counter()
+                    begin, cpu = time.perf_counter(), time.process_time()
                     written = drain(make_stream())
                     seconds = time.perf_counter() - begin
+                    cpu = time.process_time() - cpu
+                server = server_cpu_seconds() - server_before
                 tracemalloc.start()
                 drain(make_stream())
                 _, python_peak = tracemalloc.get_traced_memory()
@@ -240,7 +262,7 @@ def main() -> None:
                     f"{size:>8,} {name:<12}{rows:>8,}{written / 1e6:>8.1f}{seconds:>9.2f}"
                     f"{rows / seconds:>9,.0f}{(sampler.peak - baseline) / 1e6:>9.1f}"
                     f"{sampler.peak / 1e6:>12.1f}"
-                    f"{python_peak / 1e6:>11.1f}"
+                    f"{python_peak / 1e6:>11.1f}{cpu:>8.2f}{server:>8.2f}"
                 )
         print(
             f"\nprocess max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
