@@ -23,6 +23,7 @@ bumped once, as one claim change bumps it.
 """
 
 import random
+import secrets
 
 from django.db import connection, transaction
 
@@ -125,7 +126,7 @@ def _templates(workspace, actor, rng: random.Random) -> tuple[list[int], list[tu
             workspace=workspace,
             text=_article_text(rng, number),
             title=f'گزارش "{number}" 🚇 𝕏',
-            url=f'https://example.org/fa/گزارش-{number}?q="x"&n={rng.random()}',
+            url=f'https://example.org/fa/گزارش-{number}?q="x"&n={secrets.token_hex(4)}',
             actor=reviewer,
         ).snapshot
         for number in range(ARTICLES)
@@ -135,7 +136,7 @@ def _templates(workspace, actor, rng: random.Random) -> tuple[list[int], list[tu
     for number in range(6):
         source, _ = source_add(
             workspace=workspace,
-            url=f"https://source{number}.example.org/منبع/{rng.random()}",
+            url=f"https://source{number}.example.org/منبع/{secrets.token_hex(4)}",
             title=f'Report {number} "منبع" 📰' if number % 2 else "",
             publisher="خبرگزاری" if number % 3 == 0 else "",
             actor=reviewer,
