@@ -4,8 +4,10 @@ query → format → write: each generator takes a queryset from
 `selectors.export_claims`, walks it with `iterator(chunk_size=CHUNK_SIZE)` (a
 server-side cursor on PostgreSQL, with the prefetches run once per chunk), turns each
 claim into a record (`records`), and yields about `FLUSH_BYTES` at a time. Nothing
-holds more than one chunk of claims. The browser view, the API and the bench all
-drive these same generators.
+holds more than one chunk of claims. The `_sql` generators and the Web Annotation
+ones instead have PostgreSQL build every row and send it by COPY (`sql_rows`): the
+same bytes, with Python only forwarding chunks. The browser view, the API and the
+bench all drive these same generators.
 """
 
 import csv
