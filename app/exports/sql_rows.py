@@ -8,10 +8,10 @@ around every `:` and `,`. Timestamps are cut to whole seconds in UTC as `records
 does. The claims are those of the `export_claims` queryset (its SQL is reused as a
 subquery), in its order.
 
-The lines go out through `COPY (…) TO STDOUT` in CSV form with a delimiter and quote
-character (U+0001, U+0002) that JSON text never holds unescaped, so each row arrives
-as its line and a newline, untouched. Memory stays flat: COPY sends rows as they are
-made and they are re-chunked to about `FLUSH_BYTES`.
+The lines go out through `COPY (…) TO STDOUT` in binary form (each row's text after
+its length, untouched) and Python cuts the lengths out and ends each line. Memory
+stays flat: COPY sends rows as they are made and they are re-chunked to about
+`FLUSH_BYTES`.
 """
 
 # S608: the statements are assembled only from constant fragments written in this
@@ -320,15 +320,57 @@ def jsonl_query(
     return sql, params
 
 
-# Neither byte occurs unescaped in JSON text, so COPY's CSV form neither quotes a line
-# nor changes a byte of it.
-_COPY_OPTIONS = "(FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')"
+_BINARY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
 
 
 def copy_lines(sql: str, params: list, *, flush_bytes: int) -> Iterator[bytes]:
-    """The rows of a one-text-column SELECT, each followed by a newline, as COPY sends
-    them, joined into chunks of about `flush_bytes`."""
-    yield from _copied(f"COPY ({sql}) TO STDOUT {_COPY_OPTIONS}", params, flush_bytes)
+    """The rows of a one-text-column SELECT, each followed by a newline, joined into
+    chunks of about `flush_bytes`.
+
+    COPY sends them in its binary form: each row's text as it is, after a length, which
+    costs the server less than the CSV form (that looks at every byte for characters to
+    quote); Python only cuts the lengths out.
+    """
+    messages = _copy_messages(f"COPY ({sql}) TO STDOUT (FORMAT binary)", params)
+    out = bytearray()
+    pending = b""
+    position = None  # None until the file header is read
+    for message in messages:
+        pending = pending + message if pending else message
+        if position is None:
+            if len(pending) < 19:
+                continue
+            assert pending[:11] == _BINARY_SIGNATURE
+            position = 19 + int.from_bytes(pending[15:19], "big")
+        view = memoryview(pending)
+        while len(pending) - position >= 6:
+            fields = int.from_bytes(pending[position : position + 2], "big", signed=True)
+            if fields == -1:  # the trailer
+                break
+            assert fields == 1, "one text column"
+            size = int.from_bytes(pending[position + 2 : position + 6], "big", signed=True)
+            start = position + 6
+            end = start + max(size, 0)
+            if end > len(pending):
+                break
+            out += view[start:end]
+            out += b"\n"
+            position = end
+        view.release()
+        pending, position = pending[position:], 0
+        if len(out) >= flush_bytes:
+            yield bytes(out)
+            out = bytearray()
+    if out:
+        yield bytes(out)
+
+
+def _copy_messages(statement: str, params: list) -> Iterator[bytes]:
+    """The messages a `COPY … TO STDOUT` statement sends, as they come."""
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor, cursor.copy(statement, params) as copy:
+        for data in copy:
+            yield bytes(data)
 
 
 def _copied(statement: str, params: list, flush_bytes: int) -> Iterator[bytes]:
