@@ -2,15 +2,18 @@
 
 Run: DATABASE_URL=postgresql://... .venv/bin/python bench/export_claims.py [sizes...]
      [--formats=csv-py,csv-sql,jsonl-sql,...]
-(default sizes: 10000 100000). One workspace gets the claims in bulk, with one to
-three evidence links each and a published verdict on every published claim; each
+(default sizes: 10000 100000). One workspace gets the claims from
+`_populate.populate_claims` (templates made by the services, multiplied by SQL: every
+state, evidence with sources and captures, verdicts and corrections, comments); each
 format is then streamed through the very generators the views use (`app.exports.
 streams`) into /dev/null, twice: once timed while a thread samples the process's
 resident memory, once under tracemalloc for the peak of Python allocations. Flat
-memory means the 100,000-claim peaks match the 10,000-claim ones.
+memory means the 100,000-claim peaks match the 10,000-claim ones. `py CPU` and `pg CPU`
+are the CPU seconds of this process and of its PostgreSQL backend during the timed run
+(parallel workers not counted): figures that do not move with the machine's load.
 """
 
-import random
+import os
 import re
 import resource
 import sys
@@ -21,10 +24,23 @@ from pathlib import Path
 
 from _setup import bench_database
 
-STATUSES = ["open", "in_review", "verdict_proposed", "published", "corrected"]
-TAGS = ["economy", "health", "election", "اقتصاد", "انتخابات", "climate", "transit"]
-STANCES = ["supports", "refutes", "context"]
 PAGE_SIZE_BYTES = resource.getpagesize()
+
+
+def server_cpu_seconds() -> float:
+    """CPU time of this connection's PostgreSQL backend (0 when it is not on this machine).
+
+    Load-independent, unlike the wall clock: with other work on the same two cores,
+    `seconds` says as much about the neighbours as about the export."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        stat = Path(f"/proc/{cursor.fetchone()[0]}/stat")
+    if not stat.exists():
+        return 0.0
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_bytes() -> int:
@@ -55,122 +71,25 @@ class RssSampler:
 
 class State:
     workspace = None
-    snapshot = None
-    words: list = []
-    ratings: list = []
-    sources: list = []
     users: list = []
     made = 0
 
 
-def setup_workspace(total: int) -> None:
+def setup_workspace() -> None:
     from app.accounts.models import User
-    from app.articles.services import article_import_text
-    from app.members.services import member_add, workspace_create
-    from app.sources.models import Source
+    from app.members.services import workspace_create
 
     editor = User.objects.create_user("bench-editor", password="x")  # noqa: S106
-    reviewer = User.objects.create_user("bench-reviewer", password="x")  # noqa: S106
-    workspace = workspace_create(name="Bench exports", creator=editor)
-    member_add(workspace=workspace, user=reviewer, role="reviewer", actor=editor)
-    words = [f"w{n}" for n in range(total)]
-    # Persian and astral characters in every line, as real articles have.
-    text = "\n".join(
-        " ".join(words[i : i + 40]) + " — گزارش‌ها 🚇" for i in range(0, len(words), 40)
-    )
-    State.workspace = workspace
-    State.snapshot = article_import_text(
-        workspace=workspace, text=text, url="https://example.org/bench", actor=editor
-    ).snapshot
-    offsets, position = [], 0
-    for line in text.split("\n"):
-        for word in line.split(" "):
-            if word.startswith("w"):
-                offsets.append((position, position + len(word), word))
-            position += len(word) + 1
-    State.words = offsets
-    State.ratings = list(workspace.ratings.all())
-    State.users = [editor, reviewer]
-    State.sources = Source.objects.bulk_create(
-        Source(
-            workspace=workspace,
-            url=f"https://source{n}.example.org/report",
-            normalized_url=f"https://source{n}.example.org/report",
-            title=f"Report {n}",
-        )
-        for n in range(200)
-    )
+    State.workspace = workspace_create(name="Bench exports", creator=editor)
+    State.users = [editor]
 
 
 def grow_to(total: int) -> None:
-    """Add claims (with evidence and verdicts) until the workspace has `total`."""
-    from django.db import connection
-    from django.utils import timezone
+    """Add claims (evidence, captures, verdicts, corrections) until the workspace has `total`."""
+    from _populate import populate_claims
 
-    from app.claims.models import Claim, Evidence, RatingWords, Verdict
-
-    rng = random.Random(total)
-    editor, reviewer = State.users
-    # A published claim carries its verdict's rating words, as the workflow writes them.
-    words = {r.pk: RatingWords.of(r) for r in State.ratings}
-    for batch_start in range(State.made, total, 5000):
-        batch = State.words[batch_start : min(total, batch_start + 5000)]
-        claims = []
-        for start, end, word in batch:
-            status = rng.choice(STATUSES)
-            published = status in ("published", "corrected")
-            claims.append(
-                Claim(
-                    workspace=State.workspace,
-                    article_id=State.snapshot.article_id,
-                    snapshot=State.snapshot,
-                    start=start,
-                    end=end,
-                    exact=word,
-                    restatement=f"Claim about {word}: =not a formula, «نقل»",
-                    claimant=rng.choice(["The mayor", "وزیر", ""]),
-                    status=status,
-                    rating=(rating := rng.choice(State.ratings) if published else None),
-                    **(words[rating.pk].as_fields("rating_", "rating_") if rating else {}),
-                    verdict_summary="Checked against two reports." if published else "",
-                    tags=rng.sample(TAGS, rng.randint(0, 2)),
-                    created_by=reviewer,
-                )
-            )
-        Claim.objects.bulk_create(claims, batch_size=5000)
-        evidence, verdicts = [], []
-        now = timezone.now()
-        for claim in claims:
-            for source in rng.sample(State.sources, rng.randint(1, 3)):
-                evidence.append(
-                    Evidence(
-                        workspace=State.workspace,
-                        claim=claim,
-                        source=source,
-                        stance=rng.choice(STANCES),
-                        added_by=reviewer,
-                    )
-                )
-            if claim.rating is not None:
-                verdicts.append(
-                    Verdict(
-                        workspace=State.workspace,
-                        claim=claim,
-                        rating=claim.rating,
-                        **words[claim.rating_id].as_fields("rating_", "scale_"),
-                        summary=claim.verdict_summary,
-                        state="published",
-                        proposed_by=reviewer,
-                        decided_by=editor,
-                        decided_at=now,
-                        published_at=now,
-                    )
-                )
-        Evidence.objects.bulk_create(evidence, batch_size=5000)
-        Verdict.objects.bulk_create(verdicts, batch_size=5000)
+    populate_claims(workspace=State.workspace, actor=State.users[0], count=total - State.made)
     State.made = total
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE claims_claim; ANALYZE sources_evidence; ANALYZE claims_verdict")
 
 
 def export_runs(user):
@@ -308,17 +227,16 @@ def main() -> None:
     with bench_database():
         from app.exports import streams
 
-        started = time.perf_counter()
-        setup_workspace(max(sizes))
+        setup_workspace()
         print(f"chunk size {streams.CHUNK_SIZE} claims, flush {streams.FLUSH_BYTES // 1024} KiB")
         print(
             f"\n{'claims':>8} {'format':<12}{'rows':>8}{'MB out':>8}{'seconds':>9}{'rows/s':>9}"
-            f"{'RSS +MB':>9}{'py peak MB':>11}"
+            f"{'RSS +MB':>9}{'peak RSS MB':>12}{'py peak MB':>11}{'py CPU':>8}{'pg CPU':>8}"
         )
         for size in sorted(sizes):
+            started = time.perf_counter()
             grow_to(size)
-            if size == sorted(sizes)[0]:
-                print(f"(populated in {time.perf_counter() - started:.1f} s)")
+            print(f"(populated to {size:,} claims in {time.perf_counter() - started:.1f} s)")
             user = State.users[0]
             if size == sorted(sizes)[0]:
                 # Warm up: URL resolvers, imports and caches load once, not in the first row.
@@ -329,10 +247,13 @@ def main() -> None:
                 if chosen and name not in chosen[0]:
                     continue
                 baseline = rss_bytes()
+                server_before = server_cpu_seconds()
                 with RssSampler() as sampler:
-                    begin = time.perf_counter()
+                    begin, cpu = time.perf_counter(), time.process_time()
                     written = drain(make_stream())
                     seconds = time.perf_counter() - begin
+                    cpu = time.process_time() - cpu
+                server = server_cpu_seconds() - server_before
                 tracemalloc.start()
                 drain(make_stream())
                 _, python_peak = tracemalloc.get_traced_memory()
@@ -340,7 +261,8 @@ def main() -> None:
                 print(
                     f"{size:>8,} {name:<12}{rows:>8,}{written / 1e6:>8.1f}{seconds:>9.2f}"
                     f"{rows / seconds:>9,.0f}{(sampler.peak - baseline) / 1e6:>9.1f}"
-                    f"{python_peak / 1e6:>11.1f}"
+                    f"{sampler.peak / 1e6:>12.1f}"
+                    f"{python_peak / 1e6:>11.1f}{cpu:>8.2f}{server:>8.2f}"
                 )
         print(
             f"\nprocess max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"

@@ -4,8 +4,10 @@ query → format → write: each generator takes a queryset from
 `selectors.export_claims`, walks it with `iterator(chunk_size=CHUNK_SIZE)` (a
 server-side cursor on PostgreSQL, with the prefetches run once per chunk), turns each
 claim into a record (`records`), and yields about `FLUSH_BYTES` at a time. Nothing
-holds more than one chunk of claims. The browser view, the API and the bench all
-drive these same generators.
+holds more than one chunk of claims. The `_sql` generators and the Web Annotation
+ones instead have PostgreSQL build every row and send it by COPY (`sql_rows`): the
+same bytes, with Python only forwarding chunks. The browser view, the API and the
+bench all drive these same generators.
 """
 
 import csv
@@ -25,6 +27,10 @@ FLUSH_BYTES = 64 * 1024
 # Annotations per AnnotationPage. Fixed, so that a page address always means the same slice.
 ANNOTATION_PAGE_SIZE = 1000
 BOM = "\ufeff"
+# Web Annotations are built by PostgreSQL (`sql_rows.annotations_query`) and sent by
+# COPY. The Python records (`records.annotation`) stay only for the test that compares
+# both paths' bytes (tests/exports/test_sql_annotations_identical.py), which turns this off.
+ANNOTATIONS_IN_SQL = True
 
 
 def _rows(claims: QuerySet) -> Iterator:
@@ -127,11 +133,6 @@ def annotation_page_count(total: int) -> int:
     return max(1, math.ceil(total / ANNOTATION_PAGE_SIZE))
 
 
-def _page_slice(claims: QuerySet, page: int) -> QuerySet:
-    start = page * ANNOTATION_PAGE_SIZE
-    return claims[start : start + ANNOTATION_PAGE_SIZE]
-
-
 def _beside_claim(claims: QuerySet, cursor: int, operator: str) -> QuerySet:
     # A row comparison, which the ORM cannot spell: one predicate PostgreSQL can
     # answer from the cursor's position. Assembled from the model's table name and a
@@ -185,7 +186,27 @@ def _page_head(
     return _object_without_end(head) + ',"items":'
 
 
-def _page_pieces(
+def _annotation_items(
+    claims: QuerySet, context: ExportContext, *, ids: list[int] | None = None
+) -> Iterator[bytes]:
+    """The JSON array of the annotations of `claims` (of the claims `ids` only, in that
+    order, when given), as `_json_array` writes it."""
+    if ANNOTATIONS_IN_SQL:
+        if ids is None:
+            sql, params = sql_rows.annotations_query(context, claims=claims)
+        else:
+            sql, params = sql_rows.annotations_query(context, ids=ids)
+        return sql_rows.annotation_array(sql, params, flush_bytes=FLUSH_BYTES)
+    chosen = claims if ids is None else claims.filter(pk__in=ids)
+    return _flushed(_json_array(records.annotation(claim, context) for claim in _rows(chosen)))
+
+
+def _page_ids(claims: QuerySet, page: int) -> list[int]:
+    start = page * ANNOTATION_PAGE_SIZE
+    return list(claims.values_list("pk", flat=True)[start : start + ANNOTATION_PAGE_SIZE])
+
+
+def _page_chunks(
     claims: QuerySet,
     context: ExportContext,
     *,
@@ -194,7 +215,7 @@ def _page_pieces(
     collection_id: str,
     page_url: Callable[[int], str],
     standalone: bool,
-) -> Iterator[str]:
+) -> Iterator[bytes]:
     last = annotation_page_count(total) - 1
     yield _page_head(
         page_id=page_url(page),
@@ -203,11 +224,26 @@ def _page_pieces(
         next=page_url(page + 1) if page < last else None,
         standalone=standalone,
         collection_id=collection_id,
-    )
-    yield from _json_array(
-        records.annotation(claim, context) for claim in _rows(_page_slice(claims, page))
-    )
-    yield "}"
+    ).encode()
+    yield from _annotation_items(claims, context, ids=_page_ids(claims, page))
+    yield b"}"
+
+
+def _collection_head(*, collection_id: str, label: str, total: int, last: str) -> bytes:
+    """An AnnotationCollection's members up to `"first":` (the whole document when
+    `total` is 0): the same for the paged collection and the one with every annotation."""
+    head: dict = {
+        "@context": records.ANNOTATION_CONTEXT,
+        "id": collection_id,
+        "type": "AnnotationCollection",
+    }
+    if label:
+        head["label"] = label
+    head["total"] = total
+    if total == 0:
+        return (_compact(head) + "\n").encode()
+    head["last"] = last
+    return (_object_without_end(head) + ',"first":').encode()
 
 
 def annotation_collection_stream(
@@ -225,21 +261,12 @@ def annotation_collection_stream(
     """
     total = claims.count()
 
-    def pieces() -> Iterator[str]:
-        head = {
-            "@context": records.ANNOTATION_CONTEXT,
-            "id": collection_id,
-            "type": "AnnotationCollection",
-        }
-        if label:
-            head["label"] = label
-        head["total"] = total
+    def chunks() -> Iterator[bytes]:
+        last = page_url(annotation_page_count(total) - 1)
+        yield _collection_head(collection_id=collection_id, label=label, total=total, last=last)
         if total == 0:
-            yield _compact(head) + "\n"
             return
-        head["last"] = page_url(annotation_page_count(total) - 1)
-        yield _object_without_end(head) + ',"first":'
-        yield from _page_pieces(
+        yield from _page_chunks(
             claims,
             context,
             page=0,
@@ -248,9 +275,9 @@ def annotation_collection_stream(
             page_url=page_url,
             standalone=False,
         )
-        yield "}\n"
+        yield b"}\n"
 
-    return _flushed(pieces())
+    return chunks()
 
 
 def annotation_page_stream(
@@ -265,7 +292,7 @@ def annotation_page_stream(
     """AnnotationPage number `page` (from 0) as a document of its own."""
     if total is None:
         total = claims.count()
-    page_pieces = _page_pieces(
+    page_chunks = _page_chunks(
         claims,
         context,
         page=page,
@@ -274,7 +301,7 @@ def annotation_page_stream(
         page_url=page_url,
         standalone=True,
     )
-    return _flushed(chain(page_pieces, ["\n"]))
+    return chain(page_chunks, [b"\n"])
 
 
 def annotation_keyset_page_stream(
@@ -289,13 +316,14 @@ def annotation_keyset_page_stream(
 
     Its items, `startIndex` and `partOf` are those of the numbered page starting at
     the same claim; its own address and its `prev`/`next` are in the `after` form, so
-    that a client walking `next` never makes the database skip rows. One query reads
-    the page (one row more than it holds, to know whether a next page exists); when
-    `after` is not 0, two more over the index-sized prefix give `startIndex` and `prev`.
+    that a client walking `next` never makes the database skip rows. One query finds
+    the page's claims (one more than it holds, to know whether a next page exists),
+    one more makes their annotations; when `after` is not 0, two more over the
+    index-sized prefix give `startIndex` and `prev`.
     """
     size = ANNOTATION_PAGE_SIZE
-    rows = list(after_claim(claims, after)[: size + 1])
-    items, more = rows[:size], len(rows) > size
+    found = list(after_claim(claims, after).values_list("pk", flat=True)[: size + 1])
+    ids, more = found[:size], len(found) > size
     start_index, prev = 0, None
     if after:
         before = _until_claim(claims, after)
@@ -311,12 +339,11 @@ def annotation_keyset_page_stream(
         page_id=after_url(after),
         start_index=start_index,
         prev=prev,
-        next=after_url(items[-1].pk) if more else None,
+        next=after_url(ids[-1]) if more else None,
         standalone=True,
         collection_id=collection_id,
     )
-    annotations = (records.annotation(claim, context) for claim in items)
-    return _flushed(chain([head], _json_array(annotations), ["}\n"]))
+    return chain([head.encode()], _annotation_items(claims, context, ids=ids), [b"}\n"])
 
 
 def annotation_whole_collection_stream(
@@ -330,25 +357,17 @@ def annotation_whole_collection_stream(
     """The AnnotationCollection with every annotation in one embedded page.
 
     For clients that want the whole export in one request: the collection's `first`
-    and `last` are that one page, streamed from a server-side cursor so that memory
-    stays flat whatever the total.
+    and `last` are that one page, streamed by COPY so that memory stays flat whatever
+    the total.
     """
     total = claims.count()
 
-    def pieces() -> Iterator[str]:
-        head = {
-            "@context": records.ANNOTATION_CONTEXT,
-            "id": collection_id,
-            "type": "AnnotationCollection",
-        }
-        if label:
-            head["label"] = label
-        head["total"] = total
+    def chunks() -> Iterator[bytes]:
+        yield _collection_head(
+            collection_id=collection_id, label=label, total=total, last=whole_url
+        )
         if total == 0:
-            yield _compact(head) + "\n"
             return
-        head["last"] = whole_url
-        yield _object_without_end(head) + ',"first":'
         yield _page_head(
             page_id=whole_url,
             start_index=0,
@@ -356,8 +375,8 @@ def annotation_whole_collection_stream(
             next=None,
             standalone=False,
             collection_id=collection_id,
-        )
-        yield from _json_array(records.annotation(claim, context) for claim in _rows(claims))
-        yield "}}\n"
+        ).encode()
+        yield from _annotation_items(claims, context)
+        yield b"}}\n"
 
-    return _flushed(pieces())
+    return chunks()

@@ -145,3 +145,18 @@ def test_the_demo_data_exports_the_same_bytes_too():
         old, new = _compare(reviewer, workspace, with_comments=with_comments)
         assert old.count(b"\n") == Claim.objects.filter(workspace=workspace).count() > 0
         assert new == old
+
+
+def test_rows_split_across_copy_messages_come_out_whole(awkward_workspace, monkeypatch):
+    """COPY usually sends a row per message; the lines are the same when it does not."""
+    from app.exports import sql_rows
+
+    whole = _both(awkward_workspace)[1]
+    sent = sql_rows._copy_messages
+
+    def in_pieces(statement, params):
+        data = b"".join(sent(statement, params))
+        return (data[start : start + 7] for start in range(0, len(data), 7))
+
+    monkeypatch.setattr(sql_rows, "_copy_messages", in_pieces)
+    assert _both(awkward_workspace)[1] == whole

@@ -1,0 +1,129 @@
+"""Web Annotations built by PostgreSQL are byte for byte those the Python records make.
+
+Every form the API serves: the collection with its first page, each numbered page,
+each keyset page (`after=`), and the whole collection in one (`page=all`); on awkward
+text (Persian, astral characters, quotes, backslashes, control characters, a claim
+without creator, an article without address, a correction) and on 10,000 claims.
+"""
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.accounts.models import User
+from app.articles.services import article_import_text
+from app.claims.models import Claim
+from app.claims.services import claim_create
+from app.exports import streams
+from app.exports.forms import ExportFilters
+from app.exports.records import ExportContext
+from app.exports.selectors import export_claims
+from tests.exports.test_sql_jsonl_identical import AWKWARD, awkward_workspace  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+COLLECTION = "https://sanad.example/api/v1/exports/annotations/?workspace=w"
+
+
+def _documents(user, workspace) -> dict[str, bytes]:
+    """Every document of the export, by a name saying which form and page it is."""
+    context = ExportContext(
+        workspace_slug=workspace.slug, workspace_name=workspace.name, base_url="https://s.example"
+    )
+    claims = export_claims(user=user, workspace=workspace, filters=ExportFilters())
+    total = claims.count()
+
+    def page_url(number):
+        return f"{COLLECTION}&page={number}"
+
+    documents = {
+        "collection": streams.annotation_collection_stream(
+            claims, context, collection_id=COLLECTION, page_url=page_url, label='«ادعاها» "q"'
+        ),
+        "all": streams.annotation_whole_collection_stream(
+            claims, context, collection_id=COLLECTION, whole_url=f"{COLLECTION}&page=all"
+        ),
+    }
+    for page in range(streams.annotation_page_count(total)):
+        documents[f"page {page}"] = streams.annotation_page_stream(
+            claims, context, page=page, total=total, collection_id=COLLECTION, page_url=page_url
+        )
+    made = {name: b"".join(chunks) for name, chunks in documents.items()}
+    cursor = 0
+    while cursor is not None:
+        raw = b"".join(
+            streams.annotation_keyset_page_stream(
+                claims,
+                context,
+                after=cursor,
+                collection_id=COLLECTION,
+                after_url=lambda claim: f"{COLLECTION}&after={claim}",
+            )
+        )
+        made[f"after {cursor}"] = raw
+        found = re.search(rb'"next":"[^"]*after=(\d+)"', raw[:3000])
+        cursor = int(found[1]) if found else None
+    return made
+
+
+def _both(monkeypatch, user, workspace) -> tuple[dict, dict]:
+    monkeypatch.setattr(streams, "ANNOTATIONS_IN_SQL", False)
+    python = _documents(user, workspace)
+    monkeypatch.setattr(streams, "ANNOTATIONS_IN_SQL", True)
+    return python, _documents(user, workspace)
+
+
+@pytest.fixture
+def stranger_claims(awkward_workspace):  # noqa: F811
+    """A claim whose creator is gone, on an article imported without an address or language."""
+    team = awkward_workspace
+    article = article_import_text(
+        workspace=team.workspace, text='«بی‌نشانی» \\ "x" 𝕏 end\n', actor=team.reviewer
+    )
+    claim = claim_create(
+        workspace=team.workspace,
+        snapshot=article.snapshot,
+        start=0,
+        end=len("«بی‌نشانی»"),
+        exact="«بی‌نشانی»",
+        restatement=AWKWARD,
+        tags=["a\\b", "🚇"],
+        actor=team.reviewer,
+    )
+    Claim.objects.filter(pk=claim.pk).update(created_by=None)
+    return team
+
+
+def test_every_document_has_the_same_bytes(monkeypatch, stranger_claims):
+    team = stranger_claims
+    monkeypatch.setattr(streams, "ANNOTATION_PAGE_SIZE", 2)
+    python, sql = _both(monkeypatch, team.viewer, team.workspace)
+    assert len(python) >= 6 and python.keys() == sql.keys()
+    whole = sql["all"]
+    assert "🚇".encode() in whole and b"\\u0001" in whole and b'\\"' in whole
+    assert b'"creator"' in whole and whole.count(b'"type":"Annotation"') == (
+        Claim.objects.filter(workspace=team.workspace).count()
+    )
+    for name in python:
+        assert sql[name] == python[name], name
+
+
+def test_an_empty_workspace_too(monkeypatch, team):
+    python, sql = _both(monkeypatch, team.viewer, team.workspace)
+    assert python == sql
+    assert sql["collection"].endswith(b'"total":0}\n') and sql["after 0"].endswith(b'"items":[]}\n')
+
+
+def test_ten_thousand_claims(monkeypatch, team):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from _populate import populate_claims
+
+    user = User.objects.get(pk=team.admin.pk)
+    populate_claims(workspace=team.workspace, actor=user, count=10_000)
+    python, sql = _both(monkeypatch, team.viewer, team.workspace)
+    assert sql["all"].count(b'"type":"Annotation"') == 10_000
+    assert len(python) == 1 + 1 + 10 + 10
+    for name in python:
+        assert sql[name] == python[name], name
