@@ -3,7 +3,8 @@
 Every form the API serves: the collection with its first page, each numbered page,
 each keyset page (`after=`), and the whole collection in one (`page=all`); on awkward
 text (Persian, astral characters, quotes, backslashes, control characters, a claim
-without creator, an article without address, a correction) and on 10,000 claims.
+without creator, an article without address, a correction) and on 10,000 claims, where
+JSON Lines and CSV are compared too (one populated workspace serves all three formats).
 """
 
 import re
@@ -20,7 +21,9 @@ from app.exports import streams
 from app.exports.forms import ExportFilters
 from app.exports.records import ExportContext
 from app.exports.selectors import export_claims
+from tests.exports.test_sql_csv_identical import _compare as csv_old_and_new
 from tests.exports.test_sql_jsonl_identical import AWKWARD, awkward_workspace  # noqa: F401
+from tests.exports.test_sql_jsonl_identical import _compare as jsonl_old_and_new
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +130,10 @@ def test_ten_thousand_claims(monkeypatch, team):
     assert len(python) == 1 + 1 + 10 + 10
     for name in python:
         assert sql[name] == python[name], name
+    for with_comments in (False, True):
+        old, new = jsonl_old_and_new(team.viewer, team.workspace, with_comments=with_comments)
+        assert old.count(b"\n") == 10_000 and b'"verdicts":[{' in new
+        assert new == old
+    old, new = csv_old_and_new(team.viewer, team.workspace)
+    assert old.count(b"\r\n") >= 10_001
+    assert new == old
