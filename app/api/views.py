@@ -1,11 +1,14 @@
 """The API's own endpoints (root, schema, docs, JSON 404); the tokens page: app/workspaces."""
 
 from csp.decorators import csp_update
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from drf_spectacular.views import SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import NotFound
@@ -65,3 +68,32 @@ def api_not_found(request, rest=""):
 class ApiDocsView(SpectacularSwaggerSplitView):
     template_name = "api/swagger_ui.html"
     permission_classes = [AllowAny]
+
+
+# The schema, by (language, API version): it is made from the code alone (public, with
+# the views' swagger_fake_view), the same for every caller, and making it walks every
+# endpoint (~0.25 s). Settings changed under a test empty it.
+_SCHEMAS: dict[tuple, dict] = {}
+
+
+@receiver(setting_changed)
+def _forget_schemas(**kwargs) -> None:
+    _SCHEMAS.clear()
+
+
+class SchemaView(SpectacularAPIView):
+    """drf-spectacular's schema view, made once per process, language and version."""
+
+    def _get_schema_response(self, request):
+        version = self.api_version or request.version or self._get_version_parameter(request)
+        key = (translation.get_language(), version, self.serve_public)
+        schema = _SCHEMAS.get(key)
+        if schema is None:
+            generator = self.generator_class(
+                urlconf=self.urlconf, api_version=version, patterns=self.patterns
+            )
+            schema = _SCHEMAS[key] = generator.get_schema(request=request, public=self.serve_public)
+        filename = self._get_filename(request, version)
+        return Response(
+            data=schema, headers={"Content-Disposition": f'inline; filename="{filename}"'}
+        )

@@ -7,6 +7,7 @@ import yaml
 from django.core.management import call_command
 from drf_spectacular.generators import SchemaGenerator
 
+from app.api import views
 from app.claims.services import claim_create
 from tests.api.conftest import assert_error
 
@@ -116,6 +117,26 @@ def test_every_operation_has_an_example_and_the_error_shape():
 def test_the_schema_is_served_as_json_and_yaml(client):
     assert client.get("/api/v1/schema/?format=json").json()["info"]["title"] == "Sanad API"
     assert b"openapi:" in client.get("/api/v1/schema/").content
+
+
+def test_the_schema_is_made_once_per_language(client, monkeypatch):
+    made = []
+    get_schema = SchemaGenerator.get_schema
+
+    def counted(self, **kwargs):
+        made.append(kwargs)
+        return get_schema(self, **kwargs)
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", counted)
+    views._SCHEMAS.clear()
+    first = client.get("/api/v1/schema/?format=json").content
+    assert client.get("/api/v1/schema/?format=json").content == first
+    assert b"openapi:" in client.get("/api/v1/schema/").content
+    assert len(made) == 1
+    persian = client.get("/api/v1/schema/?format=json&lang=fa").content
+    assert len(made) == 2 and persian != first
+    assert client.get("/api/v1/schema/?format=json&lang=fa").content == persian
+    assert len(made) == 2
 
 
 def test_the_docs_are_served_from_this_server_with_no_inline_script(client):
