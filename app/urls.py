@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
 from app.accounts import views as account_views
 from app.core import health
-from app.core.js_catalog import CachedJavaScriptCatalog
 from app.notifications import views as notification_views
 from app.operations import api as operations_api
 from app.operations import views as operations_views
@@ -31,7 +31,7 @@ urlpatterns = [
     path("account/preferences/", account_views.preferences_view, name="account-preferences"),
     path("language/", account_views.language_set_view, name="language-set"),
     # The page scripts' strings (djangojs catalogue) as `gettext` & co., in the page language.
-    path("jsi18n/", CachedJavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("account/notifications/", notification_views.digest_view, name="account-digest"),
     path("account/verify/send/", account_views.verification_send_view, name="account-verify-send"),
     path("account/verify/<str:token>/", account_views.verify_view, name="account-verify"),

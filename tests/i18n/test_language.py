@@ -119,27 +119,3 @@ def test_the_page_scripts_get_their_strings_in_the_page_language(client):
     assert response.status_code == 200
     # The catalogue is JSON inside the script, non-ASCII letters escaped.
     assert json.dumps("هنوز حکمی نیست") in response.content.decode()
-
-
-def test_the_page_scripts_catalogue_is_made_once_per_language(client, monkeypatch):
-    from django.views.i18n import JavaScriptCatalog
-
-    from app.core import js_catalog
-
-    made = []
-    get = JavaScriptCatalog.get
-
-    def counted(self, request, *args, **kwargs):
-        made.append(request)
-        return get(self, request, *args, **kwargs)
-
-    monkeypatch.setattr(JavaScriptCatalog, "get", counted)
-    js_catalog._RENDERED.clear()
-    url = reverse("javascript-catalog")
-    persian = client.get(url, HTTP_ACCEPT_LANGUAGE="fa")
-    again = client.get(url, HTTP_ACCEPT_LANGUAGE="fa")
-    assert again.content == persian.content and again["Content-Type"] == persian["Content-Type"]
-    assert json.dumps("هنوز حکمی نیست") in again.content.decode()
-    assert len(made) == 1
-    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
-    assert english.content != persian.content and len(made) == 2
