@@ -29,8 +29,8 @@ from app.articles.forms import ArticleEditForm
 from app.articles.reading import paragraphs
 from app.articles.selectors import article_get, snapshot_get
 from app.claims.forms import ClaimCreateForm
-from app.claims.models import AnchorState, ReaderVersion
-from app.claims.reader_api import CACHE_ALIAS, claims_version
+from app.claims.models import AnchorState, ArticleClaimsVersion
+from app.claims.reader_api import CACHE_ALIAS, article_claims_version
 from app.claims.selectors import claim_list
 from app.core.dates import format_both
 from app.core.errors import StaleVersion
@@ -81,8 +81,8 @@ def article_detail(
     """The reader: one snapshot's text, its claims highlighted, the claim panel beside it."""
     workspace = enter_workspace(request, slug)
     article = article_get(user=request.user, workspace=workspace, pk=pk)
-    # The claims version rides on the snapshots' query: the claim panel's cache key.
-    version = ReaderVersion.objects.filter(workspace_id=workspace.pk).values("version")
+    # The article's claims version rides on the snapshots' query: the claim panel's key.
+    version = ArticleClaimsVersion.objects.filter(article_id=article.pk).values("version")
     snapshots = list(
         article.snapshots.order_by("number")
         .defer("text", "original")
@@ -117,7 +117,7 @@ def article_detail(
                 can_annotate=can_annotate,
                 version=(snapshots[-1].claims_version or 0)
                 if snapshots
-                else claims_version(workspace.pk),
+                else article_claims_version(article.pk),
             ),
             "can_annotate": can_annotate,
             "date_offers": _date_offers(snapshot, article),
@@ -174,8 +174,9 @@ def reader_panel(
     """The reader's claim panel and claims data, from the shared cache when it has them.
 
     Rendering 500 claims costs most of the reader page's CPU; the result changes only with
-    the claims, so it is kept under the workspace's claims version (`ReaderVersion`,
-    bumped in the transaction of every claim change) and everything else the fragment
+    the claims, so it is kept under the article's claims version (`ArticleClaimsVersion`,
+    bumped in the transaction of every change to one of its claims; a change on another
+    article leaves this panel cached) and everything else the fragment
     shows: the workspace (and its slug, in the links), the article and its version (its
     language), the snapshot shown and the latest one, the page language, whether this
     member may annotate (the only role-dependent words in it) and the selected claim.
@@ -186,7 +187,7 @@ def reader_panel(
     key = ":".join(
         str(part)
         for part in (
-            "reader-page",
+            "reader-page-a",  # per-article versions: never a key of the workspace's
             _template_digest(),
             workspace.pk,
             workspace.slug,

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from app.articles.services import article_import_text
-from app.claims.models import Evidence, ReaderVersion
+from app.claims.models import ArticleClaimsVersion, Evidence
 from app.claims.services import claim_create, comment_add
 from app.sources.captures import capture_upload
 from tests.exports.conftest import cite, publish
@@ -79,8 +79,8 @@ def test_the_reader_page(client, team):
         )
 
     def cold(article):
-        # A claim change elsewhere: the claim panel is rendered again, not cached.
-        ReaderVersion.objects.filter(workspace=team.workspace).update(version=F("version") + 1)
+        # A claim change on the article: the claim panel is rendered again, not cached.
+        ArticleClaimsVersion.objects.filter(article=article).update(version=F("version") + 1)
         return page(article)
 
     page(one.article)  # the session's first request

@@ -77,6 +77,41 @@ def test_a_claim_change_shows_on_the_next_read(client, team, english_article, re
     assert len(renders) == 3
 
 
+def test_a_claim_change_on_one_article_keeps_the_panel_of_another(
+    client, team, english_article, renders
+):
+    """The panel's version is the article's: a change on A re-renders A only."""
+    from app.articles.services import article_import_text
+    from app.claims.workflow import claim_start_review
+
+    other = article_import_text(
+        workspace=team.workspace,
+        text="The minister said unemployment fell by 12% last year.",
+        actor=team.reviewer,
+    )
+    ours = _claim(team, english_article.snapshot, "The mayor")
+    theirs = _claim(team, other.snapshot, "unemployment fell")
+    client.force_login(team.reviewer)
+    a_before = _fragments(client, team, english_article.article)
+    b_before = _fragments(client, team, other.article)
+    assert len(renders) == 2
+    claim_update(
+        claim=ours, version=ours.version, actor=team.reviewer, restatement="Mayor Smith said so"
+    )
+    assert "Mayor Smith said so" in _fragments(client, team, english_article.article)
+    assert len(renders) == 3
+    assert _fragments(client, team, other.article) == b_before
+    assert len(renders) == 3  # B's panel stayed in the cache
+    claim_start_review(claim=theirs, version=theirs.version, actor=team.reviewer)
+    b_after = _fragments(client, team, other.article)
+    assert b_after != b_before and len(renders) == 4
+    assert _fragments(client, team, english_article.article) != a_before
+    assert len(renders) == 4  # A's panel at its version, untouched by B's change
+    _claim(team, other.snapshot, "last year")
+    assert "last year</q>" in _fragments(client, team, other.article)
+    assert len(renders) == 5
+
+
 def test_another_language_gets_its_own_panel(client, team, english_article, renders):
     _claim(team, english_article.snapshot, "The mayor")
     client.force_login(team.reviewer)
