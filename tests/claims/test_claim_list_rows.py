@@ -1,0 +1,85 @@
+"""The claims page's rows are built in Python (`claim_rows`), byte for byte the markup
+the template loop made, for any language, calendar and hostile text."""
+
+import pytest
+from django.db.models import Q
+from django.template import engines
+from django.test import RequestFactory
+from django.utils import translation
+
+from app.claims.list_views import claim_rows
+from app.claims.models import Claim, Rating
+from app.claims.services import claim_create
+
+pytestmark = pytest.mark.django_db
+
+# The loop of templates/claims/list.html as it was before `claim_rows` took it over.
+TEMPLATE_LOOP = (
+    "{% load i18n sanad_dates %}{% for claim in claims %}\n"
+    "          <tr>\n"
+    "            <td><a href=\"{% url 'claim-detail' slug=workspace.slug pk=claim.pk %"
+    '}" dir="auto" lang="{{ claim.article.language }}">{{ claim.restatement|default:c'
+    "laim.exact|truncatechars:140 }}</a></td>\n"
+    '            <td>{% include "claims/_status.html" %}</td>\n'
+    "            <td><a href=\"{% url 'article-detail' slug=workspace.slug pk=claim.ar"
+    'ticle_id %}" dir="auto">{{ claim.article.title|truncatechars:60 }}</a></td>\n'
+    '            <td dir="auto">{{ claim.assignee|default:"—" }}</td>\n'
+    '            <td>{% for tag in claim.tags %}<span class="badge" dir="auto">{{ tag'
+    " }}</span> {% endfor %}</td>\n"
+    "            <td><time datetime=\"{{ claim.updated_at|date:'c' }}\">{% show_day cla"
+    "im.updated_at %}</time></td>\n"
+    "          </tr>\n"
+    "        {% endfor %}"
+)
+
+
+def _claim(team, snapshot, words):
+    start = snapshot.text.index(words)
+    return claim_create(
+        workspace=team.workspace,
+        snapshot=snapshot,
+        start=start,
+        end=start + len(words),
+        exact=words,
+        actor=team.reviewer,
+    )
+
+
+@pytest.mark.parametrize("calendar", ["gregorian", "jalali"])
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_the_rows_are_the_templates_markup_byte_for_byte(team, english_article, language, calendar):
+    snapshot = english_article.snapshot
+    plain = _claim(team, snapshot, "The mayor")
+    hostile = _claim(team, snapshot, "ridership rose 12%")
+    rating = Rating.objects.filter(workspace=team.workspace).first()
+    Claim.objects.filter(pk=hostile.pk).update(
+        restatement="<b>\"Rose\" & 'fell'</b> — افزایش " * 10,  # longer than 140
+        tags=["<i>economy</i>", "اقتصاد"],
+        assignee=team.editor,
+        rating_label=rating.label,
+        rating_colour="#b3261e",
+        anchor_state="fuzzy",
+    )
+    english_article.article.__class__.objects.filter(pk=english_article.article.pk).update(
+        title="<script>alert(1)</script> " + "x" * 80
+    )
+    team.reviewer.preferred_calendar = calendar
+    team.reviewer.save(update_fields=["preferred_calendar"])
+    claims = list(
+        Claim.objects.filter(Q(pk=plain.pk) | Q(pk=hostile.pk))
+        .select_related("article", "assignee")
+        .order_by("start")
+    )
+    request = RequestFactory().get("/")
+    request.user = team.reviewer
+    with translation.override(language):
+        expected = (
+            engines["django"]
+            .from_string(TEMPLATE_LOOP)
+            .render({"claims": claims, "workspace": team.workspace}, request)
+        )
+        built = claim_rows(claims, workspace=team.workspace, context={"request": request})
+    assert "{% load" not in expected and "<time datetime=" in expected
+    assert built == expected
+    assert "&lt;script&gt;" in built and "<script>" not in built
+    assert "&lt;i&gt;economy&lt;/i&gt;" in built and str(team.editor) in built
