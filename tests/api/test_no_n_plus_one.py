@@ -67,6 +67,26 @@ def test_the_api_claims_list(as_member, ws_url, team):
     assert len(client.get(ws_url(f"claims/?article={twenty.article.pk}")).json()["results"]) == 20
 
 
+def test_the_claims_page(client, team):
+    """The HTML claims list reads only a row's fields: none is loaded per row later."""
+    from app.claims.workflow import claim_assign
+
+    one, twenty = _article(team, "One"), _article(team, "Twenty")
+    _claims(team, one, 1)
+    made = _claims(team, twenty, 20)
+    for claim in made[1:4]:
+        claim_assign(claim=claim, version=claim.version, assignee=team.editor, actor=team.reviewer)
+    client.force_login(team.reviewer)
+
+    def page(article):
+        url = reverse("claim-list", kwargs={"slug": team.workspace.slug})
+        return client.get(url, {"article": article.pk})
+
+    page(one.article)  # the session's first request
+    assert _count(lambda: page(one.article)) == _count(lambda: page(twenty.article))
+    assert page(twenty.article).content.decode().count("<tr>") == 21  # the head and 20
+
+
 def test_the_reader_page(client, team):
     one, twenty = _article(team, "One"), _article(team, "Twenty")
     _claims(team, one, 1)
