@@ -481,9 +481,9 @@ class ArticleClaimsVersion(models.Model):
     cached panel valid. No row: version 0.
     """
 
-    article = models.OneToOneField(
-        Article, on_delete=models.CASCADE, primary_key=True, related_name="+"
-    )
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="+")
+    # The article's workspace: its rows are the workspace's (purge, backup, restore).
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     version = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:

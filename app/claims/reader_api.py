@@ -66,8 +66,9 @@ def version_bumps(appended: list[tuple[int, PendingEvent]]) -> list[str]:
         articles = ArticleClaimsVersion._meta.db_table
         ids = ", ".join(str(pk) for pk in claims)
         statements.append(
-            f"INSERT INTO {articles} (article_id, version) "  # noqa: S608 - ints
-            f"SELECT DISTINCT article_id, 1 FROM {Claim._meta.db_table} WHERE id IN ({ids}) "
+            f"INSERT INTO {articles} (article_id, workspace_id, version) "  # noqa: S608 - ints
+            f"SELECT DISTINCT article_id, workspace_id, 1 FROM {Claim._meta.db_table} "
+            f"WHERE id IN ({ids}) "
             f"ON CONFLICT (article_id) DO UPDATE SET version = {articles}.version + 1"
         )
     return statements
