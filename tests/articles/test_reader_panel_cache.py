@@ -221,3 +221,37 @@ def test_the_claim_items_are_the_templates_markup_byte_for_byte(team, english_ar
             assert "{% load i18n %}" not in expected
             assert built == expected
     assert "&lt;script&gt;" in built and "<script>" not in built
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_the_reader_pages_forms_from_the_process_cache_are_their_rendering(
+    client, team, english_article, language
+):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from app.articles.services import article_update
+    from app.claims.forms import ClaimCreateForm
+
+    article = english_article.article
+    reader._unbound_form_html.cache_clear()
+    with translation.override(language):
+        for form in (
+            reader._edit_form(article),
+            ClaimCreateForm(initial={"snapshot": english_article.snapshot.pk}),
+        ):
+            fresh = render_to_string("form_fields.html", {"form": form})
+            assert reader.form_fields_html(form) == fresh  # rendered, then kept
+            assert reader.form_fields_html(form) == fresh  # from the cache
+            assert 'name="' in fresh
+    assert reader._unbound_form_html.cache_info().hits == 2
+    # The edit form shows the article as it is now: new values are another entry.
+    client.force_login(team.reviewer)
+    url = reverse("article-detail", kwargs={"slug": team.workspace.slug, "pk": article.pk})
+    assert 'value="Ridership report"' in client.get(url).content.decode()
+    article_update(article=article, version=article.version, actor=team.reviewer, title="Renamed")
+    page = client.get(url).content.decode()
+    assert 'value="Renamed"' in page and 'value="Ridership report"' not in page
+    # A bound form (errors to show) is never taken from the cache.
+    bound = reader.ArticleEditForm({"title": ""})
+    assert reader.form_fields_html(bound) is None
