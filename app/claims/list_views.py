@@ -1,16 +1,19 @@
+import functools
 import html
 import unicodedata
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.defaultfilters import date as date_filter
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.timezone import template_localtime
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from app.articles.selectors import article_list
@@ -73,27 +76,48 @@ class ClaimFilterForm(forms.Form):
     )
 
     def __init__(self, *args, ratings, members, articles, **kwargs):
+        """`ratings`, `members`, `articles`: (value, label) pairs of the three lists."""
         super().__init__(*args, **kwargs)
-        self.fields["rating"].choices = [("", _("Any verdict"))] + [
-            (r.pk, r.label) for r in ratings
-        ]
-        self.fields["assignee"].choices = [("", "Anyone")] + [
-            (m.user_id, str(m.user)) for m in members
-        ]
-        self.fields["article"].choices = [("", "Any article")] + [
-            (a.pk, a.title[:80]) for a in articles
-        ]
+        self.fields["rating"].choices = [("", _("Any verdict")), *ratings]
+        self.fields["assignee"].choices = [("", "Anyone"), *members]
+        self.fields["article"].choices = [("", "Any article"), *articles]
+
+
+@functools.lru_cache(maxsize=256)
+def _filter_fields_html(data: tuple, ratings: tuple, members: tuple, articles: tuple, language):
+    query = QueryDict(mutable=True)
+    for key, values in data:
+        query.setlist(key, list(values))
+    form = ClaimFilterForm(query or None, ratings=ratings, members=members, articles=articles)
+    return render_to_string("claims/_filter_fields.html", {"form": form})
+
+
+def filter_fields_html(request, *, ratings: tuple, members: tuple, articles: tuple) -> str:
+    """The filter form's fields: a select option costs a template render, so the markup
+    is kept in this process for the query, the three lists of choices and the language
+    (everything it shows; a deploy starts new processes)."""
+    data = tuple(sorted((key, tuple(values)) for key, values in request.GET.lists()))
+    html_ = _filter_fields_html(data, ratings, members, articles, get_language())
+    return mark_safe(html_)  # noqa: S308 - rendered by our autoescaping template
 
 
 @login_required
 def claim_list_view(request: HttpRequest, slug: str) -> HttpResponse:
     workspace = enter_workspace(request, slug)
-    form = ClaimFilterForm(
-        request.GET or None,
-        ratings=list(rating_list(user=request.user, workspace=workspace)),
-        members=list(assignable_members(user=request.user, workspace=workspace)),
-        articles=list(article_list(user=request.user, workspace=workspace).only("id", "title")),
-    )
+    choices = {
+        "ratings": tuple(
+            (r.pk, r.label) for r in rating_list(user=request.user, workspace=workspace)
+        ),
+        "members": tuple(
+            (m.user_id, str(m.user))
+            for m in assignable_members(user=request.user, workspace=workspace)
+        ),
+        "articles": tuple(
+            (a.pk, a.title[:80])
+            for a in article_list(user=request.user, workspace=workspace).only("id", "title")
+        ),
+    }
+    form = ClaimFilterForm(request.GET or None, **choices)
     filters = form.cleaned_data if form.is_valid() else {}
     claims = claim_search(
         user=request.user,
@@ -114,6 +138,7 @@ def claim_list_view(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "workspace": workspace,
             "form": form,
+            "filter_fields": filter_fields_html(request, **choices),
             "page": page,
             "rows": claim_rows(page.object_list, workspace=workspace, context={"request": request}),
             "query": query.urlencode(),

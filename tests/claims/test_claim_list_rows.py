@@ -86,3 +86,59 @@ def test_the_rows_are_the_templates_markup_byte_for_byte(team, english_article, 
     assert "&lt;script&gt;" in built and "<script>" not in built
     assert "Caf\u00e9 au lait" in built
     assert "&lt;i&gt;economy&lt;/i&gt;" in built and str(team.editor) in built
+
+
+FILTER_LOOP = (
+    "{% for field in form %}\n"
+    "      <div class=\"filter{% if field.field.widget.input_type == 'checkbox' %} "
+    'filter-check{% endif %}">\n'
+    '        <label for="{{ field.id_for_label }}">{{ field.label }}</label> {{ field }}\n'
+    "      </div>\n"
+    "    {% endfor %}"
+)
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+@pytest.mark.parametrize(
+    "query", ["", "status=in_review&article=1&assigned_to_me=on", "rating=nonsense&sort=x"]
+)
+def test_the_filter_fields_kept_per_process_are_the_forms_rendering(
+    client, team, english_article, language, query
+):
+    from django.http import QueryDict
+    from django.urls import reverse
+
+    from app.articles.services import article_update
+    from app.claims import list_views
+
+    list_views._filter_fields_html.cache_clear()
+    client.force_login(team.reviewer)
+    url = reverse("claim-list", kwargs={"slug": team.workspace.slug})
+    for _ in range(2):  # rendered, then from the cache
+        page = client.get(f"{url}?{query}", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        rating = Rating.objects.filter(workspace=team.workspace).first()
+        form = list_views.ClaimFilterForm(
+            QueryDict(query) or None,
+            ratings=[
+                (r.pk, r.label)
+                for r in Rating.objects.filter(workspace=team.workspace).order_by("position")
+            ],
+            members=[
+                (m.user_id, str(m.user))
+                for m in list_views.assignable_members(user=team.reviewer, workspace=team.workspace)
+            ],
+            articles=[(english_article.article.pk, english_article.article.title[:80])],
+        )
+        with translation.override(language):
+            expected = engines["django"].from_string(FILTER_LOOP).render({"form": form})
+        assert expected in page
+        assert f'<option value="{rating.pk}"' in page
+    assert list_views._filter_fields_html.cache_info().hits >= 1
+    other = "fa" if language == "en" else "en"
+    with translation.override(other):
+        theirs = engines["django"].from_string(FILTER_LOOP).render({"form": form})
+    assert theirs != expected  # the language is part of the key
+    assert theirs in client.get(f"{url}?{query}", HTTP_ACCEPT_LANGUAGE=other).content.decode()
+    article = english_article.article
+    article_update(article=article, version=article.version, actor=team.reviewer, title="Renamed")
+    assert ">Renamed</option>" in client.get(f"{url}?{query}").content.decode()
