@@ -42,7 +42,7 @@ def main() -> None:
 
         from app.articles.services import article_import_text
         from app.claims.evidence import evidence_add_with_source
-        from app.claims.models import ReaderVersion
+        from app.claims.models import ArticleClaimsVersion, ReaderVersion
         from app.claims.services import claim_create, comment_add
         from app.members.services import member_add, workspace_create
         from app.workspaces.models import Role
@@ -92,8 +92,11 @@ def main() -> None:
         pages["claim page (5 sources, 9 comments)"] = f"/w/{workspace.slug}/claims/{claim.pk}/"
         versions = ReaderVersion.objects.filter(workspace=workspace)
 
+        article_versions = ArticleClaimsVersion.objects.filter(article__workspace=workspace)
+
         def bump():
             versions.update(version=F("version") + 1)
+            article_versions.update(version=F("version") + 1)
 
         print(f"\n{'page':<38}{'read':<9}{'CPU ms':>8}{'wall ms':>9}{'SQL':>5}  (medians)")
         for name, url in pages.items():

@@ -491,7 +491,7 @@ def drive(
     return time.perf_counter() - started
 
 
-def endpoint_costs(plan: Plan, rounds: int = 15) -> None:
+def endpoint_costs(plan: Plan, rounds: int = 15) -> dict:
     """CPU and queries per request of each endpoint, in this process, one at a time.
 
     Wall time under load mostly says how busy the machine is; CPU time per request
@@ -553,6 +553,7 @@ def endpoint_costs(plan: Plan, rounds: int = 15) -> None:
             f"{name:<22}{statistics.median(queries):>8.0f}{statistics.median(cpu):>8.1f}"
             f"{statistics.median(wall):>9.1f}"
         )
+    return cases
 
 
 def check_endpoints(plan: Plan, port: int) -> None:

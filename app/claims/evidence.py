@@ -4,11 +4,10 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from app.audit import events
-from app.audit.services import audit_append
+from app.audit.services import atomic_audited, audit_append
 from app.claims.models import Claim, Evidence
 from app.core.errors import Conflict, NotFound
 from app.sources.models import Source
@@ -17,7 +16,7 @@ from app.workspaces.access import require_role
 from app.workspaces.models import Role
 
 
-@transaction.atomic
+@atomic_audited
 def evidence_add(
     *, claim: Claim, source: Source, stance: str, actor: Any, quote: str = "", note: str = ""
 ) -> Evidence:
@@ -48,7 +47,7 @@ def evidence_add(
     return evidence
 
 
-@transaction.atomic
+@atomic_audited
 def evidence_add_with_source(
     *,
     claim: Claim,
@@ -69,9 +68,11 @@ def evidence_add_with_source(
     refused link (bad stance, already linked) leaves no orphan source behind. An
     existing source (same normalized URL) is reused as it is: the title and other
     details given here do not overwrite it. Raises what `source_add` and
-    `evidence_add` raise.
+    `evidence_add` raise. Their events are appended together at the end (one round trip,
+    the chain's lock held from there to the commit); they run without savepoints of their
+    own (`__wrapped__`: the undecorated functions), as this block is all or nothing.
     """
-    source, _ = source_add(
+    source, _ = source_add.__wrapped__(
         workspace=claim.workspace,
         url=url,
         title=title,
@@ -81,6 +82,6 @@ def evidence_add_with_source(
         kind=kind,
         actor=actor,
     )
-    return evidence_add(
+    return evidence_add.__wrapped__(
         claim=claim, source=source, stance=stance, quote=quote, note=note, actor=actor
     )

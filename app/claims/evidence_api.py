@@ -65,8 +65,14 @@ class EvidenceListView(WorkspaceView, ListAPIView):
     serializer_class = EvidenceSerializer
     pagination_class = ordered_by("id")
 
+    _claim = None
+
     def claim(self):
-        return claim_get(user=self.request.user, workspace=self.workspace, pk=self.kwargs["pk"])
+        if self._claim is None:  # read once per request
+            self._claim = claim_get(
+                user=self.request.user, workspace=self.workspace, pk=self.kwargs["pk"]
+            )
+        return self._claim
 
     def scoped_queryset(self):
         return evidence_for_claim(user=self.request.user, claim=self.claim())

@@ -470,3 +470,21 @@ class ReaderVersion(models.Model):
 
     def __str__(self) -> str:
         return f"claims of workspace {self.workspace_id}: version {self.version}"
+
+
+class ArticleClaimsVersion(models.Model):
+    """How many times the claims of one article changed: the reader page's panel key.
+
+    Bumped beside `ReaderVersion`, in the same round trip as the audit event of every
+    change to a claim (see `app.claims.reader_api.version_bumps`), so it commits exactly
+    when the change does; a claim change on one article leaves every other article's
+    cached panel valid. No row: version 0.
+    """
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="+")
+    # The article's workspace: its rows are the workspace's (purge, backup, restore).
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"claims of article {self.article_id}: version {self.version}"

@@ -18,7 +18,7 @@ from app.api.renderers import ORJSONRenderer, render_json
 from app.api.schema import SLUG, example
 from app.articles.models import Snapshot
 from app.audit.events import PendingEvent
-from app.claims.models import Claim, ReaderVersion
+from app.claims.models import ArticleClaimsVersion, Claim, ReaderVersion
 from app.core.errors import NotFound
 from app.workspaces.access import workspace_ids_for
 from app.workspaces.api_conventions import WorkspaceView
@@ -36,8 +36,18 @@ def claims_version(workspace_id: int) -> int:
     return next(iter(found), 0)
 
 
+def article_claims_version(article_id: int) -> int:
+    """The article's claims version: 0 until one of its claims first changes."""
+    found = ArticleClaimsVersion.objects.filter(article_id=article_id).values_list(
+        "version", flat=True
+    )
+    return next(iter(found), 0)
+
+
 def version_bumps(appended: list[tuple[int, PendingEvent]]) -> list[str]:
-    """Audit round-trip statements: one bump per workspace whose claims an event changed."""
+    """Audit round-trip statements: one bump per workspace whose claims an event changed,
+    and one statement bumping every article those claims are on (found by the claims'
+    ids: a new claim is already in the table when its event is appended)."""
     table = ReaderVersion._meta.db_table
     workspaces = sorted(
         {
@@ -46,11 +56,22 @@ def version_bumps(appended: list[tuple[int, PendingEvent]]) -> list[str]:
             if event.object_type == "claim" or str(event.action).startswith("claim.")
         }
     )
-    return [
+    statements = [
         f"INSERT INTO {table} (workspace_id, version) VALUES ({w}, 1) "  # noqa: S608 - ints
         f"ON CONFLICT (workspace_id) DO UPDATE SET version = {table}.version + 1"
         for w in workspaces
     ]
+    claims = sorted({int(event.object_id) for _, event in appended if event.object_type == "claim"})
+    if claims:
+        articles = ArticleClaimsVersion._meta.db_table
+        ids = ", ".join(str(pk) for pk in claims)
+        statements.append(
+            f"INSERT INTO {articles} (article_id, workspace_id, version) "  # noqa: S608 - ints
+            f"SELECT DISTINCT article_id, workspace_id, 1 FROM {Claim._meta.db_table} "
+            f"WHERE id IN ({ids}) "
+            f"ON CONFLICT (article_id) DO UPDATE SET version = {articles}.version + 1"
+        )
+    return statements
 
 
 def reader_payload(snapshot: Snapshot, version: int) -> dict:

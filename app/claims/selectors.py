@@ -36,6 +36,8 @@ def claim_get(*, user: Any, workspace: Workspace, pk: int, fields: tuple[str, ..
     claim = claims.first()
     if claim is None:
         raise NotFound(_("No such claim."))
+    # It is this workspace's claim: its `workspace` is the row in hand, not read again.
+    Claim.workspace.field.set_cached_value(claim, workspace)
     return claim
 
 

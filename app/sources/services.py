@@ -4,11 +4,10 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from app.audit import events
-from app.audit.services import audit_append
+from app.audit.services import atomic_audited, audit_append
 from app.core.links import normalize_url, validate_web_url
 from app.core.text import validate_one_line_fields
 from app.sources.models import Source
@@ -16,7 +15,7 @@ from app.workspaces.access import require_role
 from app.workspaces.models import Role, Workspace
 
 
-@transaction.atomic
+@atomic_audited
 def source_add(
     *,
     workspace: Workspace,

@@ -11,9 +11,9 @@ from types import SimpleNamespace
 import pytest
 from rest_framework.renderers import JSONRenderer
 
-from app.claims.api import ClaimDetailSerializer
+from app.claims.api import ClaimDetailSerializer, ClaimSerializer
 from app.claims.models import Claim, Rating
-from app.claims.selectors import claim_get
+from app.claims.selectors import claim_get, claim_list
 from tests.exports.conftest import cite
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +84,19 @@ def test_every_write_answers_with_what_a_fresh_read_shows(as_member, ws_url, eng
     assert answered["status"] == "retracted"
     assert answered["rating"]["label"] == "False"
     assert answered["assignee"]["id"] == team.editor.pk
+
+    # The list builds its items without the serializer too (`claim_item`): the same shape
+    # for this claim in its final state and for a plain one.
+    plain = _post(
+        reviewer,
+        ws_url("claims/"),
+        {
+            "snapshot": english_article.snapshot.pk,
+            "selectors": [{"type": "TextQuoteSelector", "exact": "The mayor"}],
+        },
+        code=201,
+    )
+    listed = reviewer.get(ws_url("claims/")).json()["results"]
+    claims = claim_list(user=team.reviewer, workspace=team.workspace).order_by("-id")
+    assert [item["id"] for item in listed] == [plain["id"], created["id"]]
+    assert listed == json.loads(JSONRenderer().render(ClaimSerializer(claims, many=True).data))

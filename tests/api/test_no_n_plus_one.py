@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from app.articles.services import article_import_text
-from app.claims.models import Evidence, ReaderVersion
+from app.claims.models import ArticleClaimsVersion, Evidence
 from app.claims.services import claim_create, comment_add
 from app.sources.captures import capture_upload
 from tests.exports.conftest import cite, publish
@@ -67,6 +67,26 @@ def test_the_api_claims_list(as_member, ws_url, team):
     assert len(client.get(ws_url(f"claims/?article={twenty.article.pk}")).json()["results"]) == 20
 
 
+def test_the_claims_page(client, team):
+    """The HTML claims list reads only a row's fields: none is loaded per row later."""
+    from app.claims.workflow import claim_assign
+
+    one, twenty = _article(team, "One"), _article(team, "Twenty")
+    _claims(team, one, 1)
+    made = _claims(team, twenty, 20)
+    for claim in made[1:4]:
+        claim_assign(claim=claim, version=claim.version, assignee=team.editor, actor=team.reviewer)
+    client.force_login(team.reviewer)
+
+    def page(article):
+        url = reverse("claim-list", kwargs={"slug": team.workspace.slug})
+        return client.get(url, {"article": article.pk})
+
+    page(one.article)  # the session's first request
+    assert _count(lambda: page(one.article)) == _count(lambda: page(twenty.article))
+    assert page(twenty.article).content.decode().count("<tr>") == 21  # the head and 20
+
+
 def test_the_reader_page(client, team):
     one, twenty = _article(team, "One"), _article(team, "Twenty")
     _claims(team, one, 1)
@@ -79,8 +99,8 @@ def test_the_reader_page(client, team):
         )
 
     def cold(article):
-        # A claim change elsewhere: the claim panel is rendered again, not cached.
-        ReaderVersion.objects.filter(workspace=team.workspace).update(version=F("version") + 1)
+        # A claim change on the article: the claim panel is rendered again, not cached.
+        ArticleClaimsVersion.objects.filter(article=article).update(version=F("version") + 1)
         return page(article)
 
     page(one.article)  # the session's first request

@@ -166,3 +166,45 @@ def test_a_session_request_reads_the_workspace_with_the_membership(
     assert not any(sql.startswith('SELECT "workspaces_workspace"') for sql in statements)
     memberships = [sql for sql in statements if sql.startswith('SELECT "workspaces_membership"')]
     assert len(memberships) == 1 and '"workspaces_workspace"."slug"' in memberships[0]
+
+
+# Citing a new URL: the claim, SAVEPOINT, the source looked up by its address, INSERT
+# source, whether the link exists, INSERT evidence, the chain lock + both events, RELEASE.
+EVIDENCE_QUERIES = TOKEN_REQUEST + 8
+# A comment: the claim (its workspace is the request's, not read again), SAVEPOINT,
+# INSERT comment, the chain lock + INSERT event, RELEASE.
+COMMENT_QUERIES = TOKEN_REQUEST + 5
+
+
+def test_citing_a_new_url_and_commenting_take_a_fixed_handful_of_statements(
+    as_member, ws_url, claim, team, django_assert_num_queries
+):
+    client = as_member("reviewer")
+    client.get(ws_url("claims/"))  # the token's first use records when it was used
+
+    with django_assert_num_queries(EVIDENCE_QUERIES) as captured:
+        response = client.post(
+            ws_url(f"claims/{claim.pk}/evidence/"),
+            {"url": "https://stats.example.org/new", "stance": "context"},
+            format="json",
+        )
+    assert response.status_code == 201, response.content
+    statements = [query["sql"] for query in captured.captured_queries]
+    assert sum(sql.startswith("SAVEPOINT") for sql in statements) == 1  # none nested
+    _append_is_last(statements)
+    appended = next(sql for sql in statements if "pg_advisory_xact_lock" in sql)
+    assert appended.count("INSERT INTO audit_auditevent") == 2
+
+    with django_assert_num_queries(COMMENT_QUERIES) as captured:
+        response = client.post(
+            ws_url(f"claims/{claim.pk}/comments/"), {"body": "Checked."}, format="json"
+        )
+    assert response.status_code == 201, response.content
+    _append_is_last([query["sql"] for query in captured.captured_queries])
+    actions = AuditEvent.objects.filter(workspace=team.workspace).order_by("-seq")
+    assert list(actions.values_list("action", flat=True)[:3]) == [
+        "comment.added",
+        "evidence.added",
+        "source.created",
+    ]
+    _chain_is_whole(team.workspace)

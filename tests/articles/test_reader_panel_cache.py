@@ -77,6 +77,41 @@ def test_a_claim_change_shows_on_the_next_read(client, team, english_article, re
     assert len(renders) == 3
 
 
+def test_a_claim_change_on_one_article_keeps_the_panel_of_another(
+    client, team, english_article, renders
+):
+    """The panel's version is the article's: a change on A re-renders A only."""
+    from app.articles.services import article_import_text
+    from app.claims.workflow import claim_start_review
+
+    other = article_import_text(
+        workspace=team.workspace,
+        text="The minister said unemployment fell by 12% last year.",
+        actor=team.reviewer,
+    )
+    ours = _claim(team, english_article.snapshot, "The mayor")
+    theirs = _claim(team, other.snapshot, "unemployment fell")
+    client.force_login(team.reviewer)
+    a_before = _fragments(client, team, english_article.article)
+    b_before = _fragments(client, team, other.article)
+    assert len(renders) == 2
+    claim_update(
+        claim=ours, version=ours.version, actor=team.reviewer, restatement="Mayor Smith said so"
+    )
+    assert "Mayor Smith said so" in _fragments(client, team, english_article.article)
+    assert len(renders) == 3
+    assert _fragments(client, team, other.article) == b_before
+    assert len(renders) == 3  # B's panel stayed in the cache
+    claim_start_review(claim=theirs, version=theirs.version, actor=team.reviewer)
+    b_after = _fragments(client, team, other.article)
+    assert b_after != b_before and len(renders) == 4
+    assert _fragments(client, team, english_article.article) != a_before
+    assert len(renders) == 4  # A's panel at its version, untouched by B's change
+    _claim(team, other.snapshot, "last year")
+    assert "last year</q>" in _fragments(client, team, other.article)
+    assert len(renders) == 5
+
+
 def test_another_language_gets_its_own_panel(client, team, english_article, renders):
     _claim(team, english_article.snapshot, "The mayor")
     client.force_login(team.reviewer)
@@ -186,3 +221,37 @@ def test_the_claim_items_are_the_templates_markup_byte_for_byte(team, english_ar
             assert "{% load i18n %}" not in expected
             assert built == expected
     assert "&lt;script&gt;" in built and "<script>" not in built
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_the_reader_pages_forms_from_the_process_cache_are_their_rendering(
+    client, team, english_article, language
+):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from app.articles.services import article_update
+    from app.claims.forms import ClaimCreateForm
+
+    article = english_article.article
+    reader._unbound_form_html.cache_clear()
+    with translation.override(language):
+        for form in (
+            reader._edit_form(article),
+            ClaimCreateForm(initial={"snapshot": english_article.snapshot.pk}),
+        ):
+            fresh = render_to_string("form_fields.html", {"form": form})
+            assert reader.form_fields_html(form) == fresh  # rendered, then kept
+            assert reader.form_fields_html(form) == fresh  # from the cache
+            assert 'name="' in fresh
+    assert reader._unbound_form_html.cache_info().hits == 2
+    # The edit form shows the article as it is now: new values are another entry.
+    client.force_login(team.reviewer)
+    url = reverse("article-detail", kwargs={"slug": team.workspace.slug, "pk": article.pk})
+    assert 'value="Ridership report"' in client.get(url).content.decode()
+    article_update(article=article, version=article.version, actor=team.reviewer, title="Renamed")
+    page = client.get(url).content.decode()
+    assert 'value="Renamed"' in page and 'value="Ridership report"' not in page
+    # A bound form (errors to show) is never taken from the cache.
+    bound = reader.ArticleEditForm({"title": ""})
+    assert reader.form_fields_html(bound) is None
