@@ -9,9 +9,11 @@ JSON Lines and CSV are compared too (one populated workspace serves all three fo
 
 import re
 import sys
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from app.accounts.models import User
 from app.articles.services import article_import_text
@@ -21,6 +23,7 @@ from app.exports import streams
 from app.exports.forms import ExportFilters
 from app.exports.records import ExportContext
 from app.exports.selectors import export_claims
+from app.workspaces.models import Workspace
 from tests.db_roles import as_owner
 from tests.exports.test_sql_csv_identical import _compare as csv_old_and_new
 from tests.exports.test_sql_jsonl_identical import AWKWARD, awkward_workspace  # noqa: F401
@@ -118,6 +121,19 @@ def test_an_empty_workspace_too(monkeypatch, team):
     python, sql = _both(monkeypatch, team.viewer, team.workspace)
     assert python == sql
     assert sql["collection"].endswith(b'"total":0}\n') and sql["after 0"].endswith(b'"items":[]}\n')
+
+
+def test_the_demo_data_too(monkeypatch):
+    call_command("seed_demo", stdout=StringIO())
+    reviewer = User.objects.get(username="demo-reviewer")
+    workspace = Workspace.objects.get(memberships__user=reviewer)
+    monkeypatch.setattr(streams, "ANNOTATION_PAGE_SIZE", 3)
+    python, sql = _both(monkeypatch, reviewer, workspace)
+    claims = Claim.objects.filter(workspace=workspace).count()
+    assert claims > 3 and sql["all"].count(b'"type":"Annotation"') == claims
+    assert python.keys() == sql.keys()
+    for name in python:
+        assert sql[name] == python[name], name
 
 
 def test_ten_thousand_claims(monkeypatch, team):
