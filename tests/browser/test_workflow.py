@@ -25,6 +25,12 @@ pytestmark = pytest.mark.browser
 
 
 def switch_user(context, log_in, user) -> None:
+    # A navigation still in flight (a POST's redirect) would otherwise reach the server
+    # after the cookies are cleared and set a second CSRF cookie over the one the next
+    # page's forms were rendered with: the next POST is then refused (seen once in a
+    # loaded whole-suite run). Let every page settle first.
+    for open_page in context.pages:
+        open_page.wait_for_load_state("networkidle")
     context.clear_cookies()
     log_in(user)
 
