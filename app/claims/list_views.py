@@ -1,5 +1,4 @@
 import functools
-import html
 import unicodedata
 
 from django import forms
@@ -9,7 +8,6 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.defaultfilters import date as date_filter
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.timezone import template_localtime
@@ -17,7 +15,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from app.articles.selectors import article_list
-from app.claims.models import AnchorState, ClaimStatus
+from app.claims.markup import escape, status_badges, url_prefix
+from app.claims.models import ClaimStatus
 from app.claims.selectors import CLAIM_SORTS, claim_search, rating_list
 from app.claims.workflow_views import assignable_members
 from app.core.templatetags.sanad_dates import show_day
@@ -46,11 +45,6 @@ ROW_FIELDS = (
     "assignee__username",
     "assignee__display_name",
 )
-
-
-def escape(value) -> str:
-    """Django's `escape` (the same five characters), without its lazy-string wrapper."""
-    return html.escape(str(value))
 
 
 def truncated(text: str, length: int) -> str:
@@ -146,14 +140,6 @@ def claim_list_view(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _prefix(name: str, workspace) -> str:
-    """A page's address without the object id: one `reverse` for every row."""
-    url = reverse(name, kwargs={"slug": workspace.slug, "pk": 0})
-    if not url.endswith("/0/"):
-        raise ValueError(f"unexpected URL {url}")
-    return url[: -len("0/")]
-
-
 def claim_rows(claims, *, workspace, context: dict) -> SafeString:
     """The claims table's <tr> for each claim, as the template loop rendered them, byte
     for byte (tests/claims/test_claim_list_rows.py compares them).
@@ -162,22 +148,11 @@ def claim_rows(claims, *, workspace, context: dict) -> SafeString:
     row) was most of the claims page's CPU. The status badges repeat
     templates/claims/_status.html. `context` is what `show_day` reads (the request).
     """
-    claim_prefix = _prefix("claim-detail", workspace)
-    article_prefix = _prefix("article-detail", workspace)
+    claim_prefix = url_prefix("claim-detail", workspace)
+    article_prefix = url_prefix("article-detail", workspace)
     rows = []
     for claim in claims:
-        badges = f'<span class="badge status-{escape(claim.status)}">'
-        badges += f"{escape(claim.get_status_display())}</span>"
-        if claim.rating_label:
-            badges += (
-                f' <span class="badge verdict" data-colour="{escape(claim.rating_colour)}" '
-                f'dir="auto">{escape(claim.rating_label)}</span>'
-            )
-        if claim.anchor_state != AnchorState.ANCHORED:
-            badges += (
-                f' <span class="badge anchor-{escape(claim.anchor_state)}">'
-                f"{escape(claim.get_anchor_state_display())}</span>"
-            )
+        badges = status_badges(claim)
         article = claim.article
         label = truncated(claim.restatement or claim.exact, 140)
         tags = "".join(

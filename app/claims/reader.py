@@ -18,7 +18,6 @@ from django.db.models import Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template, render_to_string
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -30,6 +29,7 @@ from app.articles.forms import ArticleEditForm
 from app.articles.reading import paragraphs
 from app.articles.selectors import article_get, snapshot_get
 from app.claims.forms import ClaimCreateForm
+from app.claims.markup import status_badges, url_prefix
 from app.claims.models import AnchorState, ArticleClaimsVersion
 from app.claims.reader_api import CACHE_ALIAS, article_claims_version
 from app.claims.selectors import claim_list
@@ -264,7 +264,7 @@ def _render_panel(
         for c in claims
         if snapshot and c.snapshot_id == snapshot.pk and c.anchor_state != AnchorState.ORPHANED
     ]
-    prefix = _claim_url_prefix(workspace)
+    prefix = url_prefix("claim-detail", workspace)
     html = render_to_string(
         PANEL_TEMPLATES[0],
         {
@@ -305,22 +305,11 @@ def _claim_items(claims, *, workspace, article, selected: str) -> SafeString:
     Python costs a tenth. tests/articles/test_reader_panel_cache.py compares it with the
     template's output. The status badges repeat templates/claims/_status.html.
     """
-    prefix = _claim_url_prefix(workspace)
+    prefix = url_prefix("claim-detail", workspace)
     language = escape(article.language)
     items = []
     for claim in claims:
-        badges = f'<span class="badge status-{escape(claim.status)}">'
-        badges += f"{escape(claim.get_status_display())}</span>"
-        if claim.rating_label:
-            badges += (
-                f' <span class="badge verdict" data-colour="{escape(claim.rating_colour)}" '
-                f'dir="auto">{escape(claim.rating_label)}</span>'
-            )
-        if claim.anchor_state != AnchorState.ANCHORED:
-            badges += (
-                f' <span class="badge anchor-{escape(claim.anchor_state)}">'
-                f"{escape(claim.get_anchor_state_display())}</span>"
-            )
+        badges = status_badges(claim)
         restatement = f'<p dir="auto">{escape(claim.restatement)}</p>' if claim.restatement else ""
         claimant = (
             '<p class="meta" dir="auto">'
@@ -341,14 +330,6 @@ def _claim_items(claims, *, workspace, article, selected: str) -> SafeString:
             f"          </li>\n        "
         )
     return mark_safe("".join(items))  # noqa: S308 - every value escaped above
-
-
-def _claim_url_prefix(workspace) -> str:
-    """The claim page's address without the claim id: one `reverse` for all claims."""
-    url = reverse("claim-detail", kwargs={"slug": workspace.slug, "pk": 0})
-    if not url.endswith("/0/"):
-        raise ValueError(f"unexpected claim URL {url}")
-    return url[: -len("0/")]
 
 
 def _date_offers(snapshot, article) -> list[dict]:
