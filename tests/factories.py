@@ -20,3 +20,19 @@ class NewUserFactory(UserFactory):
 
     class Meta:
         django_get_or_create = ()
+
+
+def claim_on_words(team, snapshot, words: str, **fields):
+    """A reviewer's claim on the first occurrence of `words` in `snapshot`'s text."""
+    from app.claims.services import claim_create
+
+    start = snapshot.text.index(words)
+    return claim_create(
+        workspace=team.workspace,
+        snapshot=snapshot,
+        start=start,
+        end=start + len(words),
+        exact=words,
+        actor=team.reviewer,
+        **fields,
+    )

@@ -11,6 +11,7 @@ from app.claims.reader_api import claims_version
 from app.claims.services import claim_create
 from tests.api.conftest import assert_error
 from tests.exports.conftest import cite
+from tests.factories import claim_on_words
 
 pytestmark = pytest.mark.django_db
 
@@ -19,18 +20,6 @@ TEXT = "𝔸 وزیر گفت تورم ۱۲٪ است. The mayor said ridership ro
 
 def _article(team, text=TEXT, title="Reader"):
     return article_import_text(workspace=team.workspace, text=text, title=title, actor=team.admin)
-
-
-def _claim(team, snapshot, words):
-    start = snapshot.text.index(words)
-    return claim_create(
-        workspace=team.workspace,
-        snapshot=snapshot,
-        start=start,
-        end=start + len(words),
-        exact=words,
-        actor=team.reviewer,
-    )
 
 
 def _url(ws_url, article):
@@ -57,8 +46,8 @@ def test_one_request_gives_the_text_and_every_claim_with_code_point_anchors(
 ):
     article = _article(team)
     snapshot = article.snapshot
-    published = _publish(team, _claim(team, snapshot, "تورم"))
-    other = _claim(team, snapshot, "The mayor")
+    published = _publish(team, claim_on_words(team, snapshot, "تورم"))
+    other = claim_on_words(team, snapshot, "The mayor")
 
     response = as_member("viewer").get(_url(ws_url, article))
 
@@ -93,7 +82,7 @@ def test_one_request_gives_the_text_and_every_claim_with_code_point_anchors(
 def test_the_claims_are_read_in_one_query_whatever_their_number(as_member, ws_url, team):
     client = as_member("viewer")
     few, many = _article(team, title="Few"), _article(team, title="Many")
-    _claim(team, few.snapshot, "The mayor")
+    claim_on_words(team, few.snapshot, "The mayor")
     for offset in range(20):
         start = offset
         claim_create(
@@ -164,13 +153,13 @@ def test_the_version_commits_with_the_change_and_only_for_claims(team):
     article = _article(team)
     before = claims_version(team.workspace.pk)
     with pytest.raises(RuntimeError), transaction.atomic():
-        _claim(team, article.snapshot, "The mayor")
+        claim_on_words(team, article.snapshot, "The mayor")
         assert claims_version(team.workspace.pk) == before + 1
         raise RuntimeError
     assert claims_version(team.workspace.pk) == before
     _article(team, title="No claim changed")  # an article's event is not a claim's
     assert claims_version(team.workspace.pk) == before
-    _claim(team, article.snapshot, "ridership")
+    claim_on_words(team, article.snapshot, "ridership")
     assert claims_version(team.workspace.pk) == before + 1
 
 

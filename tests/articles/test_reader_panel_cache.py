@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from app.claims import reader
-from app.claims.services import claim_create, claim_update
+from app.claims.services import claim_update
+from tests.factories import claim_on_words
 
 pytestmark = pytest.mark.django_db
 
@@ -39,23 +40,11 @@ def _fragments(client, team, article, language="en", **params) -> str:
     return PANEL.search(page)[0] + DATA.search(page)[0]
 
 
-def _claim(team, snapshot, words):
-    start = snapshot.text.index(words)
-    return claim_create(
-        workspace=team.workspace,
-        snapshot=snapshot,
-        start=start,
-        end=start + len(words),
-        exact=words,
-        actor=team.reviewer,
-    )
-
-
 def test_a_cached_panel_is_the_html_rendered_without_the_cache(
     client, team, english_article, renders
 ):
-    _claim(team, english_article.snapshot, "The mayor")
-    _claim(team, english_article.snapshot, "ridership rose 12%")
+    claim_on_words(team, english_article.snapshot, "The mayor")
+    claim_on_words(team, english_article.snapshot, "ridership rose 12%")
     client.force_login(team.reviewer)
     first = _fragments(client, team, english_article.article)
     second = _fragments(client, team, english_article.article)
@@ -65,14 +54,14 @@ def test_a_cached_panel_is_the_html_rendered_without_the_cache(
 
 
 def test_a_claim_change_shows_on_the_next_read(client, team, english_article, renders):
-    claim = _claim(team, english_article.snapshot, "The mayor")
+    claim = claim_on_words(team, english_article.snapshot, "The mayor")
     client.force_login(team.reviewer)
     assert "Mayor Smith said so" not in _fragments(client, team, english_article.article)
     claim_update(
         claim=claim, version=claim.version, actor=team.reviewer, restatement="Mayor Smith said so"
     )
     assert "Mayor Smith said so" in _fragments(client, team, english_article.article)
-    _claim(team, english_article.snapshot, "ridership rose 12%")
+    claim_on_words(team, english_article.snapshot, "ridership rose 12%")
     assert "ridership rose 12%" in _fragments(client, team, english_article.article)
     assert len(renders) == 3
 
@@ -89,8 +78,8 @@ def test_a_claim_change_on_one_article_keeps_the_panel_of_another(
         text="The minister said unemployment fell by 12% last year.",
         actor=team.reviewer,
     )
-    ours = _claim(team, english_article.snapshot, "The mayor")
-    theirs = _claim(team, other.snapshot, "unemployment fell")
+    ours = claim_on_words(team, english_article.snapshot, "The mayor")
+    theirs = claim_on_words(team, other.snapshot, "unemployment fell")
     client.force_login(team.reviewer)
     a_before = _fragments(client, team, english_article.article)
     b_before = _fragments(client, team, other.article)
@@ -107,13 +96,13 @@ def test_a_claim_change_on_one_article_keeps_the_panel_of_another(
     assert b_after != b_before and len(renders) == 4
     assert _fragments(client, team, english_article.article) != a_before
     assert len(renders) == 4  # A's panel at its version, untouched by B's change
-    _claim(team, other.snapshot, "last year")
+    claim_on_words(team, other.snapshot, "last year")
     assert "last year</q>" in _fragments(client, team, other.article)
     assert len(renders) == 5
 
 
 def test_another_language_gets_its_own_panel(client, team, english_article, renders):
-    _claim(team, english_article.snapshot, "The mayor")
+    claim_on_words(team, english_article.snapshot, "The mayor")
     client.force_login(team.reviewer)
     english = _fragments(client, team, english_article.article, language="en")
     persian = _fragments(client, team, english_article.article, language="fa")
@@ -138,7 +127,7 @@ def test_a_role_that_cannot_annotate_never_gets_the_annotators_panel(
 def test_the_selected_claim_is_marked_only_where_it_was_asked_for(
     client, team, english_article, renders
 ):
-    claim = _claim(team, english_article.snapshot, "The mayor")
+    claim = claim_on_words(team, english_article.snapshot, "The mayor")
     client.force_login(team.reviewer)
     selected = _fragments(client, team, english_article.article, claim=claim.pk)
     plain = _fragments(client, team, english_article.article)
@@ -154,7 +143,7 @@ def test_workspaces_never_share_a_panel(client, team, other_team, renders):
     theirs = article_import_text(
         workspace=other_team.workspace, text=text, actor=other_team.reviewer
     )
-    _claim(team, ours.snapshot, "The mayor")
+    claim_on_words(team, ours.snapshot, "The mayor")
     client.force_login(team.reviewer)
     assert "The mayor</q>" in _fragments(client, team, ours.article)
     client.force_login(other_team.reviewer)
@@ -189,8 +178,8 @@ def test_the_claim_items_are_the_templates_markup_byte_for_byte(team, english_ar
     from app.claims.models import Claim, Rating
 
     snapshot = english_article.snapshot
-    plain = _claim(team, snapshot, "The mayor")
-    hostile = _claim(team, snapshot, "ridership rose 12%")
+    plain = claim_on_words(team, snapshot, "The mayor")
+    hostile = claim_on_words(team, snapshot, "ridership rose 12%")
     rating = Rating.objects.filter(workspace=team.workspace).first()
     Claim.objects.filter(pk=hostile.pk).update(
         restatement="<b>\"Rose\" & 'fell'</b> — افزایش",

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from app.claims.list_views import claim_rows
 from app.claims.models import Claim, Rating
-from app.claims.services import claim_create
+from tests.factories import claim_on_words
 
 pytestmark = pytest.mark.django_db
 
@@ -33,24 +33,12 @@ TEMPLATE_LOOP = (
 )
 
 
-def _claim(team, snapshot, words):
-    start = snapshot.text.index(words)
-    return claim_create(
-        workspace=team.workspace,
-        snapshot=snapshot,
-        start=start,
-        end=start + len(words),
-        exact=words,
-        actor=team.reviewer,
-    )
-
-
 @pytest.mark.parametrize("calendar", ["gregorian", "jalali"])
 @pytest.mark.parametrize("language", ["en", "fa"])
 def test_the_rows_are_the_templates_markup_byte_for_byte(team, english_article, language, calendar):
     snapshot = english_article.snapshot
-    plain = _claim(team, snapshot, "The mayor")
-    hostile = _claim(team, snapshot, "ridership rose 12%")
+    plain = claim_on_words(team, snapshot, "The mayor")
+    hostile = claim_on_words(team, snapshot, "ridership rose 12%")
     rating = Rating.objects.filter(workspace=team.workspace).first()
     Claim.objects.filter(pk=hostile.pk).update(
         restatement="<b>\"Rose\" & 'fell'</b> — افزایش " * 10,  # longer than 140
