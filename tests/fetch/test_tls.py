@@ -68,7 +68,10 @@ def tls_server(tmp_path, settings, monkeypatch):
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.socket = server_context.wrap_socket(httpd.socket, server_side=True)
     port = httpd.server_address[1]
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    # poll_interval: shutdown() below waits up to one interval (0.5 s by default).
+    threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    ).start()
 
     client_context = ssl.create_default_context(cafile=str(cert))
     monkeypatch.setattr(fetch, "tls_verification", lambda: client_context)
