@@ -74,11 +74,15 @@ class ApiDocsView(SpectacularSwaggerSplitView):
 # the views' swagger_fake_view), the same for every caller, and making it walks every
 # endpoint (~0.25 s). Settings changed under a test empty it.
 _SCHEMAS: dict[tuple, dict] = {}
+# Its rendered bytes and Content-Type, by the same key and the renderer chosen: writing
+# the schema out as YAML costs ~0.1 s a request.
+_RENDERED: dict[tuple, tuple[bytes, str]] = {}
 
 
 @receiver(setting_changed)
 def _forget_schemas(**kwargs) -> None:
     _SCHEMAS.clear()
+    _RENDERED.clear()
 
 
 class SchemaView(SpectacularAPIView):
@@ -87,6 +91,7 @@ class SchemaView(SpectacularAPIView):
     def _get_schema_response(self, request):
         version = self.api_version or request.version or self._get_version_parameter(request)
         key = (translation.get_language(), version, self.serve_public)
+        self.schema_key = key
         schema = _SCHEMAS.get(key)
         if schema is None:
             generator = self.generator_class(
@@ -97,3 +102,18 @@ class SchemaView(SpectacularAPIView):
         return Response(
             data=schema, headers={"Content-Disposition": f'inline; filename="{filename}"'}
         )
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        """The schema response, rendered once per schema, renderer and media type."""
+        response = super().finalize_response(request, response, *args, **kwargs)
+        key = getattr(self, "schema_key", None)
+        if key is None or not isinstance(response, Response) or response.status_code != 200:
+            return response
+        key = (*key, type(response.accepted_renderer), response.accepted_media_type)
+        rendered = _RENDERED.get(key)
+        if rendered is None:
+            response.render()
+            rendered = _RENDERED[key] = (response.content, response["Content-Type"])
+        else:
+            response.content, response["Content-Type"] = rendered
+        return response

@@ -113,13 +113,23 @@ def evidence_summary(evidence: list[Evidence]) -> str:
     )
 
 
+def related(claim: Claim, name: str) -> list:
+    """The claim's `evidence`, `verdicts` or `comments`, in the prefetch's order.
+
+    From the list `selectors.export_claims` prefetched (`export_<name>`) when there is
+    one, else through the relation (a claim loaded elsewhere, e.g. a public page's).
+    """
+    prefetched = getattr(claim, f"export_{name}", None)
+    return list(getattr(claim, name).all()) if prefetched is None else prefetched
+
+
 def article_link(claim: Claim, context: ExportContext) -> str:
     """The article's own address, or its page in Sanad when it came in without one."""
     return claim.article.url or context.article_url(claim.article_id)
 
 
 def csv_row(claim: Claim, context: ExportContext) -> list:
-    evidence = list(claim.evidence.all())
+    evidence = related(claim, "evidence")
     text_cells = {
         "article_title": claim.article.title,
         "article_url": claim.article.url,
@@ -231,8 +241,8 @@ def jsonl_record(claim: Claim, context: ExportContext, *, with_comments: bool = 
             else None
         ),
         "verdict_summary": claim.verdict_summary,
-        "verdicts": [_verdict_record(verdict) for verdict in claim.verdicts.all()],
-        "evidence": [_evidence_record(item, context) for item in claim.evidence.all()],
+        "verdicts": [_verdict_record(verdict) for verdict in related(claim, "verdicts")],
+        "evidence": [_evidence_record(item, context) for item in related(claim, "evidence")],
         "tags": list(claim.tags),
         "assignee": _person(claim.assignee),
         "created_by": _person(claim.created_by),
@@ -243,7 +253,7 @@ def jsonl_record(claim: Claim, context: ExportContext, *, with_comments: bool = 
     if with_comments:
         record["comments"] = [
             {"author": _person(c.author), "body": c.body, "created_at": iso(c.created_at)}
-            for c in claim.comments.all()
+            for c in related(claim, "comments")
         ]
     return record
 
@@ -261,7 +271,7 @@ def claim_review(claim: Claim, context: ExportContext) -> dict:
     """
     article = claim.article
     public = context.public
-    published = [v for v in claim.verdicts.all() if v.published_at is not None]
+    published = [v for v in related(claim, "verdicts") if v.published_at is not None]
     rating = {"@type": "Rating", "name": claim.rating_label, "alternateName": claim.rating_label}
     if claim.rating_value is not None:
         rating["ratingValue"] = claim.rating_value
@@ -312,7 +322,7 @@ def claim_review(claim: Claim, context: ExportContext) -> dict:
     language = article.language or (public.language if public is not None else "")
     if language:
         review["inLanguage"] = language
-    citations = [_citation(item.source, context) for item in claim.evidence.all()]
+    citations = [_citation(item.source, context) for item in related(claim, "evidence")]
     if citations:
         review["citation"] = citations
     return review

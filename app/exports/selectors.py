@@ -39,8 +39,11 @@ def export_claims(
     """The workspace's claims matching `filters`, ordered by article and position.
 
     Related rows are declared as prefetches, which `iterator(chunk_size=...)` loads one
-    chunk at a time: memory stays flat whatever the number of claims. Date ranges are
-    inclusive whole days.
+    chunk at a time: memory stays flat whatever the number of claims. Each lands in a
+    plain list (`export_evidence`, `export_verdicts`, `export_comments`, read through
+    `records.related`): filling `claim.evidence.all()` instead makes Django build a
+    filtered queryset per claim and relation, a fifth of a Python export's time. Date
+    ranges are inclusive whole days.
     """
     claims = (
         Claim.objects.filter(workspace_id__in=workspace_ids_for(user), workspace=workspace)
@@ -74,7 +77,7 @@ def export_claims(
                     to_attr="export_captures",
                 )
             )
-        prefetches.append(Prefetch("evidence", queryset=evidence))
+        prefetches.append(Prefetch("evidence", queryset=evidence, to_attr="export_evidence"))
     if with_verdicts:
         prefetches.append(
             Prefetch(
@@ -82,6 +85,7 @@ def export_claims(
                 queryset=Verdict.objects.select_related("proposed_by", "decided_by").order_by(
                     "proposed_at", "id"
                 ),
+                to_attr="export_verdicts",
             )
         )
     if with_comments:
@@ -89,6 +93,7 @@ def export_claims(
             Prefetch(
                 "comments",
                 queryset=Comment.objects.select_related("author").order_by("created_at", "id"),
+                to_attr="export_comments",
             )
         )
     return claims.prefetch_related(*prefetches).order_by("article_id", "start", "id")

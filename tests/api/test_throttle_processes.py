@@ -1,8 +1,9 @@
 """The per-token throttle counts in the shared cache, across worker processes.
 
 Two separate Python processes (as two gunicorn workers would be) each send two requests
-with one token limited to three an hour. With a per-process cache each would see only
-its own two and let all four through; with the shared cache the fourth is refused.
+with one token limited to three an hour: this test's own process first, then a child.
+With a per-process cache each would see only its own two and let all four through;
+with the shared cache the fourth is refused.
 """
 
 import json
@@ -14,11 +15,22 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import override_settings
 
 from tests.api.conftest import issue_token
 from tests.scratch_db import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def two_requests(secret: str) -> list[int]:
+    """What WORKER does, in this process."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Bearer " + secret)
+    return [client.get("/api/v1/workspaces/").status_code for _ in range(2)]
+
 
 WORKER = r"""
 import json, sys
@@ -60,7 +72,9 @@ def _worker(secret: str) -> list[int]:
 def test_two_worker_processes_share_one_token_count(team):
     secret = issue_token(team.reviewer, team.workspace)
     try:
-        first = _worker(secret)
+        # As the child is configured: the limit, and the count kept in PostgreSQL.
+        with override_settings(SANAD_API_TOKEN_RATE="3/hour", REDIS_URL=""):
+            first = two_requests(secret)
         second = _worker(secret)
     finally:
         cache.clear()  # the counter outlives the test's rows otherwise

@@ -16,11 +16,14 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
-# A stand-in for the app whose only request takes a known while.
+# A stand-in for the app whose only request takes a known while; it leaves a file named
+# `serving` in its folder once it has the request in hand.
 SLOW_APP = """
+import pathlib
 import time
 
 def app(environ, start_response):
+    pathlib.Path("serving").touch()
     time.sleep(float(environ["QUERY_STRING"] or 0))
     start_response("200 OK", [("Content-Type", "text/plain")])
     return [b"finished"]
@@ -73,9 +76,12 @@ def stop_during_request(tmp_path: Path, graceful: str) -> object:
     server = start(tmp_path, port, graceful)
     outcome: dict = {}
     try:
-        request = threading.Thread(target=slow_request, args=(port, 2, outcome))
+        request = threading.Thread(target=slow_request, args=(port, 1.5, outcome))
         request.start()
-        time.sleep(0.7)  # the request is being served
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "serving").exists():  # until the request is being served
+            assert time.monotonic() < deadline, "the request never reached the app"
+            time.sleep(0.01)
         server.send_signal(signal.SIGTERM)
         request.join(timeout=30)
         server.wait(timeout=30)

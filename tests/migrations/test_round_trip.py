@@ -1,11 +1,15 @@
-"""Every migration can be unapplied and applied again, leaving a database that works.
+"""A fresh database migrates by itself, and every migration can be unapplied and applied
+again, leaving a database that works.
 
-On a scratch database, in one child process (its own settings, so the suite's test
-database and runtime role are untouched): migrate up; step search back to 0002 (the
-reverse of 0003 once left imports failing) and import there; unapply every app to
-zero (but the job queue's, whose migrations only go forward), which must leave no
-table or function behind; migrate up again; then import an article, anchor a claim
-and download an export, as a newsroom would.
+One scratch database serves both (migrating from nothing is the costly part, so it is
+done once): first `seed_demo`, as `./sanad run` calls it, on the empty database, with
+the development settings: it must apply the pending migrations itself, then seed. Then,
+in one child process (its own settings, so the suite's test database and runtime role
+are untouched), on that seeded database: step search back to 0002 (the reverse of 0003
+once left imports failing) and import there; unapply every app to zero (but the job
+queue's, whose migrations only go forward), which must leave no table or function
+behind, demo data or not; migrate up again; then import an article, anchor a claim and
+download an export, as a newsroom would.
 """
 
 import json
@@ -72,13 +76,20 @@ def import_article(workspace, user, title):
 
 
 result = {}
-call_command("migrate", verbosity=0)
+# seed_demo has migrated everything (with the development settings): nothing is left.
+result["pending_after_seed"] = len(
+    MigrationExecutor(connection).migration_plan(
+        MigrationExecutor(connection).loader.graph.leaf_nodes()
+    )
+)
 
 migrate_to([("search", "0002_triggers")])
 user = User.objects.create_user(username="before")
 workspace = workspace_create(name="Stepped back", creator=user)
 import_article(workspace, user, "Imported with search at 0002")
-result["entries_at_0002"] = SearchEntry.objects.filter(kind="article").count()
+result["entries_at_0002"] = SearchEntry.objects.filter(
+    kind="article", workspace=workspace
+).count()
 call_command("migrate", verbosity=0)
 
 # Procrastinate's own migrations only go forward; its tables are left in place.
@@ -117,13 +128,39 @@ print(json.dumps(result))
 """
 
 
-@pytest.fixture
-def scratch_url(django_db_blocker):
-    with django_db_blocker.unblock(), scratch_database("sanad_round_trip") as url:
-        yield url
+@pytest.fixture(scope="module")
+def seeded(django_db_blocker):
+    """An empty scratch database given to `seed_demo`: its URL and the command's run."""
+    with django_db_blocker.unblock(), scratch_database("sanad_fresh") as url:
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "SANAD_ENV": "development",
+            "SECRET_KEY": "fresh-database-test-key-0123456789abcdef-0123456789",
+            "DJANGO_SETTINGS_MODULE": "app.settings",
+        }
+        seed = subprocess.run(
+            [sys.executable, "manage.py", "seed_demo"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        yield url, seed
 
 
-def test_every_app_migrates_to_zero_and_back_and_the_app_still_works(scratch_url):
+def test_seed_demo_migrates_a_fresh_database_by_itself(seeded):
+    _, result = seeded
+    assert result.returncode == 0, result.stderr
+    assert "pending migrations first" in result.stdout
+    assert "Demo workspace" in result.stdout
+
+
+def test_every_app_migrates_to_zero_and_back_and_the_app_still_works(seeded):
+    scratch_url, seed = seeded
+    assert seed.returncode == 0, seed.stderr
     env = {
         **os.environ,
         "DATABASE_URL": scratch_url,
@@ -142,6 +179,7 @@ def test_every_app_migrates_to_zero_and_back_and_the_app_still_works(scratch_url
     assert completed.returncode == 0, completed.stderr[-4000:]
     result = json.loads(completed.stdout.strip().splitlines()[-1])
 
+    assert result["pending_after_seed"] == 0
     assert result["entries_at_0002"] == 1
     assert result["left_at_zero"] == []
     assert result["applied_at_zero"] == []
