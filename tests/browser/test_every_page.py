@@ -3,10 +3,10 @@
 For each page: it loads within its time budget, nothing is wider than the window
 (no sideways scrolling), the browser logs no console error, and axe-core (vendored
 by scripts/vendor.py, served by the app) finds no serious or critical accessibility
-violation. One browser context and one sign-in serve the whole walk; the language
-comes from the browser's Accept-Language (the demo people choose none), the width
-from the viewport. A page that hangs fails naming its URL instead of stalling the
-suite.
+violation. One test per language (two test processes can share the walk), each with
+one browser context and one sign-in for both widths; the language comes from the
+browser's Accept-Language (the demo people choose none), the width from the viewport.
+A page that hangs fails naming its URL instead of stalling the suite.
 
 Screenshots of the Persian reader, claim page and dashboard are written to
 artifacts/screenshots/ (docs/screenshots/ holds small copies for the README).
@@ -46,33 +46,45 @@ SCREENSHOTS = {
     ("fa", 390, "claim"): "claim-fa-390.png",
 }
 
-OVERFLOW_JS = """() => {
-    const root = document.documentElement;
-    const width = root.clientWidth;
-    if (root.scrollWidth <= width + 1) return null;
-    const wide = [];
-    for (const element of document.body.querySelectorAll("*")) {
-        const box = element.getBoundingClientRect();
-        if (box.width && (box.right > width + 1 || box.left < -1)) {
-            const name = element.tagName.toLowerCase() + (element.id ? "#" + element.id : "")
-                + (element.className && typeof element.className === "string"
-                   ? "." + element.className.trim().split(/\\s+/).join(".") : "");
-            wide.push(`${name} [${Math.round(box.left)}, ${Math.round(box.right)}]`);
-            if (wide.length >= 5) break;
+# One round trip per page after it loads: wait for the fonts, read the language, look for
+# sideways overflow, then load axe-core into the page (a <script src>, as Playwright's
+# add_script_tag does) and run it. The overflow is measured before axe-core is added.
+CHECK_JS = """async ([axePath, timeout]) => {
+    await document.fonts.ready;
+    const lang = document.documentElement.lang;
+    const overflow = (() => {
+        const root = document.documentElement;
+        const width = root.clientWidth;
+        if (root.scrollWidth <= width + 1) return null;
+        const wide = [];
+        for (const element of document.body.querySelectorAll("*")) {
+            const box = element.getBoundingClientRect();
+            if (box.width && (box.right > width + 1 || box.left < -1)) {
+                const name = element.tagName.toLowerCase() + (element.id ? "#" + element.id : "")
+                    + (element.className && typeof element.className === "string"
+                       ? "." + element.className.trim().split(/\\s+/).join(".") : "");
+                wide.push(`${name} [${Math.round(box.left)}, ${Math.round(box.right)}]`);
+                if (wide.length >= 5) break;
+            }
         }
-    }
-    return `page is ${root.scrollWidth}px wide in a ${width}px window: ${wide.join("; ")}`;
-}"""
-
-AXE_JS = """async (timeout) => {
+        return `page is ${root.scrollWidth}px wide in a ${width}px window: ${wide.join("; ")}`;
+    })();
+    await new Promise((resolve, reject) => {
+        const script = document.createElement("script");
+        script.src = axePath;
+        script.onload = resolve;
+        script.onerror = () => reject(new Error(`${axePath} did not load`));
+        document.head.appendChild(script);
+    });
     const run = axe.run(document, { resultTypes: ["violations"] });
     const late = new Promise((_, reject) =>
         setTimeout(() => reject(new Error(`axe-core took more than ${timeout} ms`)), timeout));
     const results = await Promise.race([run, late]);
-    return results.violations.map((v) => ({
+    const violations = results.violations.map((v) => ({
         id: v.id, impact: v.impact, help: v.help,
         targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
     }));
+    return { lang, overflow, violations };
 }"""
 
 
@@ -165,17 +177,14 @@ def check_page(page, base: str, item: Page, language: str, width: int, shots) ->
         if response is None or response.status >= 400:
             item.problems.append(f"HTTP {response.status if response else 'no response'}")
             return
-        page.evaluate("document.fonts.ready.then(() => true)")
-        lang = page.evaluate("document.documentElement.lang")
+        found = page.evaluate(CHECK_JS, [AXE_PATH, AXE_TIMEOUT_MS])
+        lang = found["lang"]
         expected = item.language or language
         if not lang.startswith(expected):
             item.problems.append(f'<html lang="{lang}">, expected {expected}')
-        overflow = page.evaluate(OVERFLOW_JS)
-        if overflow:
-            item.problems.append(overflow)
-        page.add_script_tag(url=base + AXE_PATH)
-        violations = page.evaluate(AXE_JS, AXE_TIMEOUT_MS)
-        for violation in violations:
+        if found["overflow"]:
+            item.problems.append(found["overflow"])
+        for violation in found["violations"]:
             if violation["impact"] in BLOCKING_IMPACTS:
                 item.problems.append(
                     f"axe {violation['impact']} {violation['id']}: {violation['help']} "
@@ -195,26 +204,28 @@ def check_page(page, base: str, item: Page, language: str, width: int, shots) ->
     item.problems.extend(f"console error: {text}" for text in console)
 
 
-def test_every_page_in_both_languages_and_widths(page, live_server, log_in, screenshot_dir):
+# One test per language, so that two test processes can share the walk; each seeds the
+# demo data itself (well under a second).
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_at_both_widths(page, live_server, log_in, screenshot_dir, language):
     pages, admin = demo_pages()
     # SANAD_EVERY_PAGE_ONLY="claim,audit" narrows the walk while fixing a page.
     only = {name.strip() for name in os.environ.get("SANAD_EVERY_PAGE_ONLY", "").split(",")}
     if only - {""}:
         pages = [item for item in pages if item.name in only]
     log_in(admin)
-    shots = {key: screenshot_dir / name for key, name in SCREENSHOTS.items()}
+    shots = {key: screenshot_dir / name for key, name in SCREENSHOTS.items() if key[0] == language}
     failures = []
-    for language in LANGUAGES:
-        page.context.set_extra_http_headers({"Accept-Language": f"{language};q=1"})
-        for width in WIDTHS:
-            page.set_viewport_size({"width": width, "height": HEIGHT})
-            for item in pages:
-                result = Page(item.name, item.path, item.language)
-                check_page(page, live_server.url, result, language, width, shots)
-                failures.extend(
-                    f"[{language} {width}px] {result.name} {result.path}: {problem}"
-                    for problem in result.problems
-                )
+    page.context.set_extra_http_headers({"Accept-Language": f"{language};q=1"})
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": HEIGHT})
+        for item in pages:
+            result = Page(item.name, item.path, item.language)
+            check_page(page, live_server.url, result, language, width, shots)
+            failures.extend(
+                f"[{language} {width}px] {result.name} {result.path}: {problem}"
+                for problem in result.problems
+            )
     assert not failures, f"{len(failures)} problems:\n" + "\n".join(failures)
     for path in shots.values():
         assert path.is_file(), f"no screenshot {path}"

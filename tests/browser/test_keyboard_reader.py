@@ -30,13 +30,24 @@ SENTENCES = [
 FA_TEXT = " ".join(SENTENCES) + "\n\nپاراگراف دوم با جمله\u200cای تازه آغاز می\u200cشود.\n"
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def plain_browser(playwright):
-    """Chromium as a reader has it: caret browsing off."""
+    """Chromium as a reader has it: caret browsing off.
+
+    One launch serves the module (each test still gets its own fresh context): a launch
+    costs more than a test's own work here.
+    """
     args = [arg for arg in CHROMIUM_ARGS if arg != "--enable-caret-browsing"]
     browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=args)
     yield browser
     browser.close()
+
+
+@pytest.fixture
+def browser_errors():
+    """Replaces tests/browser/conftest.py's: its context, in the shared caret-browsing
+    Chromium, would be made for each test and never used. `keyboard_page` records the
+    console errors and page exceptions of this module's pages and fails on them."""
 
 
 @pytest.fixture
