@@ -68,7 +68,8 @@ def tls_server(tmp_path, settings, monkeypatch):
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.socket = server_context.wrap_socket(httpd.socket, server_side=True)
     port = httpd.server_address[1]
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    # shutdown() waits for the loop's next poll: 0.5 s by default, at every teardown.
+    threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True).start()
 
     client_context = ssl.create_default_context(cafile=str(cert))
     monkeypatch.setattr(fetch, "tls_verification", lambda: client_context)
