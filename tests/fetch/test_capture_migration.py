@@ -18,14 +18,17 @@ AFTER = [("sources", "0006_capture_files_in_storage")]
 
 
 def _migrate(targets):
-    """Migrate as the tables' owner (as deployments do), then back to the runtime role."""
+    """Migrate as the tables' owner (as deployments do), then back to the runtime role.
+
+    Returns the project state at `targets`; its `.apps` (models rendered, a fraction of
+    a second) only where the test reads them."""
     with connection.cursor() as cursor:
         cursor.execute("RESET ROLE")
     try:
         executor = MigrationExecutor(connection)
         executor.migrate(targets)
         executor.loader.build_graph()
-        return executor.loader.project_state(targets).apps
+        return executor.loader.project_state(targets)
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"SET ROLE {quote_role(RUNTIME_ROLE)}")
@@ -37,7 +40,7 @@ def test_capture_bytes_move_to_storage_and_back(team, _media_root):
         workspace=team.workspace, url="https://example.org/old", actor=team.reviewer
     )
     pdf, png = b"%PDF-1.7 kept in a bytea column", b"\x89PNG\r\n\x1a\nscreenshot"
-    old_apps = _migrate(BEFORE)
+    old_apps = _migrate(BEFORE).apps
     try:
         OldCapture = old_apps.get_model("sources", "Capture")
         row = OldCapture.objects.create(
@@ -59,7 +62,7 @@ def test_capture_bytes_move_to_storage_and_back(team, _media_root):
         assert blob_read(moved.screenshot_path) == png
         assert (_media_root / moved.file_path).read_bytes() == pdf
 
-        old_apps = _migrate(BEFORE)
+        old_apps = _migrate(BEFORE).apps
         back = old_apps.get_model("sources", "Capture").objects.get(pk=row.pk)
         assert bytes(back.file) == pdf
         assert bytes(back.screenshot) == png

@@ -613,16 +613,17 @@ def test_other_workspaces_are_404_never_403_or_data(client, world):
         assert f"/articles/{a['article'].pk}/" not in page, name
 
 
-def test_the_admin_site_is_for_staff_only(client, world):
-    client.force_login(world.a.admin)  # a workspace admin is not staff
+# These two need a workspace admin only, not the world of objects: `team` has one.
+def test_the_admin_site_is_for_staff_only(client, team):
+    client.force_login(team.admin)  # a workspace admin is not staff
     response = client.get("/admin/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     client.logout()
     assert client.get("/admin/").status_code == 302
 
 
-def test_unknown_api_paths_answer_404_in_the_error_shape(client, world):
-    for user in (None, world.a.admin):
+def test_unknown_api_paths_answer_404_in_the_error_shape(client, team):
+    for user in (None, team.admin):
         if user:
             client.force_login(user)
         response = client.get("/api/v1/no-such-thing/")
