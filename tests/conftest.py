@@ -2,6 +2,7 @@
 
 import copy
 import inspect
+import os
 from dataclasses import dataclass
 
 import psycopg
@@ -192,7 +193,8 @@ class _Shared:
     next one makes (a setting, a member's role, a patched service), so those run in the
     test as before. So do all of them in a test that is transactional,
     or that asks for a fixture with `request.getfixturevalue`, or before the test database
-    exists.
+    exists, and in every test with SANAD_TEST_NO_SHARED_FIXTURES=1 set (to tell whether a
+    failure has to do with sharing).
     """
 
     # fixture name -> (the fixtures it takes, in order; what makes its rows)
@@ -231,7 +233,7 @@ class _Shared:
     @classmethod
     def wanted(cls, item) -> tuple[str, ...]:
         """Our fixtures `item` sets up before any fixture that could change them, in order."""
-        if _database_order(item) != 0:
+        if _database_order(item) != 0 or os.environ.get("SANAD_TEST_NO_SHARED_FIXTURES"):
             return ()
         info = getattr(item, "_fixtureinfo", None)
         if info is None:
@@ -302,6 +304,10 @@ class _Shared:
                 atomic._from_testcase = True  # as Django's TestCase's blocks
                 atomic.__enter__()
                 objects[name] = build(*(objects[argname] for argname in argnames))
+                # Check the deferred foreign keys of these rows now, once: left pending, every
+                # test's closing check (Django's TestCase) would check them again, as the
+                # savepoint it rolls back to was set before they fired.
+                connection.check_constraints()
                 self.built.append((name, atomic, objects))
 
     def get(self, name: str):
