@@ -188,13 +188,13 @@ class _Shared:
     so `claim.snapshot is english_article.snapshot` as before), so changing
     `team.workspace` in memory does not reach the next test. The rows are made in the order
     the test would set its fixtures up, and only up to the first per-test fixture from
-    tests/ (other than the autouse ones here) that sets up before one of them and takes
+    tests/ (other than those in HARMLESS_OWN) that sets up before one of them and takes
     arguments or yields, or pytest-django's `admin_user`: that fixture may change what the
     next one makes (a setting, a member's role, a patched service), so those run in the
-    test as before. So do all of them in a test that is transactional,
-    or that asks for a fixture with `request.getfixturevalue`, or before the test database
-    exists, and in every test with SANAD_TEST_NO_SHARED_FIXTURES=1 set (to tell whether a
-    failure has to do with sharing).
+    test as before. So do all of them in a transactional test, in a test that asks for a
+    fixture with `request.getfixturevalue`, in the first test of a process (the test
+    database does not exist yet when the hook runs), and in every test with
+    SANAD_TEST_NO_SHARED_FIXTURES=1 set (to tell whether a failure has to do with sharing).
     """
 
     # fixture name -> (the fixtures it takes, in order; what makes its rows)
