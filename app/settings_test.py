@@ -16,6 +16,10 @@ if not os.environ.get("SANAD_TEST_FILES"):
 os.environ["SANAD_STORAGE_DIR"] = os.path.join(os.environ["SANAD_TEST_FILES"], "storage")
 os.environ["SANAD_SIGNING_KEY_PATH"] = os.path.join(os.environ["SANAD_TEST_FILES"], "signing.pem")
 os.environ.pop("SANAD_SIGNING_KEY", None)
+# The caches stay in the test database, so a test's entries go with its rolled-back
+# transaction: an outside Redis would carry them into the next test, which may reuse the
+# same rows (tests/conftest.py shares fixtures' rows) and so the same cache keys.
+os.environ.pop("REDIS_URL", None)
 
 from app.settings import *  # noqa: F403
 
